@@ -1,0 +1,217 @@
+/**
+ * The trader's domain model, shared by engine, hosts and renderer.
+ * Each type is declared once as a zod schema so that every trust boundary (renderer input,
+ * broker frames, files on disk) can parse rather than cast. Times are epoch ms UTC.
+ */
+import { z } from 'zod';
+
+export const AssetClass = z.enum(['future', 'stock', 'crypto']);
+export type AssetClass = z.infer<typeof AssetClass>;
+
+export const Instrument = z.object({
+  symbol: z.string().min(1),
+  name: z.string(),
+  assetClass: AssetClass,
+  /** Smallest price increment; every order price must be a multiple of it. */
+  tickSize: z.number().positive(),
+  /** Currency value of one point per contract (ES: 50). 1 for stocks and crypto. */
+  multiplier: z.number().positive(),
+  currency: z.string().length(3),
+  /** Smallest quantity increment (1 for contracts and shares, fractional for crypto). */
+  qtyStep: z.number().positive(),
+  /** Digits shown for prices. */
+  pricePrecision: z.number().int().min(0).max(10),
+  connectionId: z.string(),
+});
+export type Instrument = z.infer<typeof Instrument>;
+
+export const Quote = z.object({
+  symbol: z.string(),
+  connectionId: z.string(),
+  bid: z.number(),
+  ask: z.number(),
+  last: z.number(),
+  bidSize: z.number(),
+  askSize: z.number(),
+  /** Session open, for change %. */
+  open: z.number(),
+  volume: z.number(),
+  /** Exchange timestamp of the quote. */
+  ts: z.number(),
+  /** Local receive time; quote age is measured from this. */
+  receivedAt: z.number(),
+});
+export type Quote = z.infer<typeof Quote>;
+
+export const Timeframe = z.enum(['1m', '5m', '15m', '1h']);
+export type Timeframe = z.infer<typeof Timeframe>;
+export const timeframeMs: Record<Timeframe, number> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+};
+
+export const Bar = z.object({
+  /** Bar open time, epoch ms UTC, aligned to the timeframe. */
+  time: z.number(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+});
+export type Bar = z.infer<typeof Bar>;
+
+export const Side = z.enum(['buy', 'sell']);
+export type Side = z.infer<typeof Side>;
+export const OrderType = z.enum(['market', 'limit', 'stop', 'stop_limit']);
+export type OrderType = z.infer<typeof OrderType>;
+export const TimeInForce = z.enum(['day', 'gtc', 'ioc']);
+export type TimeInForce = z.infer<typeof TimeInForce>;
+
+/** pending → working → partially_filled → (filled | cancelled | rejected | expired). */
+export const OrderStatus = z.enum([
+  'pending',
+  'working',
+  'partially_filled',
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+]);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+export const terminalOrderStatuses: ReadonlySet<OrderStatus> = new Set([
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+]);
+export function isOrderDone(status: OrderStatus): boolean {
+  return terminalOrderStatuses.has(status);
+}
+
+/** Who keeps a protective order alive: the broker's servers, or this terminal while it runs. */
+export const ManagedBy = z.enum(['broker', 'terminal']);
+export type ManagedBy = z.infer<typeof ManagedBy>;
+
+export const Order = z.object({
+  /** The broker's order id (primary key in the ledger). */
+  id: z.string(),
+  /** Our id, derived from the trader's intent, so a retry never double-submits. */
+  clientOrderId: z.string(),
+  connectionId: z.string(),
+  accountId: z.string(),
+  symbol: z.string(),
+  side: Side,
+  type: OrderType,
+  tif: TimeInForce,
+  qty: z.number().positive(),
+  filledQty: z.number().min(0),
+  avgFillPrice: z.number().nullable(),
+  limitPrice: z.number().nullable(),
+  stopPrice: z.number().nullable(),
+  status: OrderStatus,
+  rejectReason: z.string().nullable(),
+  managedBy: ManagedBy,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Order = z.infer<typeof Order>;
+
+export const Fill = z.object({
+  /** Execution id: fills are applied once per id. */
+  id: z.string(),
+  orderId: z.string(),
+  connectionId: z.string(),
+  accountId: z.string(),
+  symbol: z.string(),
+  side: Side,
+  qty: z.number().positive(),
+  price: z.number(),
+  commission: z.number(),
+  ts: z.number(),
+});
+export type Fill = z.infer<typeof Fill>;
+
+export function positionKey(connectionId: string, accountId: string, symbol: string): string {
+  return `${connectionId}:${accountId}:${symbol}`;
+}
+
+export const Position = z.object({
+  key: z.string(),
+  connectionId: z.string(),
+  accountId: z.string(),
+  symbol: z.string(),
+  /** Signed: long > 0, short < 0, flat 0. */
+  qty: z.number(),
+  avgPrice: z.number(),
+  /** Mark used for unrealized P&L; null until a live quote has arrived. */
+  last: z.number().nullable(),
+  /** Receive time of the mark; the UI dims P&L by its age. */
+  markedAt: z.number().nullable(),
+  unrealizedPnl: z.number(),
+  realizedPnl: z.number(),
+  fees: z.number(),
+  multiplier: z.number(),
+  currency: z.string(),
+});
+export type Position = z.infer<typeof Position>;
+
+export const AccountMode = z.enum(['paper', 'demo', 'live']);
+export type AccountMode = z.infer<typeof AccountMode>;
+
+export const Account = z.object({
+  connectionId: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  mode: AccountMode,
+  currency: z.string(),
+  cash: z.number(),
+  equity: z.number(),
+  realizedPnl: z.number(),
+  unrealizedPnl: z.number(),
+  fees: z.number(),
+  dayPnl: z.number(),
+  /** False until the ledger has reconciled a snapshot after the last (re)connect. */
+  verified: z.boolean(),
+});
+export type Account = z.infer<typeof Account>;
+
+export const ConnectionState = z.enum([
+  'idle',
+  'connecting',
+  'authenticating',
+  'syncing',
+  'live',
+  'stale',
+  'backoff',
+  'stopped',
+  'failed',
+]);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const ConnectionHealth = z.object({
+  id: z.string(),
+  /** Adapter kind: paper, portfolio-stream, tradovate, … */
+  kind: z.string(),
+  label: z.string(),
+  mode: AccountMode,
+  state: ConnectionState,
+  /** When the current state was entered. */
+  since: z.number(),
+  rttMs: z.number().nullable(),
+  lagMs: z.number().nullable(),
+  clockOffsetMs: z.number().nullable(),
+  lastMessageAt: z.number().nullable(),
+  messagesPerSec: z.number(),
+  reconnects: z.number().int(),
+  attempt: z.number().int(),
+  nextRetryAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  malformedFrames: z.number().int(),
+  /** Recent RTT samples, oldest first, for the sparkline. */
+  rttHistory: z.array(z.number()),
+  lagHistory: z.array(z.number()),
+});
+export type ConnectionHealth = z.infer<typeof ConnectionHealth>;
