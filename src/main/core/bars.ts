@@ -1,0 +1,179 @@
+/**
+ * Chart series: history from the connection plus the forming bar, updated in main from trade
+ * prints (never in the renderer). Series are ref-counted: two charts on `ES|1m` share one.
+ */
+import { type Bar, type Timeframe, timeframeMs } from '../../shared/domain';
+import { type FormingBar, seriesKey } from '../../shared/stream';
+
+/** Bars a chart receives when it opens: a full session of 1m, several days of 5m/15m. */
+export const DEFAULT_HISTORY_BARS = 2000;
+
+export function barTime(ts: number, timeframe: Timeframe): number {
+  const ms = timeframeMs[timeframe];
+  return Math.floor(ts / ms) * ms;
+}
+
+/** Fold a trade into `bar` (mutating) or start a new bar. Returns the bar now forming. */
+export function foldTrade(bar: Bar | undefined, time: number, price: number, size: number): Bar {
+  if (bar === undefined || time > bar.time)
+    return { time, open: price, high: price, low: price, close: price, volume: size };
+  if (price > bar.high) bar.high = price;
+  if (price < bar.low) bar.low = price;
+  bar.close = price;
+  bar.volume += size;
+  return bar;
+}
+
+/** Aggregate oldest-first 1m bars into `timeframe` bars (bucketed by open time). */
+export function aggregateBars(bars1m: readonly Bar[], timeframe: Timeframe): Bar[] {
+  if (timeframe === '1m') return bars1m.map((b) => ({ ...b }));
+  const out: Bar[] = [];
+  let cur: Bar | undefined;
+  for (const b of bars1m) {
+    const t = barTime(b.time, timeframe);
+    if (cur === undefined || t !== cur.time) {
+      cur = { time: t, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume };
+      out.push(cur);
+    } else {
+      if (b.high > cur.high) cur.high = b.high;
+      if (b.low < cur.low) cur.low = b.low;
+      cur.close = b.close;
+      cur.volume += b.volume;
+    }
+  }
+  return out;
+}
+
+export interface HistorySource {
+  history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
+}
+
+interface Series {
+  key: string;
+  connectionId: string;
+  symbol: string;
+  timeframe: Timeframe;
+  refs: number;
+  forming: Bar | undefined;
+  ready: Promise<Bar[]>;
+}
+
+export class BarStore {
+  private readonly series = new Map<string, Series>();
+  /** `${connectionId}:${symbol}` → series fed by that instrument's trades (hot-path index). */
+  private readonly bySymbol = new Map<string, Series[]>();
+  private changed = new Set<string>();
+
+  constructor(private readonly historyBars = DEFAULT_HISTORY_BARS) {}
+
+  /** Subscribe to a series and return its history (oldest first; the last bar may be forming). */
+  async open(
+    connectionId: string,
+    symbol: string,
+    timeframe: Timeframe,
+    source: HistorySource,
+    now: number,
+  ): Promise<{ series: string; bars: Bar[] }> {
+    const key = seriesKey(symbol, timeframe);
+    const existing = this.series.get(key);
+    if (existing !== undefined) {
+      existing.refs++;
+      const bars = await existing.ready;
+      return { series: key, bars: withForming(bars, existing.forming) };
+    }
+    const s: Series = {
+      key,
+      connectionId,
+      symbol,
+      timeframe,
+      refs: 1,
+      forming: undefined,
+      ready:
+        source.history === undefined
+          ? Promise.resolve([])
+          : source.history(symbol, timeframe, this.historyBars),
+    };
+    this.series.set(key, s);
+    const idx = `${connectionId}:${symbol}`;
+    const list = this.bySymbol.get(idx);
+    if (list === undefined) this.bySymbol.set(idx, [s]);
+    else list.push(s);
+    let bars: Bar[];
+    try {
+      bars = await s.ready;
+    } catch (err) {
+      this.drop(s);
+      throw err;
+    }
+    // The connection's last bar is the one forming now when it falls in the current bucket.
+    const last = bars[bars.length - 1];
+    if (s.forming === undefined && last !== undefined && last.time === barTime(now, timeframe))
+      s.forming = { ...last };
+    return { series: key, bars: withForming(bars, s.forming) };
+  }
+
+  /** Release one reference; the series stops updating when none remain. Returns false if unknown. */
+  close(key: string): boolean {
+    const s = this.series.get(key);
+    if (s === undefined) return false;
+    if (--s.refs <= 0) this.drop(s);
+    return true;
+  }
+
+  private drop(s: Series): void {
+    this.series.delete(s.key);
+    this.changed.delete(s.key);
+    const idx = `${s.connectionId}:${s.symbol}`;
+    const list = this.bySymbol.get(idx)?.filter((x) => x !== s) ?? [];
+    if (list.length === 0) this.bySymbol.delete(idx);
+    else this.bySymbol.set(idx, list);
+  }
+
+  isOpen(key: string): boolean {
+    return this.series.has(key);
+  }
+
+  /** Hot path: one trade print. */
+  onTrade(connectionId: string, symbol: string, price: number, size: number, ts: number): void {
+    const list = this.bySymbol.get(`${connectionId}:${symbol}`);
+    if (list === undefined) return;
+    for (const s of list) {
+      const t = barTime(ts, s.timeframe);
+      // A late print for an already-closed bar would corrupt the forming one: ignore it.
+      if (s.forming !== undefined && t < s.forming.time) continue;
+      s.forming = foldTrade(s.forming, t, price, size);
+      this.changed.add(s.key);
+    }
+  }
+
+  hasChanges(): boolean {
+    return this.changed.size > 0;
+  }
+
+  /** Forming bars changed since the last call (latest state, one per series). */
+  takeChanged(): FormingBar[] {
+    if (this.changed.size === 0) return [];
+    const out: FormingBar[] = [];
+    for (const key of this.changed) {
+      const bar = this.series.get(key)?.forming;
+      if (bar !== undefined) out.push({ series: key, bar: { ...bar } });
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  forming(): FormingBar[] {
+    const out: FormingBar[] = [];
+    for (const s of this.series.values())
+      if (s.forming !== undefined) out.push({ series: s.key, bar: { ...s.forming } });
+    return out;
+  }
+}
+
+function withForming(bars: Bar[], forming: Bar | undefined): Bar[] {
+  if (forming === undefined) return bars;
+  const last = bars[bars.length - 1];
+  if (last !== undefined && last.time === forming.time) return [...bars.slice(0, -1), { ...forming }];
+  if (last === undefined || last.time < forming.time) return [...bars, { ...forming }];
+  return bars;
+}

@@ -1,0 +1,2 @@
+export { PortfolioStreamAdapter, type PortfolioStreamLinkOptions } from './adapter';
+export { PortfolioStreamConfig, PortfolioStreamConnection, type ConnectionDeps } from './connection';

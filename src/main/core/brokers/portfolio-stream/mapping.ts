@@ -1,0 +1,91 @@
+/** Translation of portfolio-stream payloads into the engine's normalized shapes. */
+import type { Fill, Order, OrderStatus, OrderType } from '../../../../shared/domain';
+import type { ReportedAccount, ReportedPosition } from '../../connection';
+import type { AccountData, OrderData, PositionData, TradeData } from './messages';
+
+const statusMap: Record<OrderData['status'], OrderStatus> = {
+  new: 'working',
+  accepted: 'working',
+  pending_new: 'pending',
+  partially_filled: 'partially_filled',
+  filled: 'filled',
+  canceled: 'cancelled',
+  rejected: 'rejected',
+  expired: 'expired',
+};
+
+function orderType(raw: string): OrderType {
+  const t = raw.toLowerCase().replace(/[\s-]/g, '_');
+  if (t === 'limit' || t === 'stop' || t === 'stop_limit' || t === 'market') return t;
+  // Trailing stops and other server-managed types rest as stops; the exact kind is not ours to act on.
+  return t.includes('stop') ? 'stop' : 'market';
+}
+
+export function toPosition(d: PositionData, accountId: string, ts: number): ReportedPosition {
+  const size = Math.abs(d.quantity);
+  const mark = d.currentPrice ?? null;
+  return {
+    accountId,
+    symbol: d.symbol,
+    qty: d.side === 'short' ? -size : size,
+    avgPrice: d.entryPrice,
+    mark,
+    markedAt: mark === null ? null : ts,
+  };
+}
+
+/** Null when the order cannot be represented truthfully (e.g. non-positive quantity). */
+export function toOrder(d: OrderData, connectionId: string, accountId: string, ts: number): Order | null {
+  if (!(d.qty > 0) || d.filledQty < 0) return null;
+  return {
+    id: d.orderId,
+    // Gateway orders were not placed by this terminal; their own id is the only stable key.
+    clientOrderId: d.orderId,
+    connectionId,
+    accountId,
+    symbol: d.symbol,
+    side: d.side,
+    type: orderType(d.type),
+    tif: 'day',
+    qty: d.qty,
+    filledQty: d.filledQty,
+    avgFillPrice: d.filledAvgPrice ?? null,
+    limitPrice: d.limitPrice ?? null,
+    stopPrice: d.stopPrice ?? null,
+    status: statusMap[d.status],
+    rejectReason: d.status === 'rejected' ? 'rejected by broker' : null,
+    managedBy: 'broker',
+    createdAt: d.submittedAt,
+    updatedAt: d.filledAt ?? ts,
+  };
+}
+
+export function toAccount(d: AccountData, accountId: string, name: string): ReportedAccount {
+  const dayPnl = d.dayPnl ?? undefined;
+  return {
+    accountId,
+    name,
+    currency: 'USD',
+    cash: d.cash,
+    equity: d.equity,
+    ...(dayPnl === undefined ? {} : { dayPnl, startOfDayEquity: d.equity - dayPnl }),
+  };
+}
+
+/** Null when the trade cannot be a fill (non-positive quantity). */
+export function toFill(t: TradeData, connectionId: string, accountId: string): Fill | null {
+  if (!(t.quantity > 0)) return null;
+  return {
+    id: t.tradeId,
+    // The protocol does not link trades to orders; a synthetic id keeps the fill attributable.
+    orderId: `trade:${t.tradeId}`,
+    connectionId,
+    accountId,
+    symbol: t.symbol,
+    side: t.side,
+    qty: t.quantity,
+    price: t.price,
+    commission: 0,
+    ts: t.executedAt,
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The paper broker as a Connection: the embedded default, so a fresh install shows a working
+ * terminal. It runs in-process, so its health is honest rather than decorative: rtt 0, the last
+ * tick time as lastMessageAt, and the measured event rate.
+ */
+import type { Bar, ConnectionHealth, ConnectionState, Order, Timeframe } from '../../../shared/domain';
+import { fail, type Result } from '../../../shared/contract';
+import type {
+  Capabilities,
+  Connection,
+  ConnectionEvent,
+  ConnectionSink,
+  ModifyOrder,
+  PlaceOrder,
+} from '../connection';
+import { PaperExchange } from './exchange';
+import { PAPER_CONNECTION_ID } from './instruments';
+import type { Logger } from '../log';
+
+export interface PaperConnectionOptions {
+  seed?: number;
+  now?: () => number;
+  /** Tick on timers (default). Tests pass false and drive `exchange.step()` themselves. */
+  autoTick?: boolean;
+  tickIntervalMs?: number;
+  historyMinutes?: number;
+  logger?: Logger;
+}
+
+export const DEFAULT_SEED = 42;
+
+export class PaperConnection implements Connection {
+  readonly id = PAPER_CONNECTION_ID;
+  readonly kind = 'paper';
+  readonly label = 'Paper';
+  readonly mode = 'paper' as const;
+  readonly capabilities: Capabilities = {
+    trading: true,
+    nativeOco: false,
+    nativeTrailingStop: false,
+    nativeBracket: false,
+    snapshotResync: true,
+    history: true,
+  };
+  readonly exchange: PaperExchange;
+  private readonly now: () => number;
+  private readonly autoTick: boolean;
+  private readonly tickIntervalMs: number;
+  private readonly log: Logger | undefined;
+  private sink: ConnectionSink | null = null;
+  private state: ConnectionState = 'idle';
+  private since: number;
+  private lastMessageAt: number | null = null;
+  private windowStart: number;
+  private windowCount = 0;
+  private rate = 0;
+  private unlisten: (() => void) | null = null;
+
+  constructor(opts: PaperConnectionOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.autoTick = opts.autoTick ?? true;
+    this.tickIntervalMs = opts.tickIntervalMs ?? 50;
+    this.log = opts.logger?.child({ connectionId: PAPER_CONNECTION_ID });
+    this.exchange = new PaperExchange({
+      seed: opts.seed ?? DEFAULT_SEED,
+      now: this.now,
+      historyMinutes: opts.historyMinutes,
+    });
+    this.since = this.now();
+    this.windowStart = this.since;
+  }
+
+  async start(sink: ConnectionSink): Promise<void> {
+    this.sink = sink;
+    this.unlisten?.();
+    this.unlisten = this.exchange.onEvent((e) => this.forward(e));
+    this.goLive();
+  }
+
+  async stop(): Promise<void> {
+    this.exchange.stop();
+    this.setState('stopped');
+    this.unlisten?.();
+    this.unlisten = null;
+    this.sink = null;
+  }
+
+  private goLive(): void {
+    const sink = this.sink;
+    if (sink === null) return;
+    this.setState('syncing');
+    for (const instrument of this.exchange.instruments()) sink(this.id, { type: 'instrument', instrument });
+    for (const quote of this.exchange.quotes()) sink(this.id, { type: 'quote', quote });
+    // The resync makes the ledger reconcile and mark the account verified.
+    sink(this.id, {
+      type: 'resync',
+      snapshot: {
+        accounts: [this.exchange.account()],
+        orders: this.exchange.allOrders(),
+        fills: this.exchange.fills(),
+      },
+    });
+    this.setState('live');
+    if (this.autoTick) this.exchange.start(this.tickIntervalMs);
+  }
+
+  private forward(e: ConnectionEvent): void {
+    if (this.sink === null || this.state !== 'live') return;
+    const t = this.now();
+    if (e.type === 'quote') this.lastMessageAt = e.quote.ts;
+    this.count(t);
+    this.sink(this.id, e);
+  }
+
+  private count(t: number): void {
+    const elapsed = t - this.windowStart;
+    if (elapsed >= 1000) {
+      this.rate = (this.windowCount * 1000) / elapsed;
+      this.windowStart = t;
+      this.windowCount = 0;
+    }
+    this.windowCount++;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.log?.info({ from: this.state, to: state }, 'connection state');
+    this.state = state;
+    this.since = this.now();
+    this.sink?.(this.id, { type: 'health', health: this.health() });
+  }
+
+  health(): ConnectionHealth {
+    const t = this.now();
+    // With no events for two windows the measured rate is zero, not the last busy figure.
+    const rate = t - this.windowStart >= 2000 ? 0 : this.rate;
+    return {
+      id: this.id,
+      kind: this.kind,
+      label: this.label,
+      mode: this.mode,
+      state: this.state,
+      since: this.since,
+      rttMs: this.state === 'live' ? 0 : null,
+      lagMs: this.state === 'live' ? 0 : null,
+      clockOffsetMs: 0,
+      lastMessageAt: this.lastMessageAt,
+      messagesPerSec: Math.round(rate * 10) / 10,
+      reconnects: 0,
+      attempt: 0,
+      nextRetryAt: null,
+      lastError: null,
+      malformedFrames: 0,
+      rttHistory: [],
+      lagHistory: [],
+    };
+  }
+
+  reconnect(): void {
+    if (this.state === 'live' || this.sink === null) return;
+    this.goLive();
+  }
+
+  disconnect(): void {
+    if (this.state !== 'live') return;
+    this.exchange.stop();
+    this.sink?.(this.id, { type: 'unverified' });
+    this.setState('stopped');
+  }
+
+  async placeOrder(order: PlaceOrder): Promise<Result<Order>> {
+    if (this.state !== 'live')
+      return fail('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
+    const r = this.exchange.place(order);
+    if (!r.ok) this.log?.info({ clientOrderId: order.clientOrderId, code: r.error.code }, r.error.message);
+    return r;
+  }
+
+  async modifyOrder(existing: Order, change: ModifyOrder): Promise<Result<Order>> {
+    if (this.state !== 'live')
+      return fail('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
+    return this.exchange.modify(existing.id, change);
+  }
+
+  async cancelOrder(existing: Order): Promise<Result<Order>> {
+    if (this.state !== 'live')
+      return fail('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
+    return this.exchange.cancel(existing.id);
+  }
+
+  async history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
+    return this.exchange.history(symbol, timeframe, count);
+  }
+}

@@ -1,0 +1,13 @@
+export {
+  ConnectionSecrets,
+  ProfileError,
+  loadProfile,
+  parseProfile,
+  profilePathFromArgv,
+  resolveSecrets,
+  toConnectionSettings,
+  type Profile,
+  type ProfileConnection,
+  type ResolvedConnection,
+  type SecretSource,
+} from './profile';

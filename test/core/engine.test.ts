@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/main/core/engine';
+import { PaperConnection } from '../../src/main/core/paper/connection';
+import { StatusReport } from '../../src/shared/status';
+import { Snapshot, type Batch, type StreamMessage } from '../../src/shared/stream';
+import type { Result } from '../../src/shared/contract';
+import type { Order } from '../../src/shared/domain';
+
+const T0 = Date.UTC(2026, 0, 5, 14, 30);
+let engine: Engine | null = null;
+
+async function makeEngine() {
+  const clock = { t: T0 };
+  const paper = new PaperConnection({ seed: 11, now: () => clock.t, autoTick: false, historyMinutes: 120 });
+  const e = Engine.create({ paper: false, connections: [paper], now: () => clock.t, flushMs: 5 });
+  engine = e;
+  await e.start();
+  const tick = () => {
+    clock.t += 200;
+    paper.exchange.step();
+  };
+  return { e, paper, clock, tick };
+}
+
+/** Resolve with the first streamed batch matching `pred` (the stream is the only way out). */
+function nextBatch(e: Engine, pred: (b: Batch) => boolean): Promise<Batch> {
+  return new Promise((resolve) => {
+    const off = e.subscribe((m: StreamMessage) => {
+      if (m.kind === 'batch' && pred(m)) {
+        off();
+        resolve(m);
+      }
+    });
+  });
+}
+
+const place = {
+  connectionId: 'paper',
+  accountId: 'PAPER-1',
+  symbol: 'ES',
+  side: 'buy',
+  type: 'market',
+  qty: 2,
+} as const;
+
+afterEach(async () => {
+  await engine?.stop();
+  engine = null;
+});
+
+describe('Engine.dispatch', () => {
+  it('throws on an unknown channel and returns a readable error for an invalid payload', async () => {
+    const { e } = await makeEngine();
+    await expect(e.dispatch('term:orders.explode', {})).rejects.toThrow(/Unknown channel/);
+    const r = (await e.dispatch('term:orders.place', { ...place, type: 'limit' })) as Result<Order>;
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        message: expect.stringContaining('limitPrice: a limit order needs a limit price'),
+      },
+    });
+    const neg = (await e.dispatch('term:orders.place', { ...place, qty: -1 })) as Result<Order>;
+    expect(!neg.ok && neg.error.message).toMatch(/^Invalid request for term:orders.place: qty: /);
+    await expect(e.dispatch('term:stream.snapshot', { extra: 1 })).rejects.toThrow(/Invalid request/);
+  });
+
+  it('places an order that shows up in the snapshot and streams the resulting position', async () => {
+    const { e, tick } = await makeEngine();
+    const positionBatch = nextBatch(e, (b) => b.positions.some((p) => p.symbol === 'ES' && p.qty === 2));
+    const r = (await e.dispatch('term:orders.place', place)) as Result<Order>;
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.clientOrderId).toMatch(/^pg-[0-9a-f]{8}-1$/);
+    const snap = Snapshot.parse(await e.dispatch('term:stream.snapshot', {}));
+    expect(snap.orders.find((o) => o.id === r.value.id)).toMatchObject({
+      symbol: 'ES',
+      qty: 2,
+      status: 'filled',
+    });
+    expect(snap.accounts[0]).toMatchObject({ accountId: 'PAPER-1', verified: true, fees: 4.5 });
+    tick();
+    const b = await positionBatch;
+    expect(b.seq).toBeGreaterThan(snap.seq);
+    const second = (await e.dispatch('term:orders.place', place)) as Result<Order>;
+    expect(second.ok && second.value.clientOrderId).toMatch(/-2$/);
+    StatusReport.parse(e.status());
+    expect(e.pnlSummary()).toMatchObject({ currency: 'USD', unverified: false });
+  });
+
+  it('rejects an off-tick price and an unknown symbol before they reach the broker', async () => {
+    const { e } = await makeEngine();
+    const offTick = (await e.dispatch('term:orders.place', {
+      ...place,
+      type: 'limit',
+      limitPrice: 5000.1,
+    })) as Result<Order>;
+    expect(!offTick.ok && offTick.error).toEqual({
+      code: 'off_tick',
+      message: "Limit price 5000.1 is not on ES's tick grid: the tick size is 0.25 (nearest 5000).",
+    });
+    const unknown = (await e.dispatch('term:orders.place', { ...place, symbol: 'ZZZ' })) as Result<Order>;
+    expect(!unknown.ok && unknown.error.code).toBe('unknown_symbol');
+    expect(e.snapshot().orders).toHaveLength(0);
+  });
+
+  it('closes a position with an opposite market order', async () => {
+    const { e } = await makeEngine();
+    await e.dispatch('term:orders.place', { ...place, side: 'sell', qty: 1 });
+    const r = (await e.dispatch('term:positions.close', {
+      connectionId: 'paper',
+      accountId: 'PAPER-1',
+      symbol: 'ES',
+    })) as Result<Order[]>;
+    expect(r.ok && r.value.map((o) => [o.side, o.qty, o.type])).toEqual([['buy', 1, 'market']]);
+    expect(e.snapshot().positions.find((p) => p.symbol === 'ES')?.qty).toBe(0);
+    const again = (await e.dispatch('term:positions.close', {
+      connectionId: 'paper',
+      accountId: 'PAPER-1',
+      symbol: 'ES',
+    })) as Result<Order[]>;
+    expect(!again.ok && again.error.code).toBe('flat');
+  });
+
+  it('opens a chart with history and streams its forming bar', async () => {
+    const { e, tick } = await makeEngine();
+    const r = (await e.dispatch('term:charts.open', { symbol: 'ES', timeframe: '1m' })) as Result<{
+      series: string;
+      bars: unknown[];
+    }>;
+    expect(r.ok && r.value.series).toBe('ES|1m');
+    expect(r.ok && r.value.bars.length).toBe(120);
+    const barBatch = nextBatch(e, (b) => b.bars.some((fb) => fb.series === 'ES|1m'));
+    for (let i = 0; i < 5; i++) tick();
+    await barBatch;
+    expect(await e.dispatch('term:charts.close', { series: 'ES|1m' })).toEqual({ ok: true, value: {} });
+  });
+
+  it('marks the account unverified on disconnect and verified again after reconnect', async () => {
+    const { e } = await makeEngine();
+    const unverified = nextBatch(e, (b) => b.accounts.some((a) => !a.verified));
+    expect(await e.dispatch('term:connections.disconnect', { id: 'paper' })).toEqual({ ok: true, value: {} });
+    await unverified;
+    expect(e.pnlSummary().unverified).toBe(true);
+    const rejected = (await e.dispatch('term:orders.place', place)) as Result<Order>;
+    expect(!rejected.ok && rejected.error.code).toBe('not_connected');
+    const verified = nextBatch(e, (b) => b.accounts.some((a) => a.verified));
+    await e.dispatch('term:connections.reconnect', { id: 'paper' });
+    await verified;
+    expect(e.status().connections[0]?.state).toBe('live');
+    const missing = (await e.dispatch('term:connections.reconnect', { id: 'nope' })) as Result<object>;
+    expect(!missing.ok && missing.error.code).toBe('not_found');
+  });
+});

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionEvent, PlaceOrder } from '../../src/main/core/connection';
+import { PaperExchange, PAPER_ACCOUNT_ID } from '../../src/main/core/paper/exchange';
+import { PaperConnection } from '../../src/main/core/paper/connection';
+import type { Fill, Order, Quote } from '../../src/shared/domain';
+import { isOnTick } from '../../src/shared/money';
+
+const T0 = Date.UTC(2026, 0, 5, 14, 30);
+
+function makeExchange(seed = 1) {
+  const clock = { t: T0 };
+  const ex = new PaperExchange({ seed, now: () => clock.t, historyMinutes: 60 });
+  const fills: Fill[] = [];
+  const orders: Order[] = [];
+  const quotes: Quote[] = [];
+  ex.onEvent((e: ConnectionEvent) => {
+    if (e.type === 'fill') fills.push(e.fill);
+    else if (e.type === 'order') orders.push(e.order);
+    else if (e.type === 'quote') quotes.push(e.quote);
+  });
+  const step = () => {
+    clock.t += 250;
+    ex.step();
+  };
+  return { ex, clock, fills, orders, quotes, step };
+}
+
+function req(over: Partial<PlaceOrder> & Pick<PlaceOrder, 'symbol' | 'side' | 'type' | 'qty'>): PlaceOrder {
+  return { connectionId: 'paper', accountId: PAPER_ACCOUNT_ID, tif: 'day', clientOrderId: 'test-1', ...over };
+}
+
+/** Step until `done()` or a bound, so a broken matcher fails instead of hanging. */
+function stepUntil(step: () => void, done: () => boolean, max = 20_000): number {
+  for (let i = 1; i <= max; i++) {
+    step();
+    if (done()) return i;
+  }
+  throw new Error('condition not reached');
+}
+
+describe('paper market', () => {
+  it('is reproducible from its seed and keeps every price on the tick grid', () => {
+    const a = makeExchange(7);
+    const b = makeExchange(7);
+    const c = makeExchange(8);
+    for (let i = 0; i < 500; i++) {
+      a.step();
+      b.step();
+      c.step();
+    }
+    expect(a.quotes.map((q) => [q.bid, q.ask, q.last, q.askSize])).toEqual(
+      b.quotes.map((q) => [q.bid, q.ask, q.last, q.askSize]),
+    );
+    expect(a.quotes.map((q) => q.last)).not.toEqual(c.quotes.map((q) => q.last));
+    expect(a.ex.history('ES', '1m', 60)).toEqual(b.ex.history('ES', '1m', 60));
+    for (const q of a.quotes) {
+      const tick = a.ex.instrument(q.symbol)?.tickSize ?? NaN;
+      expect(isOnTick(q.bid, tick) && isOnTick(q.ask, tick) && isOnTick(q.last, tick)).toBe(true);
+      expect(q.ask).toBeGreaterThan(q.bid);
+    }
+  });
+
+  it('serves history that ends at the start price and aggregates 1m into 5m', () => {
+    const { ex } = makeExchange();
+    const m1 = ex.history('ES', '1m', 60);
+    expect(m1).toHaveLength(60);
+    expect(m1.at(-1)?.close).toBe(5425.25);
+    expect(m1.at(-1)?.time).toBe(T0 - 60_000);
+    const m5 = ex.history('ES', '5m', 12);
+    expect(m5).toHaveLength(12);
+    expect(m5[0]?.time).toBe(m1[0]?.time);
+    expect(m5[0]?.high).toBe(Math.max(...m1.slice(0, 5).map((b) => b.high)));
+    expect(m5[0]?.volume).toBe(m1.slice(0, 5).reduce((s, b) => s + b.volume, 0));
+  });
+});
+
+describe('paper matching', () => {
+  it('fills a market order larger than the displayed size in several partial fills', () => {
+    const { ex, fills, quotes, step } = makeExchange();
+    const q0 = ex.quote('AAPL');
+    if (q0 === undefined) throw new Error('no AAPL');
+    const qty = q0.askSize + 100;
+    const r = ex.place(req({ symbol: 'AAPL', side: 'buy', type: 'market', qty }));
+    expect(r.ok && r.value.status).toBe('partially_filled');
+    expect(fills).toHaveLength(1);
+    expect(fills[0]).toMatchObject({ qty: q0.askSize, price: q0.ask });
+    stepUntil(step, () => ex.allOrders()[0]?.status === 'filled');
+    expect(fills.length).toBeGreaterThanOrEqual(2);
+    expect(fills.reduce((s, f) => s + f.qty, 0)).toBe(qty);
+    // Each later fill took the ask displayed on its own tick.
+    for (const f of fills.slice(1))
+      expect(quotes.filter((q) => q.symbol === 'AAPL' && q.ts === f.ts).at(-1)?.ask).toBe(f.price);
+    expect(ex.position('AAPL').qty).toBe(qty);
+  });
+
+  it('rests a limit order below the market, then fills at or better than its limit once crossed', () => {
+    const { ex, fills, step } = makeExchange(3);
+    const bid = ex.quote('NVDA')?.bid ?? NaN;
+    const limit = Number((bid - 0.05).toFixed(2));
+    const r = ex.place(req({ symbol: 'NVDA', side: 'buy', type: 'limit', qty: 10, limitPrice: limit }));
+    expect(r.ok && r.value.status).toBe('working');
+    expect(fills).toHaveLength(0);
+    const steps = stepUntil(step, () => ex.allOrders()[0]?.status === 'filled');
+    expect(steps).toBeGreaterThan(1);
+    expect(fills.every((f) => f.price <= limit)).toBe(true);
+    expect(fills.reduce((s, f) => s + f.qty, 0)).toBe(10);
+  });
+
+  it('triggers a buy stop only when the market reaches it, then fills as a market order', () => {
+    const { ex, fills, quotes, step } = makeExchange(5);
+    const last = ex.quote('ES')?.last ?? NaN;
+    const stop = last + 1; // four ticks above
+    const r = ex.place(req({ symbol: 'ES', side: 'buy', type: 'stop', qty: 1, stopPrice: stop }));
+    expect(r.ok).toBe(true);
+    stepUntil(step, () => fills.length > 0);
+    const at = quotes.filter((q) => q.symbol === 'ES' && q.ts === fills[0]?.ts).at(-1);
+    expect(at !== undefined && (at.last >= stop || at.ask >= stop)).toBe(true);
+    // No earlier ES quote reached the stop.
+    const before = quotes.filter((q) => q.symbol === 'ES' && q.ts < (fills[0]?.ts ?? 0));
+    expect(before.every((q) => q.last < stop && q.ask < stop)).toBe(true);
+    expect(fills[0]?.price).toBe(at?.ask);
+  });
+
+  it('turns a triggered sell stop-limit into a limit that never fills below its limit', () => {
+    const { ex, fills, orders, step } = makeExchange(9);
+    const last = ex.quote('ES')?.last ?? NaN;
+    const stop = last - 0.5;
+    const limit = stop - 0.25;
+    const r = ex.place(
+      req({ symbol: 'ES', side: 'sell', type: 'stop_limit', qty: 2, stopPrice: stop, limitPrice: limit }),
+    );
+    expect(r.ok).toBe(true);
+    stepUntil(step, () => fills.length > 0);
+    expect(fills.every((f) => f.price >= limit)).toBe(true);
+    expect(orders.at(-1)?.status === 'filled' || orders.at(-1)?.status === 'partially_filled').toBe(true);
+  });
+
+  it('rejects with reasons a trader can read', () => {
+    const { ex } = makeExchange();
+    const offTick = ex.place(req({ symbol: 'ES', side: 'buy', type: 'limit', qty: 1, limitPrice: 5000.1 }));
+    expect(offTick).toEqual({
+      ok: false,
+      error: {
+        code: 'off_tick',
+        message: expect.stringContaining("not on ES's tick grid: the tick size is 0.25"),
+      },
+    });
+    const step = ex.place(req({ symbol: 'BTC-USD', side: 'buy', type: 'market', qty: 0.00005 }));
+    expect(!step.ok && step.error.message).toMatch(/not a multiple of BTC-USD's quantity step 0.0001/);
+    const unknown = ex.place(req({ symbol: 'XYZ', side: 'buy', type: 'market', qty: 1 }));
+    expect(!unknown.ok && unknown.error.code).toBe('unknown_symbol');
+    const big = ex.place(req({ symbol: 'ES', side: 'buy', type: 'market', qty: 100 }));
+    expect(!big.ok && big.error.message).toMatch(
+      /^Insufficient buying power: buy 100 ES needs \$[\d,.]+ of margin/,
+    );
+    const wrongStop = ex.place(req({ symbol: 'ES', side: 'buy', type: 'stop', qty: 1, stopPrice: 5000 }));
+    expect(!wrongStop.ok && wrongStop.error.code).toBe('stop_wrong_side');
+  });
+
+  it('cancels the unfilled rest of an IOC and expires day orders at the session boundary', () => {
+    const { ex, clock, step } = makeExchange();
+    const bid = ex.quote('MSFT')?.bid ?? NaN;
+    const ioc = ex.place(
+      req({ symbol: 'MSFT', side: 'buy', type: 'limit', qty: 5, limitPrice: bid - 1, tif: 'ioc' }),
+    );
+    expect(ioc.ok && ioc.value.status).toBe('cancelled');
+    const day = ex.place(req({ symbol: 'MSFT', side: 'buy', type: 'limit', qty: 5, limitPrice: bid - 20 }));
+    const gtc = ex.place(
+      req({ symbol: 'MSFT', side: 'buy', type: 'limit', qty: 5, limitPrice: bid - 20, tif: 'gtc' }),
+    );
+    expect(day.ok && gtc.ok).toBe(true);
+    clock.t = Date.UTC(2026, 0, 6, 0, 0, 1);
+    step();
+    const byId = new Map(ex.allOrders().map((o) => [o.id, o.status]));
+    expect(day.ok && byId.get(day.value.id)).toBe('expired');
+    expect(gtc.ok && byId.get(gtc.value.id)).toBe('working');
+  });
+
+  it('charges commissions per asset class', () => {
+    const { ex, fills } = makeExchange();
+    ex.place(req({ symbol: 'ES', side: 'buy', type: 'market', qty: 2 }));
+    ex.place(req({ symbol: 'AAPL', side: 'buy', type: 'market', qty: 10 }));
+    ex.place(req({ symbol: 'BTC-USD', side: 'buy', type: 'market', qty: 0.01 }));
+    const [es, aapl, btc] = fills;
+    expect(es?.commission).toBe(4.5);
+    expect(aapl?.commission).toBe(1); // $0.05 at $0.005/share, $1 minimum
+    expect(btc?.commission).toBe(Math.round(0.001 * 0.01 * (btc?.price ?? 0) * 100) / 100);
+  });
+});
+
+describe('PaperConnection', () => {
+  it('goes live with a resync, reports honest health and loses verification on disconnect', async () => {
+    let t = T0;
+    const conn = new PaperConnection({ seed: 1, now: () => t, autoTick: false, historyMinutes: 10 });
+    const events: ConnectionEvent[] = [];
+    await conn.start((_id, e) => events.push(e));
+    expect(events.some((e) => e.type === 'resync')).toBe(true);
+    expect(events.filter((e) => e.type === 'instrument')).toHaveLength(7);
+    for (let i = 0; i < 40; i++) {
+      t += 100;
+      conn.exchange.step();
+    }
+    const h = conn.health();
+    expect(h).toMatchObject({
+      id: 'paper',
+      kind: 'paper',
+      mode: 'paper',
+      state: 'live',
+      rttMs: 0,
+      lastMessageAt: t,
+    });
+    expect(h.messagesPerSec).toBeGreaterThan(0);
+    conn.disconnect();
+    expect(events.at(-2)?.type).toBe('unverified');
+    expect(conn.health().state).toBe('stopped');
+    const r = await conn.placeOrder(req({ symbol: 'ES', side: 'buy', type: 'market', qty: 1 }));
+    expect(!r.ok && r.error.code).toBe('not_connected');
+    conn.reconnect();
+    expect(events.at(-2)?.type).toBe('resync');
+    await conn.stop();
+  });
+});
