@@ -1,0 +1,176 @@
+/** One row per connection: supervisor state, latency, liveness and the two manual controls. */
+import { useMemo } from 'react';
+import type { ConnectionHealth } from '../../shared/domain';
+import { useNow, useStore, useTerminal } from '../state/context';
+import { formatAge, formatMs } from '../format';
+import { useUi } from '../layout/dialogs';
+import { VirtualTable, type Column } from '../tables/VirtualTable';
+import { Sparkline } from './Sparkline';
+import { stateTone } from './health';
+
+function Actions({ c }: { c: ConnectionHealth }) {
+  const { api } = useTerminal();
+  const ui = useUi();
+  const run = async (verb: 'reconnect' | 'disconnect') => {
+    try {
+      const res = await api.connections[verb]({ id: c.id });
+      if (!res.ok) ui.notify('error', `${c.label}: ${res.error.message}`);
+    } catch (e) {
+      ui.notify('error', `${c.label}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  return (
+    <span className="conn-actions">
+      <button type="button" className="row-btn" onClick={() => void run('reconnect')}>
+        Reconnect now
+      </button>
+      <button
+        type="button"
+        className="row-btn"
+        disabled={c.state === 'stopped'}
+        onClick={() => void run('disconnect')}
+      >
+        Disconnect
+      </button>
+    </span>
+  );
+}
+
+function retryText(c: ConnectionHealth, now: number): string {
+  if (c.nextRetryAt === null) return '—';
+  const s = Math.max(0, Math.ceil((c.nextRetryAt - now) / 1000));
+  return `in ${s}s`;
+}
+
+const columns: Column<ConnectionHealth>[] = [
+  {
+    id: 'name',
+    header: 'Connection',
+    width: '200px',
+    cell: (c) => (
+      <span title={`${c.kind} · ${c.id}`}>
+        <strong>{c.label}</strong> <span className="dim">{c.kind}</span>{' '}
+        <span className={`mode mode-${c.mode}`}>{c.mode}</span>
+      </span>
+    ),
+  },
+  {
+    id: 'state',
+    header: 'State',
+    width: '110px',
+    cell: (c, { now }) => (
+      <span className={`state tone-${stateTone(c.state)}`} title={`since ${formatAge(now - c.since)}`}>
+        <span className="dot" aria-hidden="true" />
+        {c.state}
+      </span>
+    ),
+  },
+  {
+    id: 'rtt',
+    header: 'RTT',
+    width: '130px',
+    align: 'right',
+    cell: (c) => (
+      <span className="metric">
+        <Sparkline values={c.rttHistory} label="RTT history" />
+        <span className="num">{formatMs(c.rttMs)}</span>
+      </span>
+    ),
+  },
+  {
+    id: 'lag',
+    header: 'Lag',
+    width: '130px',
+    align: 'right',
+    cell: (c) => (
+      <span className="metric">
+        <Sparkline values={c.lagHistory} label="Lag history" />
+        <span className="num">{formatMs(c.lagMs)}</span>
+      </span>
+    ),
+  },
+  {
+    id: 'last',
+    header: 'Last msg',
+    width: '70px',
+    align: 'right',
+    cell: (c, { now }) => (
+      <span className="num">{c.lastMessageAt === null ? '—' : formatAge(now - c.lastMessageAt)}</span>
+    ),
+  },
+  {
+    id: 'rate',
+    header: 'Msg/s',
+    width: '60px',
+    align: 'right',
+    cell: (c) => <span className="num">{c.messagesPerSec.toFixed(0)}</span>,
+  },
+  {
+    id: 'reconnects',
+    header: 'Reconnects',
+    width: '80px',
+    align: 'right',
+    cell: (c) => <span className="num">{c.reconnects}</span>,
+  },
+  {
+    id: 'retry',
+    header: 'Next retry',
+    width: '80px',
+    align: 'right',
+    cell: (c, { now }) => <span className="num">{retryText(c, now)}</span>,
+  },
+  {
+    id: 'error',
+    header: 'Last error',
+    width: 'minmax(160px, 1fr)',
+    cell: (c) => (
+      <span className={c.lastError ? 'down' : 'dim'} title={c.lastError ?? undefined}>
+        {c.lastError ?? '—'}
+        {c.malformedFrames > 0 ? <span className="tag">{c.malformedFrames} bad frames</span> : null}
+      </span>
+    ),
+  },
+  { id: 'actions', header: 'Actions', width: '200px', align: 'center', cell: (c) => <Actions c={c} /> },
+];
+
+export function ConnectionsPanel() {
+  const connections = useStore((s) => s.connections);
+  const now = useNow();
+  const ctx = useMemo(() => ({ now }), [now]);
+  const rows = useMemo(() => [...connections.values()], [connections]);
+  return (
+    <VirtualTable
+      label="Connections"
+      rows={rows}
+      columns={columns}
+      rowKey={(c) => c.id}
+      ctx={ctx}
+      empty="No connections configured."
+      rowHeight={26}
+    />
+  );
+}
+
+/** The compact status-bar pill: state colour, state word, RTT. */
+export function ConnectionPills() {
+  const connections = useStore((s) => s.connections);
+  return (
+    <div className="pills" role="list" aria-label="Connection status">
+      {[...connections.values()].map((c) => (
+        <div
+          key={c.id}
+          role="listitem"
+          className={`pill tone-${stateTone(c.state)}`}
+          data-connection={c.id}
+          data-state={c.state}
+          title={`${c.label} (${c.kind}): ${c.state}${c.lastError ? ` — ${c.lastError}` : ''}`}
+        >
+          <span className="dot" aria-hidden="true" />
+          <span className="pill-label">{c.label}</span>
+          <span className="pill-state">{c.state}</span>
+          <span className="num pill-rtt">{formatMs(c.rttMs)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}

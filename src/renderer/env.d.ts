@@ -1,0 +1,2 @@
+/** Vite turns CSS imports into injected styles; they have no exports. */
+declare module '*.css';

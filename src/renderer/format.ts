@@ -1,0 +1,50 @@
+/** Display formatting that only the UI needs (prices and money come from src/shared/money). */
+import { decimalsOf } from '../shared/money';
+
+/** Quantity at the step's precision, or with trailing zeros trimmed when no step is known. */
+export function formatQty(qty: number, step?: number): string {
+  if (step === undefined) return String(Number(qty.toFixed(8)));
+  return qty.toFixed(Math.min(decimalsOf(step), 8));
+}
+
+export function formatSignedQty(qty: number, step?: number): string {
+  const s = formatQty(Math.abs(qty), step);
+  return qty > 0 ? `+${s}` : qty < 0 ? `-${s}` : s;
+}
+
+export function formatPct(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  const sign = value > 0 ? '+' : '';
+  return `${sign}${value.toFixed(2)}%`;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** Local wall-clock time HH:MM:SS: what a trader compares with the exchange clock on screen. */
+export function formatTime(ts: number): string {
+  const d = new Date(ts);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** A short age such as "0s", "12s", "4m", "2h"; "—" when unknown. */
+export function formatAge(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h`;
+}
+
+export function formatMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  return ms < 10 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
+}
+
+export function formatNumber(value: number, digits = 2): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function signClass(value: number | null | undefined): string {
+  if (value === null || value === undefined || value === 0) return '';
+  return value > 0 ? 'up' : 'down';
+}

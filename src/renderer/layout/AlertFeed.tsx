@@ -1,0 +1,18 @@
+/** Engine alerts (evaluated in main, never here) surface as notices when they arrive. */
+import { useEffect, useRef } from 'react';
+import { useStore } from '../state/context';
+import { useUi } from './dialogs';
+
+export function AlertFeed() {
+  const alerts = useStore((s) => s.alerts);
+  const ui = useUi();
+  const seen = useRef(new Set<string>());
+  useEffect(() => {
+    for (const a of alerts) {
+      if (seen.current.has(a.id)) continue;
+      seen.current.add(a.id);
+      ui.notify(a.level === 'info' ? 'info' : 'error', `${a.title}: ${a.message}`);
+    }
+  }, [alerts, ui]);
+  return null;
+}

@@ -1,0 +1,73 @@
+/** Positions / Orders / Fills / Connections as tabs; counts are decoration, not part of the names. */
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { isOrderDone } from '../../shared/domain';
+import { ConnectionsPanel } from '../connections/ConnectionsPanel';
+import { useStore } from '../state/context';
+import { FillsTable } from '../tables/FillsTable';
+import { OrdersTable } from '../tables/OrdersTable';
+import { PositionsTable } from '../tables/PositionsTable';
+
+const tabs = ['Positions', 'Orders', 'Fills', 'Connections'] as const;
+type Tab = (typeof tabs)[number];
+
+export function BottomPanel() {
+  const [tab, setTab] = useState<Tab>('Positions');
+  const positions = useStore((s) => s.positions);
+  const orders = useStore((s) => s.orders);
+  const connections = useStore((s) => s.connections);
+  const counts = useMemo(() => {
+    let open = 0;
+    for (const p of positions.values()) if (p.qty !== 0) open++;
+    let working = 0;
+    for (const o of orders.values()) if (!isOrderDone(o.status)) working++;
+    let down = 0;
+    for (const c of connections.values()) if (c.state !== 'live') down++;
+    return {
+      Positions: open,
+      Orders: working,
+      Fills: null,
+      Connections: down > 0 ? down : null,
+    } satisfies Record<Tab, number | null>;
+  }, [positions, orders, connections]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = tabs.indexOf(tab);
+    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length] as Tab;
+    setTab(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
+
+  return (
+    <section className="panel bottom">
+      <div className="tabs" role="tablist" aria-label="Trading panels" onKeyDown={onKeyDown}>
+        {tabs.map((t) => (
+          <button
+            key={t}
+            id={`tab-${t}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            aria-controls={`panel-${t}`}
+            tabIndex={tab === t ? 0 : -1}
+            className={`tab ${tab === t ? 'active' : ''}`}
+            onClick={() => setTab(t)}
+          >
+            {t}
+            {counts[t] !== null ? (
+              <span className={`count ${t === 'Connections' ? 'warn' : ''}`} aria-hidden="true">
+                {counts[t]}
+              </span>
+            ) : null}
+          </button>
+        ))}
+      </div>
+      <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'Positions' ? <PositionsTable /> : null}
+        {tab === 'Orders' ? <OrdersTable /> : null}
+        {tab === 'Fills' ? <FillsTable /> : null}
+        {tab === 'Connections' ? <ConnectionsPanel /> : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+/** App name, account mode band, account summaries, host link and connection pills. */
+import { useMemo } from 'react';
+import type { Account, AccountMode } from '../../shared/domain';
+import { formatMoney } from '../../shared/money';
+import { freshness, type Freshness } from '../state/clock';
+import { useLink, useNow, useStore } from '../state/context';
+import { formatNumber, signClass } from '../format';
+import { ConnectionPills } from '../connections/ConnectionsPanel';
+
+const modeRank: Record<AccountMode, number> = { paper: 0, demo: 1, live: 2 };
+
+/** The riskiest mode on screen sets the band: one live account turns the whole bar red. */
+export function bandMode(accounts: Iterable<Account>): AccountMode {
+  let mode: AccountMode = 'paper';
+  for (const a of accounts) if (modeRank[a.mode] > modeRank[mode]) mode = a.mode;
+  return mode;
+}
+
+function AccountSummary({ account, marks, band }: { account: Account; marks: Freshness; band: AccountMode }) {
+  return (
+    <div
+      className={`acct ${account.verified ? '' : 'unverified'}`}
+      role="group"
+      aria-label={`Account ${account.name}`}
+      data-account={account.accountId}
+    >
+      {account.mode === band ? null : (
+        <span className={`mode-tag mode-${account.mode}`}>{account.mode.toUpperCase()}</span>
+      )}
+      <span className="acct-name">{account.name}</span>
+      <span className="kv">
+        <span className="k">Equity</span>
+        <span className={`v num mark-${marks}`}>{formatNumber(account.equity)}</span>
+      </span>
+      <span className="kv">
+        <span className="k">Day P&amp;L</span>
+        <span className={`v num ${signClass(account.dayPnl)} mark-${marks}`}>
+          {formatMoney(account.dayPnl, account.currency)}
+        </span>
+      </span>
+      {account.verified ? null : (
+        <span
+          className="tag unverified-tag"
+          title="Not yet reconciled with the broker since the last reconnect: positions and P&L may be incomplete."
+        >
+          UNVERIFIED
+        </span>
+      )}
+      {marks === 'stale' ? <span className="tag stale-tag">stale marks</span> : null}
+    </div>
+  );
+}
+
+export function TopBar() {
+  const accounts = useStore((s) => s.accounts);
+  const positions = useStore((s) => s.positions);
+  const sync = useStore((s) => s.sync);
+  const link = useLink();
+  const now = useNow();
+  const mode = bandMode(accounts.values());
+
+  // An account's P&L is only as fresh as the oldest mark among its open positions.
+  const marksByAccount = useMemo(() => {
+    const order: Freshness[] = ['fresh', 'aging', 'stale'];
+    const m = new Map<string, Freshness>();
+    for (const p of positions.values()) {
+      if (p.qty === 0) continue;
+      const k = `${p.connectionId}:${p.accountId}`;
+      const f = freshness(p.markedAt, now);
+      if (order.indexOf(f) > order.indexOf(m.get(k) ?? 'fresh')) m.set(k, f);
+    }
+    return m;
+  }, [positions, now]);
+
+  return (
+    <header className={`topbar band-${mode}`}>
+      <div className="brand">Peregrine</div>
+      <div className={`band mode-${mode}`} data-testid="mode-band">
+        {mode.toUpperCase()}
+      </div>
+      <div className="accounts">
+        {accounts.size === 0 ? <span className="dim">No accounts</span> : null}
+        {[...accounts.values()].map((a) => (
+          <AccountSummary
+            key={`${a.connectionId}:${a.accountId}`}
+            account={a}
+            band={mode}
+            marks={marksByAccount.get(`${a.connectionId}:${a.accountId}`) ?? 'fresh'}
+          />
+        ))}
+      </div>
+      <div className="spacer" />
+      {link.kind === 'reconnecting' ? (
+        <div className="host-link bad" role="status">
+          Host disconnected · retry in {Math.max(0, Math.ceil((link.retryAt - now) / 1000))}s · data frozen
+        </div>
+      ) : link.kind === 'connecting' ? (
+        <div className="host-link warn" role="status">
+          Connecting to host…
+        </div>
+      ) : sync !== 'live' ? (
+        <div className="host-link warn" role="status">
+          {sync === 'waiting' ? 'Loading…' : 'Resyncing…'}
+        </div>
+      ) : null}
+      <ConnectionPills />
+    </header>
+  );
+}

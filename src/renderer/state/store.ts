@@ -1,0 +1,269 @@
+/**
+ * The renderer's copy of engine state: a snapshot, then `seq`-numbered batches applied in order.
+ * Pure TypeScript (no React, no DOM) so it is unit-tested in node.
+ *
+ * - A batch whose `seq` is not previous+1 is discarded and a fresh snapshot is requested; until it
+ *   arrives the state says `resyncing`, so the UI can show that it is not live.
+ * - Collections are copy-on-write maps: a collection untouched by a batch keeps its identity, so
+ *   React components selecting it do not re-render.
+ * - Subscribers are notified at most once per scheduled frame however many batches arrived.
+ * - Forming bars bypass React entirely: chart code listens with `onBars` and updates series.
+ */
+import type {
+  Account,
+  ConnectionHealth,
+  Fill,
+  Instrument,
+  Order,
+  Position,
+  Quote,
+} from '../../shared/domain';
+import type { Alert, Batch, FormingBar, Snapshot, StreamMessage } from '../../shared/stream';
+
+export type SyncStatus = 'waiting' | 'live' | 'resyncing';
+
+export interface ClientState {
+  readonly sync: SyncStatus;
+  readonly seq: number;
+  /** Host send time of the last applied message. */
+  readonly sentAt: number;
+  /** Snapshots applied so far; charts reload history when it changes. */
+  readonly snapshots: number;
+  readonly instruments: ReadonlyMap<string, Instrument>;
+  /** Latest quote by symbol. */
+  readonly quotes: ReadonlyMap<string, Quote>;
+  readonly orders: ReadonlyMap<string, Order>;
+  /** Newest last, bounded. */
+  readonly fills: ReadonlyMap<string, Fill>;
+  readonly positions: ReadonlyMap<string, Position>;
+  /** Keyed by `accountKey(connectionId, accountId)`. */
+  readonly accounts: ReadonlyMap<string, Account>;
+  readonly connections: ReadonlyMap<string, ConnectionHealth>;
+  /** Newest last, bounded. */
+  readonly alerts: readonly Alert[];
+}
+
+export function accountKey(connectionId: string, accountId: string): string {
+  return `${connectionId}:${accountId}`;
+}
+
+export type ApplyOutcome = 'applied' | 'ignored' | 'gap';
+
+export interface StoreOptions {
+  requestSnapshot: () => Promise<Snapshot>;
+  /** Runs `flush` later; defaults to requestAnimationFrame. Tests pass a manual scheduler. */
+  schedule?: (flush: () => void) => void;
+  maxFills?: number;
+  maxAlerts?: number;
+  /** Minimum spacing of snapshot retries after a failed request. */
+  snapshotRetryMs?: number;
+}
+
+export interface StoreStats {
+  gaps: number;
+  staleBatches: number;
+  snapshotFailures: number;
+}
+
+const emptyState: ClientState = {
+  sync: 'waiting',
+  seq: -1,
+  sentAt: 0,
+  snapshots: 0,
+  instruments: new Map(),
+  quotes: new Map(),
+  orders: new Map(),
+  fills: new Map(),
+  positions: new Map(),
+  accounts: new Map(),
+  connections: new Map(),
+  alerts: [],
+};
+
+function keyed<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const it of items) m.set(key(it), it);
+  return m;
+}
+
+function merged<T>(
+  prev: ReadonlyMap<string, T>,
+  items: readonly T[],
+  key: (t: T) => string,
+): ReadonlyMap<string, T> {
+  if (items.length === 0) return prev;
+  const m = new Map(prev);
+  for (const it of items) m.set(key(it), it);
+  return m;
+}
+
+function bounded<T>(m: Map<string, T>, max: number): Map<string, T> {
+  // Map iteration order is insertion order, so the first keys are the oldest.
+  for (const k of m.keys()) {
+    if (m.size <= max) break;
+    m.delete(k);
+  }
+  return m;
+}
+
+const bySymbol = (x: { symbol: string }): string => x.symbol;
+const byId = (x: { id: string }): string => x.id;
+const byKey = (x: { key: string }): string => x.key;
+const byAccount = (a: Account): string => accountKey(a.connectionId, a.accountId);
+
+const defaultSchedule = (flush: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+  else setTimeout(flush, 16);
+};
+
+export class TerminalStore {
+  private current: ClientState = emptyState;
+  private published: ClientState = emptyState;
+  private scheduled = false;
+  private inflight: Promise<void> | null = null;
+  private lastRequestAt = 0;
+  private readonly retryMs: number;
+  private readonly listeners = new Set<() => void>();
+  private readonly barListeners = new Set<(bars: readonly FormingBar[]) => void>();
+  private readonly schedule: (flush: () => void) => void;
+  private readonly maxFills: number;
+  private readonly maxAlerts: number;
+  readonly stats: StoreStats = { gaps: 0, staleBatches: 0, snapshotFailures: 0 };
+
+  constructor(private readonly options: StoreOptions) {
+    this.schedule = options.schedule ?? defaultSchedule;
+    this.maxFills = options.maxFills ?? 500;
+    this.maxAlerts = options.maxAlerts ?? 50;
+    this.retryMs = options.snapshotRetryMs ?? 1_000;
+  }
+
+  /** The state as of the last frame commit (what React renders). */
+  getState = (): ClientState => this.published;
+
+  /** The state including messages applied since the last commit. */
+  peek(): ClientState {
+    return this.current;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Forming bars, delivered as they are applied (never through React). */
+  onBars(listener: (bars: readonly FormingBar[]) => void): () => void {
+    this.barListeners.add(listener);
+    return () => this.barListeners.delete(listener);
+  }
+
+  apply(message: StreamMessage): ApplyOutcome {
+    return message.kind === 'snapshot' ? this.applySnapshot(message) : this.applyBatch(message);
+  }
+
+  /** Ask for a full snapshot (one request at a time) and apply it. */
+  resync(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    this.lastRequestAt = Date.now();
+    if (this.current.sync === 'live') this.commit({ ...this.current, sync: 'resyncing' });
+    const p = this.options.requestSnapshot().then(
+      (snap) => {
+        this.inflight = null;
+        this.applySnapshot(snap);
+      },
+      (e: unknown) => {
+        this.inflight = null;
+        this.stats.snapshotFailures++;
+        console.warn('[store] snapshot request failed', e);
+      },
+    );
+    this.inflight = p;
+    return p;
+  }
+
+  /** Resolves once no snapshot request is in flight. */
+  async settled(): Promise<void> {
+    while (this.inflight) await this.inflight;
+  }
+
+  /** Publish now (tests, or a host that wants a synchronous commit). */
+  flush = (): void => {
+    this.scheduled = false;
+    if (this.published === this.current) return;
+    this.published = this.current;
+    for (const l of this.listeners) l();
+  };
+
+  private applySnapshot(s: Snapshot): ApplyOutcome {
+    // Always taken as the new truth, even with a lower seq: a restarted host starts counting again.
+    this.commit({
+      sync: 'live',
+      seq: s.seq,
+      sentAt: s.sentAt,
+      snapshots: this.current.snapshots + 1,
+      instruments: keyed(s.instruments, bySymbol),
+      quotes: keyed(s.quotes, bySymbol),
+      orders: keyed(s.orders, byId),
+      fills: bounded(keyed(s.fills, byId), this.maxFills),
+      positions: keyed(s.positions, byKey),
+      accounts: keyed(s.accounts, byAccount),
+      connections: keyed(s.connections, byId),
+      alerts: this.current.alerts,
+    });
+    this.emitBars(s.bars);
+    return 'applied';
+  }
+
+  private applyBatch(b: Batch): ApplyOutcome {
+    const cur = this.current;
+    if (cur.sync !== 'live') {
+      // Waiting for a snapshot, which will include this batch. If the last request failed, the
+      // stream being alive is the cue to try again (at most once per retry interval).
+      if (!this.inflight && Date.now() - this.lastRequestAt >= this.retryMs) void this.resync();
+      return 'ignored';
+    }
+    if (b.seq <= cur.seq) {
+      this.stats.staleBatches++;
+      return 'ignored';
+    }
+    if (b.seq !== cur.seq + 1) {
+      this.stats.gaps++;
+      console.warn(`[store] stream gap: expected seq ${cur.seq + 1}, got ${b.seq}; resyncing`);
+      void this.resync();
+      return 'gap';
+    }
+    let fills = cur.fills;
+    if (b.fills.length > 0) {
+      const m = new Map(cur.fills);
+      for (const f of b.fills) m.set(f.id, f);
+      fills = bounded(m, this.maxFills);
+    }
+    this.commit({
+      sync: 'live',
+      seq: b.seq,
+      sentAt: b.sentAt,
+      snapshots: cur.snapshots,
+      instruments: merged(cur.instruments, b.instruments, bySymbol),
+      quotes: merged(cur.quotes, b.quotes, bySymbol),
+      orders: merged(cur.orders, b.orders, byId),
+      fills,
+      positions: merged(cur.positions, b.positions, byKey),
+      accounts: merged(cur.accounts, b.accounts, byAccount),
+      connections: merged(cur.connections, b.connections, byId),
+      alerts: b.alerts.length > 0 ? [...cur.alerts, ...b.alerts].slice(-this.maxAlerts) : cur.alerts,
+    });
+    this.emitBars(b.bars);
+    return 'applied';
+  }
+
+  private emitBars(bars: readonly FormingBar[]): void {
+    if (bars.length === 0) return;
+    for (const l of this.barListeners) l(bars);
+  }
+
+  private commit(next: ClientState): void {
+    this.current = next;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(this.flush);
+  }
+}

@@ -1,0 +1,53 @@
+/** Executions, newest first (the store keeps a bounded window). */
+import { useMemo } from 'react';
+import type { Fill } from '../../shared/domain';
+import { formatMoney } from '../../shared/money';
+import { useStore } from '../state/context';
+import { formatQty, formatTime } from '../format';
+import { PriceCell, SideCell } from './cells';
+import { VirtualTable, type Column } from './VirtualTable';
+
+const columns: Column<Fill>[] = [
+  { id: 'time', header: 'Time', width: '80px', cell: (f) => <span className="num">{formatTime(f.ts)}</span> },
+  { id: 'symbol', header: 'Symbol', width: '96px', cell: (f) => <strong>{f.symbol}</strong> },
+  { id: 'side', header: 'Side', width: '56px', cell: (f) => <SideCell side={f.side} /> },
+  {
+    id: 'qty',
+    header: 'Qty',
+    width: '80px',
+    align: 'right',
+    cell: (f) => <span className="num">{formatQty(f.qty)}</span>,
+  },
+  {
+    id: 'price',
+    header: 'Price',
+    width: '110px',
+    align: 'right',
+    cell: (f) => <PriceCell symbol={f.symbol} value={f.price} />,
+  },
+  {
+    id: 'fee',
+    header: 'Fee',
+    width: '90px',
+    align: 'right',
+    cell: (f) => <span className="num">{formatMoney(-f.commission)}</span>,
+  },
+  { id: 'order', header: 'Order', width: '220px', cell: (f) => <span className="dim">{f.orderId}</span> },
+];
+
+const noClock = { now: 0 };
+
+export function FillsTable() {
+  const fills = useStore((s) => s.fills);
+  const rows = useMemo(() => [...fills.values()].reverse(), [fills]);
+  return (
+    <VirtualTable
+      label="Fills"
+      rows={rows}
+      columns={columns}
+      rowKey={(f) => f.id}
+      ctx={noClock}
+      empty="No fills yet."
+    />
+  );
+}

@@ -1,0 +1,178 @@
+/** Orders split into Working and Done, newest first, with a Cancel action per working order. */
+import { useMemo, useState } from 'react';
+import type { Order } from '../../shared/domain';
+import { isOrderDone } from '../../shared/domain';
+import { useStore, useTerminal } from '../state/context';
+import { formatQty, formatTime } from '../format';
+import { useUi } from '../layout/dialogs';
+import { PriceCell, SideCell } from './cells';
+import { VirtualTable, type Column } from './VirtualTable';
+
+const typeText = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop limit' } as const;
+const statusText: Record<Order['status'], string> = {
+  pending: 'Pending',
+  working: 'Working',
+  partially_filled: 'Partial',
+  filled: 'Filled',
+  cancelled: 'Cancelled',
+  rejected: 'Rejected',
+  expired: 'Expired',
+};
+
+function CancelButton({ order }: { order: Order }) {
+  const { api } = useTerminal();
+  const ui = useUi();
+  const onClick = async () => {
+    try {
+      const res = await api.orders.cancel({ orderId: order.id });
+      if (!res.ok) ui.notify('error', `Cancel ${order.symbol} rejected: ${res.error.message}`);
+    } catch (e) {
+      ui.notify('error', `Cancel ${order.symbol} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  return (
+    <button
+      type="button"
+      className="row-btn"
+      onClick={() => void onClick()}
+      aria-label="Cancel"
+      title={`Cancel order ${order.id}`}
+    >
+      Cancel
+    </button>
+  );
+}
+
+const baseColumns: Column<Order>[] = [
+  {
+    id: 'time',
+    header: 'Time',
+    width: '74px',
+    cell: (o) => <span className="num">{formatTime(o.createdAt)}</span>,
+  },
+  { id: 'symbol', header: 'Symbol', width: '84px', cell: (o) => <strong>{o.symbol}</strong> },
+  { id: 'side', header: 'Side', width: '48px', cell: (o) => <SideCell side={o.side} /> },
+  { id: 'type', header: 'Type', width: '76px', cell: (o) => typeText[o.type] },
+  {
+    id: 'qty',
+    header: 'Qty',
+    width: '64px',
+    align: 'right',
+    cell: (o) => <span className="num">{formatQty(o.qty)}</span>,
+  },
+  {
+    id: 'filled',
+    header: 'Filled',
+    width: '64px',
+    align: 'right',
+    cell: (o) => <span className="num">{formatQty(o.filledQty)}</span>,
+  },
+  {
+    id: 'limit',
+    header: 'Limit',
+    width: '96px',
+    align: 'right',
+    cell: (o) => <PriceCell symbol={o.symbol} value={o.limitPrice} />,
+  },
+  {
+    id: 'stop',
+    header: 'Stop',
+    width: '96px',
+    align: 'right',
+    cell: (o) => <PriceCell symbol={o.symbol} value={o.stopPrice} />,
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    width: '200px',
+    cell: (o) => (
+      <span className={`status status-${o.status}`} title={o.rejectReason ?? undefined}>
+        {statusText[o.status]}
+        {o.rejectReason ? <span className="reason"> · {o.rejectReason}</span> : null}
+      </span>
+    ),
+  },
+  {
+    id: 'managed',
+    header: 'Managed by',
+    width: '84px',
+    cell: (o) => <span className={`managed managed-${o.managedBy}`}>{o.managedBy}</span>,
+  },
+];
+
+const workingColumns: Column<Order>[] = [
+  ...baseColumns,
+  { id: 'cancel', header: 'Action', width: '70px', align: 'center', cell: (o) => <CancelButton order={o} /> },
+];
+const doneColumns: Column<Order>[] = [
+  ...baseColumns,
+  {
+    id: 'avg',
+    header: 'Avg fill',
+    width: '96px',
+    align: 'right',
+    cell: (o) => <PriceCell symbol={o.symbol} value={o.avgFillPrice} />,
+  },
+];
+
+const noClock = { now: 0 };
+
+export function OrdersTable() {
+  const orders = useStore((s) => s.orders);
+  const [view, setView] = useState<'working' | 'done'>('working');
+  const { working, done } = useMemo(() => {
+    const w: Order[] = [];
+    const d: Order[] = [];
+    for (const o of orders.values()) (isOrderDone(o.status) ? d : w).push(o);
+    w.sort((a, b) => b.createdAt - a.createdAt);
+    d.sort((a, b) => b.updatedAt - a.updatedAt);
+    return { working: w, done: d };
+  }, [orders]);
+  return (
+    <div className="orders">
+      <div className="subtabs" role="group" aria-label="Order view">
+        <button
+          type="button"
+          aria-pressed={view === 'working'}
+          className={view === 'working' ? 'active' : ''}
+          onClick={() => setView('working')}
+        >
+          Working{' '}
+          <span aria-hidden="true" className="count">
+            {working.length}
+          </span>
+        </button>
+        <button
+          type="button"
+          aria-pressed={view === 'done'}
+          className={view === 'done' ? 'active' : ''}
+          onClick={() => setView('done')}
+        >
+          Done{' '}
+          <span aria-hidden="true" className="count">
+            {done.length}
+          </span>
+        </button>
+      </div>
+      {view === 'working' ? (
+        <VirtualTable
+          label="Working orders"
+          rows={working}
+          columns={workingColumns}
+          rowKey={(o) => o.id}
+          ctx={noClock}
+          empty="No working orders."
+        />
+      ) : (
+        <VirtualTable
+          label="Done orders"
+          rows={done}
+          columns={doneColumns}
+          rowKey={(o) => o.id}
+          ctx={noClock}
+          empty="No finished orders yet."
+        />
+      )}
+    </div>
+  );
+}

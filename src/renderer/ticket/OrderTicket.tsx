@@ -1,0 +1,319 @@
+/**
+ * Order ticket. "Buy" and "Sell" submit; nothing is sent until the inputs pass validation against
+ * the instrument's tick size and quantity step. Enter in a field does not submit (an accidental
+ * buy is worse than a second key press); the side buttons are reachable by Tab.
+ */
+import { useId, useMemo, useState } from 'react';
+import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
+import { formatMoney, formatPrice, roundToStep } from '../../shared/money';
+import { positionKey } from '../../shared/domain';
+import { freshness } from '../state/clock';
+import { formatSignedQty, signClass } from '../format';
+import { accountKey } from '../state/store';
+import { useNow, useStore, useTerminal } from '../state/context';
+import { needsLimit, needsStop, validateTicket, type TicketErrors, type TicketInput } from './validate';
+
+const orderTypes: { value: OrderType; label: string }[] = [
+  { value: 'market', label: 'Market' },
+  { value: 'limit', label: 'Limit' },
+  { value: 'stop', label: 'Stop' },
+  { value: 'stop_limit', label: 'Stop limit' },
+];
+const tifs: { value: TimeInForce; label: string }[] = [
+  { value: 'day', label: 'Day' },
+  { value: 'gtc', label: 'GTC' },
+  { value: 'ioc', label: 'IOC' },
+];
+
+type Outcome = { kind: 'sent'; orderId: string; text: string } | { kind: 'error'; text: string } | null;
+
+export function OrderTicket({ instrument }: { instrument: Instrument | undefined }) {
+  const { api } = useTerminal();
+  const accounts = useStore((s) => s.accounts);
+  const quote = useStore((s) => (instrument ? s.quotes.get(instrument.symbol) : undefined));
+  const orders = useStore((s) => s.orders);
+  const id = useId();
+  const now = useNow();
+  const quoteFreshness = freshness(quote?.receivedAt, now);
+
+  const [type, setType] = useState<OrderType>('limit');
+  const [tif, setTif] = useState<TimeInForce>('day');
+  const [qty, setQty] = useState('1');
+  const [limitPrice, setLimitPrice] = useState('');
+  const [stopPrice, setStopPrice] = useState('');
+  const [accountChoice, setAccountChoice] = useState<string>('');
+  const [errors, setErrors] = useState<TicketErrors>({});
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [busy, setBusy] = useState(false);
+
+  const eligible = useMemo<Account[]>(
+    () =>
+      instrument ? [...accounts.values()].filter((a) => a.connectionId === instrument.connectionId) : [],
+    [accounts, instrument],
+  );
+  const account =
+    eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
+
+  // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
+  // later ticks do not overwrite what the trader typed. State adjusted during render, as React
+  // recommends for values derived from a changed prop, so there is no extra commit.
+  const prefillKey = instrument ? `${instrument.symbol}${quote ? '' : ':noquote'}` : null;
+  const [prefilledFor, setPrefilledFor] = useState<string | null>(null);
+  if (prefillKey !== prefilledFor) {
+    setPrefilledFor(prefillKey);
+    setErrors({});
+    setOutcome(null);
+    setStopPrice('');
+    setLimitPrice(
+      instrument && quote
+        ? formatPrice(roundToStep((quote.bid + quote.ask) / 2, instrument.tickSize), instrument)
+        : '',
+    );
+  }
+
+  // A rejection can arrive later on the stream; show the engine's reason when it does.
+  const sentOrder = outcome?.kind === 'sent' ? orders.get(outcome.orderId) : undefined;
+  const streamRejection =
+    sentOrder?.status === 'rejected' ? (sentOrder.rejectReason ?? 'Rejected by the broker.') : null;
+
+  const takeBookPrice = (v: number | undefined) => {
+    if (v === undefined || !instrument) return;
+    setLimitPrice(formatPrice(v, instrument));
+    if (!needsLimit(type)) setType('limit');
+  };
+
+  const submit = async (side: Side) => {
+    if (!instrument || busy) return;
+    const input: TicketInput = { side, type, tif, qty, limitPrice, stopPrice };
+    const check = validateTicket(input, instrument, account);
+    if (!check.ok) {
+      setErrors(check.errors);
+      setOutcome(null);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const res = await api.orders.place(check.request);
+      if (!res.ok) setOutcome({ kind: 'error', text: res.error.message });
+      else if (res.value.status === 'rejected')
+        setOutcome({ kind: 'error', text: res.value.rejectReason ?? 'Rejected by the broker.' });
+      else
+        setOutcome({
+          kind: 'sent',
+          orderId: res.value.id,
+          text: `${side === 'buy' ? 'Buy' : 'Sell'} ${check.request.qty} ${instrument.symbol} sent (${res.value.status}).`,
+        });
+    } catch (e) {
+      setOutcome({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errorText = outcome?.kind === 'error' ? outcome.text : streamRejection;
+  const disabled = !instrument || busy;
+  return (
+    <section className="panel ticket" aria-label="Order ticket">
+      <header className="panel-head">
+        Order ticket <span className="ticket-symbol">{instrument?.symbol ?? ''}</span>
+      </header>
+      <form className="ticket-body" onSubmit={(e) => e.preventDefault()} noValidate>
+        <div className={`book mark-${quote ? quoteFreshness : 'stale'}`}>
+          <button
+            type="button"
+            className="book-side bid"
+            onClick={() => takeBookPrice(quote?.bid)}
+            title="Use the bid as the limit price"
+            disabled={!quote}
+          >
+            <span className="book-label">Bid</span>
+            <span className="num">{formatPrice(quote?.bid, instrument)}</span>
+          </button>
+          <button
+            type="button"
+            className="book-side ask"
+            onClick={() => takeBookPrice(quote?.ask)}
+            title="Use the ask as the limit price"
+            disabled={!quote}
+          >
+            <span className="book-label">Ask</span>
+            <span className="num">{formatPrice(quote?.ask, instrument)}</span>
+          </button>
+        </div>
+
+        {eligible.length > 1 ? (
+          <label className="field" htmlFor={`${id}-acct`}>
+            <span>Account</span>
+            <select
+              id={`${id}-acct`}
+              value={account ? accountKey(account.connectionId, account.accountId) : ''}
+              onChange={(e) => setAccountChoice(e.target.value)}
+            >
+              {eligible.map((a) => (
+                <option
+                  key={accountKey(a.connectionId, a.accountId)}
+                  value={accountKey(a.connectionId, a.accountId)}
+                >
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <div className="field readonly">
+            <span>Account</span>
+            <span>
+              {account ? account.name : 'none'}
+              {account && !account.verified ? <span className="tag unverified-tag">UNVERIFIED</span> : null}
+            </span>
+          </div>
+        )}
+
+        <label className="field" htmlFor={`${id}-type`}>
+          <span>Order type</span>
+          <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as OrderType)}>
+            {orderTypes.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+
+        <label className="field" htmlFor={`${id}-qty`}>
+          <span>Quantity</span>
+          <input
+            id={`${id}-qty`}
+            inputMode="decimal"
+            autoComplete="off"
+            value={qty}
+            aria-invalid={errors.qty ? true : undefined}
+            aria-describedby={errors.qty ? `${id}-qty-err` : undefined}
+            onChange={(e) => setQty(e.target.value)}
+          />
+        </label>
+        {errors.qty ? (
+          <div className="field-error" id={`${id}-qty-err`} role="alert">
+            {errors.qty}
+          </div>
+        ) : null}
+
+        {needsLimit(type) ? (
+          <>
+            <label className="field" htmlFor={`${id}-lmt`}>
+              <span>Limit price</span>
+              <input
+                id={`${id}-lmt`}
+                inputMode="decimal"
+                autoComplete="off"
+                value={limitPrice}
+                aria-invalid={errors.limitPrice ? true : undefined}
+                aria-describedby={errors.limitPrice ? `${id}-lmt-err` : undefined}
+                onChange={(e) => setLimitPrice(e.target.value)}
+              />
+            </label>
+            {errors.limitPrice ? (
+              <div className="field-error" id={`${id}-lmt-err`} role="alert">
+                {errors.limitPrice}
+              </div>
+            ) : null}
+          </>
+        ) : null}
+
+        {needsStop(type) ? (
+          <>
+            <label className="field" htmlFor={`${id}-stp`}>
+              <span>Stop price</span>
+              <input
+                id={`${id}-stp`}
+                inputMode="decimal"
+                autoComplete="off"
+                value={stopPrice}
+                aria-invalid={errors.stopPrice ? true : undefined}
+                aria-describedby={errors.stopPrice ? `${id}-stp-err` : undefined}
+                onChange={(e) => setStopPrice(e.target.value)}
+              />
+            </label>
+            {errors.stopPrice ? (
+              <div className="field-error" id={`${id}-stp-err`} role="alert">
+                {errors.stopPrice}
+              </div>
+            ) : null}
+          </>
+        ) : null}
+
+        <label className="field" htmlFor={`${id}-tif`}>
+          <span>Time in force</span>
+          <select id={`${id}-tif`} value={tif} onChange={(e) => setTif(e.target.value as TimeInForce)}>
+            {tifs.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+
+        {instrument ? (
+          <div className="ticket-hint">
+            tick {instrument.tickSize} · step {instrument.qtyStep} · ×{instrument.multiplier}
+          </div>
+        ) : null}
+        {errors.account ? (
+          <div className="field-error" role="alert">
+            {errors.account}
+          </div>
+        ) : null}
+
+        <div className="sides">
+          <button type="button" className="side buy" disabled={disabled} onClick={() => void submit('buy')}>
+            Buy
+          </button>
+          <button type="button" className="side sell" disabled={disabled} onClick={() => void submit('sell')}>
+            Sell
+          </button>
+        </div>
+
+        <PositionSummary instrument={instrument} account={account} />
+
+        {errorText ? (
+          <div className="ticket-result error" role="alert">
+            Rejected: {errorText}
+          </div>
+        ) : outcome?.kind === 'sent' ? (
+          <div className="ticket-result ok" role="status">
+            {outcome.text}
+          </div>
+        ) : null}
+      </form>
+    </section>
+  );
+}
+
+/** The trader's position in the ticket's symbol and account, so size decisions need no glance away. */
+function PositionSummary({
+  instrument,
+  account,
+}: {
+  instrument: Instrument | undefined;
+  account: Account | null;
+}) {
+  const key =
+    instrument && account ? positionKey(account.connectionId, account.accountId, instrument.symbol) : '';
+  const position = useStore((s) => s.positions.get(key));
+  const now = useNow();
+  if (!instrument || !position || position.qty === 0) return null;
+  const f = freshness(position.markedAt, now);
+  return (
+    <div className="ticket-position" aria-label="Current position">
+      <span className="k">Position</span>
+      <span className={`v num ${signClass(position.qty)}`}>
+        {formatSignedQty(position.qty)} @ {formatPrice(position.avgPrice, instrument)}
+      </span>
+      <span className="k">Unrealized</span>
+      <span className={`v num ${signClass(position.unrealizedPnl)} mark-${f}`}>
+        {formatMoney(position.unrealizedPnl, position.currency)}
+      </span>
+    </div>
+  );
+}
