@@ -6,7 +6,12 @@
  */
 import { z } from 'zod';
 import type { Connection } from '../connection';
-import { type ConnectionDeps, PortfolioStreamConfig, PortfolioStreamConnection } from './portfolio-stream/connection';
+import { registerSecret } from '../log';
+import {
+  type ConnectionDeps,
+  PortfolioStreamConfig,
+  PortfolioStreamConnection,
+} from './portfolio-stream/connection';
 
 export const ConnectionConfig = z.discriminatedUnion('kind', [PortfolioStreamConfig]);
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
@@ -29,7 +34,9 @@ const EnvEntry = z.looseObject({
  * Configs from `PEREGRINE_CONNECTIONS`. Throws with a readable message on bad JSON, an unknown
  * kind or a missing secret: a misconfigured connection should stop start-up, not vanish silently.
  */
-export function connectionsFromEnv(env: Record<string, string | undefined> = process.env): ConnectionConfig[] {
+export function connectionsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): ConnectionConfig[] {
   const raw = env.PEREGRINE_CONNECTIONS;
   if (raw === undefined || raw.trim() === '') return [];
   let json: unknown;
@@ -39,20 +46,27 @@ export function connectionsFromEnv(env: Record<string, string | undefined> = pro
     throw new Error('PEREGRINE_CONNECTIONS is not valid JSON (expected an array of connection configs)');
   }
   const entries = z.array(EnvEntry).safeParse(json);
-  if (!entries.success) throw new Error('PEREGRINE_CONNECTIONS must be a JSON array of objects with a "kind"');
+  if (!entries.success)
+    throw new Error('PEREGRINE_CONNECTIONS must be a JSON array of objects with a "kind"');
   return entries.data.map((entry, i) => {
     const { sessionCookieEnv, ...rest } = entry;
     const withSecret: Record<string, unknown> = { ...rest };
     if (sessionCookieEnv !== undefined) {
       const secret = env[sessionCookieEnv];
       if (secret === undefined || secret === '')
-        throw new Error(`PEREGRINE_CONNECTIONS[${i}]: environment variable ${sessionCookieEnv} (session cookie) is not set`);
+        throw new Error(
+          `PEREGRINE_CONNECTIONS[${i}]: environment variable ${sessionCookieEnv} (session cookie) is not set`,
+        );
+      // Known before any connection exists, so scrub it from every log line from now on.
+      registerSecret(secret);
       withSecret.sessionCookie = secret;
     }
     const parsed = ConnectionConfig.safeParse(withSecret);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new Error(`PEREGRINE_CONNECTIONS[${i}]: ${issue ? `${issue.path.join('.') || 'config'}: ${issue.message}` : 'invalid'}`);
+      throw new Error(
+        `PEREGRINE_CONNECTIONS[${i}]: ${issue ? `${issue.path.join('.') || 'config'}: ${issue.message}` : 'invalid'}`,
+      );
     }
     return parsed.data;
   });

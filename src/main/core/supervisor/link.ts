@@ -80,7 +80,10 @@ export function classifyClose(info: CloseInfo): Failure {
       // Policy violation: failed auth or a per-user connection limit. Retrying would loop forever.
       return { action: 'stop', message: reason || 'authentication required' };
     case 1013:
-      return { action: 'retry-later', message: `server busy, try again later (1013${reason ? `: ${reason}` : ''})` };
+      return {
+        action: 'retry-later',
+        message: `server busy, try again later (1013${reason ? `: ${reason}` : ''})`,
+      };
     case 1001:
       return { action: 'retry', message: `server going away (1001${reason ? `: ${reason}` : ''})` };
     case 1011:

@@ -21,4 +21,10 @@ export function canTransition(from: ConnectionState, to: ConnectionState): boole
 }
 
 /** States in which a transport is open (or being opened) for this connection. */
-export const linkStates: ReadonlySet<ConnectionState> = new Set(['connecting', 'authenticating', 'syncing', 'live', 'stale']);
+export const linkStates: ReadonlySet<ConnectionState> = new Set([
+  'connecting',
+  'authenticating',
+  'syncing',
+  'live',
+  'stale',
+]);

@@ -71,7 +71,13 @@ interface Slot {
   openedAt: number;
 }
 
-const defaultStaleness: StalenessOptions = { cadenceMs: {}, factor: 3, minMs: 2_000, learnAfter: 5, checkMs: 500 };
+const defaultStaleness: StalenessOptions = {
+  cadenceMs: {},
+  factor: 3,
+  minMs: 2_000,
+  learnAfter: 5,
+  checkMs: 500,
+};
 
 export class Supervisor {
   readonly id: string;
@@ -127,6 +133,8 @@ export class Supervisor {
   start(listener: SupervisorListener): void {
     this.listener = listener;
     if (this.stateValue === 'idle') void this.connect('start');
+    // Started again after stop() (a host restarting its engine): a fresh run, not a resumed backoff.
+    else if (this.stateValue === 'stopped' || this.stateValue === 'failed') this.reconnect();
   }
 
   /** The user's "reconnect now": cuts a backoff wait short, revives a stopped or failed connection. */
@@ -186,7 +194,8 @@ export class Supervisor {
     const slot: Slot = { link: null, current: true, openedAt: this.clock.now() };
     this.slot = slot;
     this.setTimer('connect', this.connectTimeoutMs, () => {
-      if (slot.current) this.fail({ action: 'retry', message: `connect timeout after ${this.connectTimeoutMs} ms` });
+      if (slot.current)
+        this.fail({ action: 'retry', message: `connect timeout after ${this.connectTimeoutMs} ms` });
     });
     try {
       const link = await this.opts.adapter.open(this.handlers(slot), abort.signal);
@@ -221,7 +230,8 @@ export class Supervisor {
       data: (stream, exchangeTs) => {
         if (!slot.current) return;
         this.meter.data(stream, this.clock.now(), exchangeTs);
-        if (this.stateValue === 'stale' && this.staleStreams().length === 0) this.transition('live', `data on ${stream}`);
+        if (this.stateValue === 'stale' && this.staleStreams().length === 0)
+          this.transition('live', `data on ${stream}`);
       },
       pong: (serverTs) => {
         if (!slot.current || this.pingSentAt === null) return;
@@ -232,7 +242,10 @@ export class Supervisor {
       malformed: (reason, sample) => {
         if (!slot.current) return;
         this.malformedFrames += 1;
-        this.log.warn({ connectionId: this.id, reason, sample: sample.slice(0, 200) }, 'malformed frame dropped');
+        this.log.warn(
+          { connectionId: this.id, reason, sample: sample.slice(0, 200) },
+          'malformed frame dropped',
+        );
         this.healthChanged();
       },
       event: (event) => {
@@ -251,10 +264,14 @@ export class Supervisor {
     const hb = this.heartbeatMs;
     const beat = (): void => {
       if (!slot.current) return;
-      if (this.pingSentAt === null) this.pingSentAt = this.clock.now();
+      // Pings carry no id: measure from the latest one (a lost pong must not inflate the next RTT).
+      this.pingSentAt = this.clock.now();
       slot.link?.ping();
       this.setTimer('heartbeat', hb, beat);
     };
+    // One ping right away: RTT and the clock offset (for feed lag) should not wait a full interval.
+    this.pingSentAt = this.clock.now();
+    slot.link?.ping();
     this.setTimer('heartbeat', hb, beat);
     // Half-open sockets deliver nothing, not even our pong: two silent intervals mean dead.
     const liveness = (): void => {
@@ -262,7 +279,10 @@ export class Supervisor {
       const last = Math.max(this.meter.lastMessageAt ?? 0, slot.openedAt);
       const silentFor = this.clock.now() - last;
       if (silentFor >= 2 * hb) {
-        this.fail({ action: 'retry', message: `no data or pong for ${Math.round(silentFor / 1000)} s (heartbeat timeout)` });
+        this.fail({
+          action: 'retry',
+          message: `no data or pong for ${Math.round(silentFor / 1000)} s (heartbeat timeout)`,
+        });
         return;
       }
       this.setTimer('liveness', 2 * hb - silentFor, liveness);
@@ -271,7 +291,8 @@ export class Supervisor {
     const check = (): void => {
       if (!slot.current) return;
       const stale = this.staleStreams();
-      if (stale.length > 0 && this.stateValue === 'live') this.transition('stale', `no data on ${stale.join(', ')}`);
+      if (stale.length > 0 && this.stateValue === 'live')
+        this.transition('stale', `no data on ${stale.join(', ')}`);
       else if (stale.length === 0 && this.stateValue === 'stale') this.transition('live', 'data resumed');
       this.setTimer('staleness', this.staleness.checkMs, check);
     };
@@ -286,7 +307,11 @@ export class Supervisor {
     const maxAge = this.opts.adapter.maxConnectionAgeMs;
     if (maxAge !== undefined) {
       const lead = Math.min(this.opts.rotationLeadMs ?? 30_000, maxAge / 2);
-      this.setTimer('rotate', Math.max(0, slot.openedAt + maxAge - lead - this.clock.now()), () => void this.rotate());
+      this.setTimer(
+        'rotate',
+        Math.max(0, slot.openedAt + maxAge - lead - this.clock.now()),
+        () => void this.rotate(),
+      );
     }
   }
 
@@ -390,7 +415,8 @@ export class Supervisor {
 
   /** Close the current link (if any), stop its timers and mark the account unverified. */
   private dropLink(code?: number, reason?: string): void {
-    for (const name of ['connect', 'heartbeat', 'liveness', 'staleness', 'stable', 'rotate', 'retry']) this.clearTimer(name);
+    for (const name of ['connect', 'heartbeat', 'liveness', 'staleness', 'stable', 'rotate', 'retry'])
+      this.clearTimer(name);
     this.abort?.abort();
     this.abort = null;
     const slot = this.slot;
@@ -414,7 +440,8 @@ export class Supervisor {
   private transition(to: ConnectionState, reason: string, nextDelayMs?: number, err?: unknown): void {
     const from = this.stateValue;
     if (from === to) return;
-    if (!canTransition(from, to)) throw new Error(`supervisor ${this.id}: illegal transition ${from} → ${to}`);
+    if (!canTransition(from, to))
+      throw new Error(`supervisor ${this.id}: illegal transition ${from} → ${to}`);
     this.stateValue = to;
     this.since = this.clock.now();
     const line = {
@@ -427,7 +454,8 @@ export class Supervisor {
       ...(err instanceof Error ? { err } : {}),
     };
     if (to === 'failed') this.log.error(line, 'connection state');
-    else if (to === 'backoff' || to === 'stale' || (to === 'stopped' && reason === this.lastError)) this.log.warn(line, 'connection state');
+    else if (to === 'backoff' || to === 'stale' || (to === 'stopped' && reason === this.lastError))
+      this.log.warn(line, 'connection state');
     else this.log.info(line, 'connection state');
     this.healthChanged(true);
   }
@@ -462,10 +490,13 @@ export class Supervisor {
     this.clearTimer(name);
     this.timers.set(
       name,
-      this.clock.setTimeout(() => {
-        this.timers.delete(name);
-        fn();
-      }, Math.max(0, ms)),
+      this.clock.setTimeout(
+        () => {
+          this.timers.delete(name);
+          fn();
+        },
+        Math.max(0, ms),
+      ),
     );
   }
 

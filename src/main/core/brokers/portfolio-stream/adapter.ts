@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import type { ConnectionEvent, ResyncSnapshot } from '../../connection';
 import { type Link, type LinkAdapter, LinkError, type LinkHandlers } from '../../supervisor/link';
 import type { SupervisorLogger } from '../../supervisor/supervisor';
-import { toAccount, toFill, toOrder, toPosition } from './mapping';
+import { orderIdOf, toAccount, toFill, toOrder, toPosition } from './mapping';
 import { type BatchData, channels, ServerFrame } from './messages';
 
 export interface PortfolioStreamLinkOptions {
@@ -61,10 +61,17 @@ export class PortfolioStreamAdapter implements LinkAdapter {
       ws.once('unexpected-response', (_req, res) => {
         const status = res.statusCode ?? 0;
         ws.terminate();
-        const kind = status === 401 || status === 403 ? 'auth' : status === 429 || status === 503 ? 'capacity' : 'network';
+        const kind =
+          status === 401 || status === 403
+            ? 'auth'
+            : status === 429 || status === 503
+              ? 'capacity'
+              : 'network';
         settle(() => reject(new LinkError(kind, `upgrade refused: HTTP ${status}`)));
       });
-      ws.once('open', () => settle(() => resolve(new PortfolioStreamLink(ws, handlers, this.o, this.seenTrades))));
+      ws.once('open', () =>
+        settle(() => resolve(new PortfolioStreamLink(ws, handlers, this.o, this.seenTrades))),
+      );
       ws.on('error', (err) => settle(() => reject(new LinkError('network', err.message))));
       ws.once('close', (code, reason) =>
         settle(() => reject(new LinkError('network', `closed before open (${code} ${reason.toString()})`))),
@@ -107,7 +114,11 @@ class PortfolioStreamLink implements Link {
       const err = new LinkError('network', `closed (${code})`);
       this.authWaiter?.reject(err);
       this.syncWaiter?.reject(err);
-      this.h.closed(code === 1006 && this.localClose !== null ? this.localClose : { code, reason: reason.toString('utf8') });
+      this.h.closed(
+        code === 1006 && this.localClose !== null
+          ? this.localClose
+          : { code, reason: reason.toString('utf8') },
+      );
     });
   }
 
@@ -155,7 +166,10 @@ class PortfolioStreamLink implements Link {
     const parsed = ServerFrame.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return this.h.malformed(`invalid frame: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'unknown'}`, text);
+      return this.h.malformed(
+        `invalid frame: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'unknown'}`,
+        text,
+      );
     }
     const frame = parsed.data;
     if (this.userId === null) this.userId = frame.userId;
@@ -169,8 +183,12 @@ class PortfolioStreamLink implements Link {
         this.authWaiter = null;
         return;
       case 'error':
-        this.o.logger.warn({ connectionId: this.o.connectionId, code: frame.data.code, message: frame.data.message }, 'server error');
-        if (this.authWaiter !== null) this.authWaiter.reject(new LinkError('protocol', `${frame.data.code}: ${frame.data.message}`));
+        this.o.logger.warn(
+          { connectionId: this.o.connectionId, code: frame.data.code, message: frame.data.message },
+          'server error',
+        );
+        if (this.authWaiter !== null)
+          this.authWaiter.reject(new LinkError('protocol', `${frame.data.code}: ${frame.data.message}`));
         this.authWaiter = null;
         return;
       case 'batch':
@@ -189,7 +207,11 @@ class PortfolioStreamLink implements Link {
         return this.apply({ positions: [], orders: [frame.data], trades: [] }, accountId, frame.timestamp);
       case 'account_update':
         this.h.data('portfolio', frame.timestamp);
-        return this.apply({ positions: [], orders: [], trades: [], account: frame.data }, accountId, frame.timestamp);
+        return this.apply(
+          { positions: [], orders: [], trades: [], account: frame.data },
+          accountId,
+          frame.timestamp,
+        );
       case 'trade_executed':
         this.h.data('portfolio', frame.timestamp);
         return this.apply({ positions: [], orders: [], trades: [frame.data] }, accountId, frame.timestamp);
@@ -209,7 +231,8 @@ class PortfolioStreamLink implements Link {
     const out: ConnectionEvent[] = [];
     let late = 0;
     for (const p of data.positions) {
-      if (this.fresh(`p:${p.symbol}`, ts)) out.push({ type: 'position', position: toPosition(p, accountId, ts) });
+      if (this.fresh(`p:${p.symbol}`, ts))
+        out.push({ type: 'position', position: toPosition(p, accountId, ts) });
       else late += 1;
     }
     for (const d of data.orders) {
@@ -222,12 +245,13 @@ class PortfolioStreamLink implements Link {
       else out.push({ type: 'order', order });
     }
     if (data.account != null) {
-      if (this.fresh('a', ts)) out.push({ type: 'account', account: toAccount(data.account, accountId, this.o.label) });
+      if (this.fresh('a', ts))
+        out.push({ type: 'account', account: toAccount(data.account, accountId, this.o.label) });
       else late += 1;
     }
     for (const t of data.trades) {
       if (this.seenTrades.has(t.tradeId)) continue;
-      const fill = toFill(t, cid, accountId);
+      const fill = toFill(t, cid, accountId, orderIdOf(t, data.orders));
       if (fill === null) {
         this.h.malformed('trade with non-positive quantity', JSON.stringify(t));
         continue;
@@ -250,7 +274,7 @@ class PortfolioStreamLink implements Link {
     for (const p of data.positions) this.fresh(`p:${p.symbol}`, ts);
     const fills = [];
     for (const t of data.trades) {
-      const f = toFill(t, cid, accountId);
+      const f = toFill(t, cid, accountId, orderIdOf(t, data.orders));
       if (f !== null) {
         this.remember(t.tradeId);
         fills.push(f);

@@ -87,7 +87,9 @@ export class PortfolioStreamConnection implements Connection {
       adapter,
       ...(config.backoff === undefined ? {} : { backoff: config.backoff }),
       ...(config.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: config.connectTimeoutMs }),
-      ...(config.expectedCadenceMs === undefined ? {} : { staleness: { cadenceMs: { portfolio: config.expectedCadenceMs } } }),
+      ...(config.expectedCadenceMs === undefined
+        ? {}
+        : { staleness: { cadenceMs: { portfolio: config.expectedCadenceMs } } }),
       ...(deps.clock === undefined ? {} : { clock: deps.clock }),
       ...(deps.random === undefined ? {} : { random: deps.random }),
       logger,
@@ -115,7 +117,10 @@ export class PortfolioStreamConnection implements Connection {
   }
 
   async placeOrder(_order: PlaceOrder): Promise<Result<Order>> {
-    return fail('read_only', `${this.label} is a read-only gateway: it streams positions and orders but cannot place them.`);
+    return fail(
+      'read_only',
+      `${this.label} is a read-only gateway: it streams positions and orders but cannot place them.`,
+    );
   }
 
   async modifyOrder(_existing: Order, _change: ModifyOrder): Promise<Result<Order>> {

@@ -72,13 +72,29 @@ export function toAccount(d: AccountData, accountId: string, name: string): Repo
   };
 }
 
+/**
+ * The protocol does not link trades to orders. A filled order in the same batch with the same
+ * symbol, side, quantity and price is the trade's order; otherwise a synthetic id keeps the fill
+ * attributable without pretending to know its order.
+ */
+export function orderIdOf(t: TradeData, orders: readonly OrderData[]): string {
+  const match = orders.find(
+    (o) =>
+      (o.status === 'filled' || o.status === 'partially_filled') &&
+      o.symbol === t.symbol &&
+      o.side === t.side &&
+      o.filledQty === t.quantity &&
+      o.filledAvgPrice === t.price,
+  );
+  return match?.orderId ?? `trade:${t.tradeId}`;
+}
+
 /** Null when the trade cannot be a fill (non-positive quantity). */
-export function toFill(t: TradeData, connectionId: string, accountId: string): Fill | null {
+export function toFill(t: TradeData, connectionId: string, accountId: string, orderId: string): Fill | null {
   if (!(t.quantity > 0)) return null;
   return {
     id: t.tradeId,
-    // The protocol does not link trades to orders; a synthetic id keeps the fill attributable.
-    orderId: `trade:${t.tradeId}`,
+    orderId,
     connectionId,
     accountId,
     symbol: t.symbol,

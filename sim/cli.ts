@@ -1,0 +1,27 @@
+/**
+ * `npm run sim`: start every simulator on loopback and print where to reach it.
+ * PORT_PORTFOLIO_STREAM pins the portfolio-stream port (default 7401; 0 picks a free one).
+ */
+import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from './portfolio-stream/server';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT_PORTFOLIO_STREAM ?? 7401);
+  const portfolio = new PortfolioStreamSim({ port });
+  const addr = await portfolio.start();
+  console.log(`portfolio-stream  ${addr.url}`);
+  console.log(`  session cookie  session=${DEMO_SESSION}  (user ${DEMO_USER})`);
+  console.log(`  admin stats     ${addr.httpUrl}/api/admin/websocket-stats`);
+  console.log(
+    `  faults          ${addr.controlUrl}   e.g. curl -XPOST ${addr.controlUrl} -d '{"kind":"drop"}'`,
+  );
+  console.log(
+    `\nPEREGRINE_CONNECTIONS='[{"kind":"portfolio-stream","id":"pstream","url":"${addr.url}","sessionCookieEnv":"PSTREAM_SESSION"}]' PSTREAM_SESSION=${DEMO_SESSION}`,
+  );
+  const shutdown = (): void => {
+    void portfolio.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+void main();
