@@ -1,0 +1,291 @@
+/**
+ * Playwright fixtures: a real web host (`node out/main/web.js`) per test, on a random port with a
+ * fresh data directory and a fixed market seed, plus helpers that read its state the way scripts
+ * do (`GET /status`) or the way the page does (a snapshot over the authenticated WebSocket).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import type { StatusReport } from '../src/shared/status';
+import type { Snapshot } from '../src/shared/stream';
+import { TOKEN_PARAM, WEB_SOCKET_PATH, type ServerFrame } from '../src/shared/wire';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const WEB_HOST = join(ROOT, 'out', 'main', 'web.js');
+const URL_LINE = /^Peregrine web UI: (\S+)$/m;
+const START_TIMEOUT_MS = 20_000;
+
+export interface WebHostHandle {
+  url: string;
+  token: string;
+  origin: string;
+  port: number;
+  /** Everything the host printed to stdout so far. */
+  stdout(): string;
+  /** GET /status with the bearer token. */
+  status(): Promise<StatusReport>;
+  /** A fresh snapshot over the WebSocket, as the page receives it. */
+  snapshot(): Promise<Snapshot>;
+}
+
+async function startHost(
+  seed: number,
+): Promise<{ handle: WebHostHandle; stop: () => Promise<number | null> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'peregrine-e2e-'));
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [WEB_HOST, '--port', '0', '--seed', String(seed), '--data-dir', dataDir],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+  const url = await new Promise<string>((resolveUrl, rejectUrl) => {
+    const timer = setTimeout(
+      () => rejectUrl(new Error(`web host printed no URL within ${START_TIMEOUT_MS} ms:\n${stderr}`)),
+      START_TIMEOUT_MS,
+    );
+    const onData = (): void => {
+      const match = URL_LINE.exec(stdout);
+      if (match?.[1] === undefined) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      resolveUrl(match[1]);
+    };
+    child.stdout.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rejectUrl(new Error(`web host exited (${code}) before printing its URL:\n${stderr}`));
+    });
+  });
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get(TOKEN_PARAM) ?? '';
+  const origin = parsed.origin;
+  const handle: WebHostHandle = {
+    url,
+    token,
+    origin,
+    port: Number(parsed.port),
+    stdout: () => stdout,
+    status: async () => {
+      const res = await fetch(`${origin}/status`, { headers: { Authorization: `Bearer ${token}` } });
+      if (res.status !== 200) throw new Error(`GET /status → ${res.status}`);
+      return (await res.json()) as StatusReport;
+    },
+    snapshot: () => readSnapshot(origin, token),
+  };
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    const code = await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    return code;
+  };
+  return { handle, stop };
+}
+
+/** Opens the page's WebSocket (own origin, right token) and returns the first frame: the snapshot. */
+export function readSnapshot(origin: string, token: string): Promise<Snapshot> {
+  const wsUrl = `${origin.replace(/^http/, 'ws')}${WEB_SOCKET_PATH}?${TOKEN_PARAM}=${token}`;
+  return new Promise((resolveSnap, rejectSnap) => {
+    const ws = new WebSocket(wsUrl, { origin });
+    ws.once('message', (data) => {
+      const frame = JSON.parse(String(data)) as ServerFrame;
+      ws.close();
+      if (frame.t === 'stream' && (frame.message as { kind?: string }).kind === 'snapshot') {
+        resolveSnap(frame.message as Snapshot);
+      } else rejectSnap(new Error(`first frame was not a snapshot: ${String(data).slice(0, 200)}`));
+    });
+    ws.once('error', rejectSnap);
+  });
+}
+
+export const test = base.extend<{ host: WebHostHandle; terminal: Page }>({
+  // Depends on no other fixture; Playwright requires a destructuring pattern here.
+  host: async ({ browserName: _browserName }, use) => {
+    const { handle, stop } = await startHost(42);
+    await use(handle);
+    // A clean SIGTERM shutdown is part of the contract.
+    expect(await stop()).toBe(0);
+  },
+  /** The terminal page, opened and showing a chart with history. */
+  terminal: async ({ page, host }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => {
+      // Chromium asks for /favicon.ico on its own; the renderer does not ship one.
+      if (msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico')) errors.push(msg.text());
+    });
+    await page.goto(host.url);
+    await expect(page.locator('[data-testid=chart]')).toBeVisible();
+    await use(page);
+    // CSP violations and uncaught errors show up here; a clean page has none.
+    expect(errors, 'page errors').toEqual([]);
+  },
+});
+export { expect };
+
+// ---- UI helpers: role-based, shared by the specs ----
+
+/** The table that has a column header matching `header`. */
+export function tableWithColumn(page: Page, header: RegExp): Locator {
+  return page
+    .getByRole('table')
+    .filter({ has: page.getByRole('columnheader', { name: header }) })
+    .first();
+}
+
+/** Text of each body row of `table` in the column whose header matches `header`. */
+export async function columnValues(table: Locator, header: RegExp): Promise<string[]> {
+  return table.evaluate(
+    (el, source) => {
+      const re = new RegExp(source.pattern, source.flags);
+      const headers = [...el.querySelectorAll('th, [role=columnheader]')];
+      const index = headers.findIndex((h) => re.test((h.textContent ?? '').trim()));
+      if (index < 0) return [];
+      const rows = [...el.querySelectorAll('tr, [role=row]')].filter(
+        (r) => r.querySelector('th, [role=columnheader]') === null,
+      );
+      return rows.map((r) => {
+        const cells = [...r.querySelectorAll('td, th, [role=cell], [role=gridcell], [role=rowheader]')];
+        return (cells[index]?.textContent ?? '').trim();
+      });
+    },
+    { pattern: header.source, flags: header.flags },
+  );
+}
+
+/** Row objects keyed by header text, for asserting on a whole row at once. */
+export async function tableRows(table: Locator): Promise<Record<string, string>[]> {
+  return table.evaluate((el) => {
+    const headers = [...el.querySelectorAll('th, [role=columnheader]')].map((h) =>
+      (h.textContent ?? '').trim(),
+    );
+    const rows = [...el.querySelectorAll('tr, [role=row]')].filter(
+      (r) => r.querySelector('th, [role=columnheader]') === null,
+    );
+    return rows.map((r) => {
+      const cells = [...r.querySelectorAll('td, [role=cell], [role=gridcell], [role=rowheader]')];
+      return Object.fromEntries(headers.map((h, i) => [h, (cells[i]?.textContent ?? '').trim()]));
+    });
+  });
+}
+
+/** Parses a displayed number such as "+$1,234.50", "−12.5" or "(3)". */
+export function parseDisplayed(text: string): number {
+  const negative = /^[-−(]/.test(text.trim()) || /-\$/.test(text);
+  const digits = text.replace(/[^0-9.]/g, '');
+  const value = Number(digits);
+  return negative ? -value : value;
+}
+
+/** Every number in an attribute like data-price-lines (JSON array, CSV, or space separated). */
+export function numbersIn(attribute: string | null): number[] {
+  return (attribute ?? '').match(/-?\d+(?:\.\d+)?/g)?.map(Number) ?? [];
+}
+
+export async function chooseOption(select: Locator, label: RegExp): Promise<void> {
+  const value = await select.evaluate(
+    (el, source) => {
+      const re = new RegExp(source.pattern, source.flags);
+      const options = [...(el as HTMLSelectElement).options];
+      return options.find((o) => re.test(o.textContent ?? '') || re.test(o.value))?.value ?? null;
+    },
+    { pattern: label.source, flags: label.flags },
+  );
+  if (value === null) throw new Error(`no option matching ${label}`);
+  await select.selectOption(value);
+}
+
+/** The order ticket's quantity field, whether rendered as a textbox or a spinbutton. */
+export function quantityField(page: Page): Locator {
+  return page
+    .getByRole('spinbutton', { name: 'Quantity' })
+    .or(page.getByRole('textbox', { name: 'Quantity' }))
+    .first();
+}
+
+export function limitPriceField(page: Page): Locator {
+  return page
+    .getByRole('spinbutton', { name: 'Limit price' })
+    .or(page.getByRole('textbox', { name: 'Limit price' }))
+    .first();
+}
+
+/** Matches a table cell that shows exactly `price`, with or without thousands separators. */
+export function priceText(price: number, decimals: number): RegExp {
+  const [int = '', frac] = price.toFixed(decimals).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',?');
+  return new RegExp(`^${grouped}${frac === undefined ? '' : `\\.${frac}`}$`);
+}
+
+/** Rows of `table` with a cell showing exactly `price` (see `priceText`). */
+export function rowsWithPrice(table: Locator, price: RegExp): Locator {
+  return table.getByRole('row').filter({ has: table.page().getByRole('cell', { name: price }) });
+}
+
+/** The value in `row` (from `tableRows`) of the first column whose header matches `header`. */
+export function cell(row: Record<string, string> | undefined, header: RegExp): string | undefined {
+  if (row === undefined) return undefined;
+  const key = Object.keys(row).find((k) => header.test(k));
+  return key === undefined ? undefined : row[key];
+}
+
+export const columns = {
+  symbol: /^(symbol|instrument|sym)/i,
+  qty: /^(qty|quantity|size|position|net qty|pos)$/i,
+  avg: /^(avg|average|avg\.? ?price|entry|avg cost)/i,
+  unrealized: /unreal|open p&?l|u\.?p&?l/i,
+  status: /^status$/i,
+};
+
+/** Brings a bottom-panel tab (Positions, Orders, Fills, Connections) to the front. */
+export async function showTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+}
+
+/** The positions table, brought into view. */
+export async function openPositions(page: Page): Promise<Locator> {
+  await showTab(page, 'Positions');
+  return page.getByRole('table', { name: 'Positions' });
+}
+
+/** The working or done orders table, brought into view. */
+export async function openOrders(page: Page, view: 'Working' | 'Done'): Promise<Locator> {
+  await showTab(page, 'Orders');
+  const toggle = page
+    .getByRole('group', { name: 'Order view' })
+    .getByRole('button', { name: new RegExp(`^${view}`) });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  return page.getByRole('table', { name: `${view} orders` });
+}
+
+/** The symbol the chart (and so the ticket) shows, once the chart has one. */
+export async function chartSymbol(page: Page): Promise<string> {
+  const chart = page.locator('[data-testid=chart]');
+  await expect(chart).toHaveAttribute('data-symbol', /\S/);
+  return (await chart.getAttribute('data-symbol')) ?? '';
+}
+
+export function orderTypeSelect(page: Page): Locator {
+  return page.getByRole('combobox', { name: 'Order type' });
+}
+
+/** Places an order through the ticket exactly as a trader would. */
+export async function placeOrder(
+  page: Page,
+  order: { side: 'Buy' | 'Sell'; qty: number; type: RegExp; limitPrice?: string },
+): Promise<void> {
+  await chooseOption(orderTypeSelect(page), order.type);
+  await quantityField(page).fill(String(order.qty));
+  if (order.limitPrice !== undefined) await limitPriceField(page).fill(order.limitPrice);
+  await page.getByRole('button', { name: order.side, exact: true }).click();
+}

@@ -1,0 +1,103 @@
+/**
+ * Electron host entry: one instance, one engine, one window, a tray. Everything the engine does
+ * happens in src/main/core; this file only wires the desktop pieces together and quits cleanly.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, type BrowserWindow } from 'electron';
+import { connectionsFromEnv, createConnection } from '../core/brokers/registry';
+import { Engine } from '../core/engine';
+import { createLogger } from '../core/log';
+import { registerIpc } from './ipc';
+import { installSecurityHooks } from './security';
+import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
+import { attachStreamPort } from './streamPort';
+import { createTray } from './tray';
+import { createMainWindow } from './window';
+
+/** scripts/start.mjs waits for this line to know the desktop app came up. */
+const READY_LINE = 'Peregrine desktop: window ready';
+
+const outDir = fileURLToPath(new URL('..', import.meta.url)); // out/
+const rendererDir = join(outDir, 'renderer');
+const preloadPath = join(outDir, 'preload', 'index.cjs');
+const resourcesDir = join(app.getAppPath(), 'resources');
+
+registerAppSchemePrivileges();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  run();
+}
+
+function run(): void {
+  const logger = createLogger({
+    name: 'electron-host',
+    file: join(app.getPath('userData'), 'logs', 'main.log'),
+  });
+  let engine: Engine;
+  try {
+    const connections = connectionsFromEnv().map((config) => createConnection(config, { logger }));
+    engine = Engine.create({ logger, paper: true, connections });
+  } catch (err) {
+    // A misconfigured connection stops start-up rather than silently vanishing from the UI.
+    console.error(`Peregrine could not start: ${err instanceof Error ? err.message : String(err)}`);
+    app.exit(2);
+    return;
+  }
+  let window: BrowserWindow | null = null;
+  let quitting = false;
+  let engineStopped = false;
+  const cleanups: Array<() => void> = [];
+
+  const show = (): void => {
+    if (window === null || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  app.on('second-instance', show);
+  // The tray keeps the app alive with no window open.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('will-quit', (event) => {
+    if (engineStopped) return;
+    event.preventDefault();
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    engine
+      .stop()
+      .catch((err: unknown) =>
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'engine stop failed'),
+      )
+      .finally(() => {
+        engineStopped = true;
+        app.quit();
+      });
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      installSecurityHooks(logger);
+      serveAppScheme(rendererDir);
+      await engine.start();
+      cleanups.push(registerIpc(engine, () => window, logger));
+      window = createMainWindow({
+        preloadPath,
+        iconPath: join(resourcesDir, 'icon-256.png'),
+        isQuitting: () => quitting,
+      });
+      window.once('ready-to-show', () => console.log(READY_LINE));
+      cleanups.push(attachStreamPort(engine, window.webContents));
+      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }));
+    })
+    .catch((err: unknown) => {
+      logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'start-up failed');
+      console.error(`Peregrine could not start: ${err instanceof Error ? err.message : String(err)}`);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { defaultDataDir, parseCli } from './args';
+
+describe('web host arguments', () => {
+  it('parses port, token, seed and data dir', () => {
+    const token = 'a'.repeat(32);
+    expect(parseCli(['--port', '0', '--token', token, '--seed', '42', '--data-dir', '/tmp/x'])).toEqual({
+      port: 0,
+      token,
+      seed: 42,
+      dataDir: '/tmp/x',
+    });
+  });
+
+  it('defaults to a random port and a per-user, per-profile data dir', () => {
+    const options = parseCli(['--profile', 'demo']);
+    expect(options.port).toBe(0);
+    expect(options.token).toBeUndefined();
+    expect(options.dataDir).toBe(defaultDataDir('demo'));
+  });
+
+  it.each([
+    [['--port', '70000']],
+    [['--port', 'x']],
+    [['--token', 'short']],
+    [['--seed', '1.5']],
+    [['--profile', '../etc']],
+    [['--unknown']],
+  ])('rejects %j', (argv) => {
+    expect(() => parseCli(argv)).toThrow();
+  });
+
+  it('puts data where each OS keeps per-user app data', () => {
+    expect(defaultDataDir('default', { XDG_DATA_HOME: '/x' }, 'linux')).toBe('/x/Peregrine/web/default');
+    expect(defaultDataDir('p', { APPDATA: 'C:/A' }, 'win32')).toContain('Peregrine');
+  });
+});

@@ -1,0 +1,52 @@
+/** Command-line options of the web host, parsed strictly (an unknown flag is an error). */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const URL_LINE_PREFIX = 'Peregrine web UI: ';
+
+export interface CliOptions {
+  port: number;
+  token?: string;
+  seed?: number;
+  dataDir: string;
+}
+
+/** Per-user data directory, the same places Electron's `userData` uses, one folder per profile. */
+export function defaultDataDir(profile: string, env = process.env, platform = process.platform): string {
+  const base =
+    platform === 'win32'
+      ? (env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'))
+      : platform === 'darwin'
+        ? join(homedir(), 'Library', 'Application Support')
+        : (env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'));
+  return join(base, 'Peregrine', 'web', profile);
+}
+
+export function parseCli(argv: readonly string[]): CliOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string', default: '0' },
+      token: { type: 'string' },
+      seed: { type: 'string' },
+      'data-dir': { type: 'string' },
+      profile: { type: 'string', default: 'default' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0–65535, got ${values.port}`);
+  if (values.token !== undefined && !/^[\x21-\x7e]{16,}$/.test(values.token)) {
+    throw new Error('--token must be at least 16 printable characters without spaces');
+  }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new Error(`--seed must be an integer, got ${values.seed}`);
+  if (!/^[\w.-]+$/.test(values.profile) || values.profile.startsWith('.')) {
+    throw new Error('--profile may contain only letters, digits, ".", "_" and "-"');
+  }
+  return { port, token: values.token, seed, dataDir: values['data-dir'] ?? defaultDataDir(values.profile) };
+}

@@ -1,0 +1,180 @@
+/**
+ * The loopback web host: serves the built renderer and the engine's contract over a WebSocket,
+ * plus `GET /status` for scripts. Binds 127.0.0.1 only; every socket and status read needs the
+ * per-launch token, and sockets must come from the host's own origin.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { WEB_SOCKET_PATH, TOKEN_PARAM } from '../../shared/wire';
+import { createConnection, type ConnectionConfig } from '../core/brokers/registry';
+import { Engine } from '../core/engine';
+import { createLogger, registerSecret, type Logger } from '../core/log';
+import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
+import { SocketBridge, type BridgeStats } from './socketBridge';
+import {
+  contentSecurityPolicy,
+  contentTypeOf,
+  defaultRendererDir,
+  resolveStaticPath,
+  securityHeaders,
+} from './staticFiles';
+
+/** What the host needs from the engine (tests may drive the host with a scripted one). */
+export type HostedEngine = Pick<Engine, 'start' | 'stop' | 'subscribe' | 'snapshot' | 'dispatch' | 'status'>;
+
+export interface WebHostOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Per-launch secret; a random 32-byte hex token when absent. */
+  token?: string;
+  /** Seed for the paper market when the host creates its own engine. */
+  seed?: number;
+  /** Created when missing; holds the host's log. */
+  dataDir: string;
+  /** An engine the caller owns (started and stopped by the caller); otherwise the host makes one. */
+  engine?: HostedEngine;
+  /** Broker and gateway connections for the engine the host creates (besides the paper broker). */
+  connectionConfigs?: readonly ConnectionConfig[];
+  rendererDir?: string;
+  logger?: Logger;
+  /** Per-client bound on queued outgoing bytes before batches are skipped. */
+  maxBufferedBytes?: number;
+}
+
+export interface WebHost {
+  /** The UI URL including `?token=`. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  stats(): BridgeStats;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const token = options.token ?? newToken();
+  // The token is a credential: scrub it from any log line that might quote it.
+  registerSecret(token);
+  const logger =
+    options.logger ?? createLogger({ name: 'web-host', file: join(options.dataDir, 'web-host.log') });
+  const rendererDir = options.rendererDir ?? defaultRendererDir(import.meta.url);
+  const ownsEngine = options.engine === undefined;
+  const engine: HostedEngine =
+    options.engine ??
+    Engine.create({
+      seed: options.seed,
+      logger,
+      paper: true,
+      connections: (options.connectionConfigs ?? []).map((config) => createConnection(config, { logger })),
+    });
+  if (ownsEngine) await engine.start();
+
+  const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  // Filled in once listening: the port is only known then (port 0 = random).
+  let origins: string[] = [];
+  let hosts: string[] = [];
+  let headers: Record<string, string> = {};
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'web request failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hosts.includes(req.headers.host ?? '')) return void res.writeHead(421).end();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/status') {
+      if (req.method !== 'GET') return void res.writeHead(405, { Allow: 'GET' }).end();
+      if (!tokenMatches(token, bearerToken(req.headers.authorization))) {
+        return void res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end();
+      }
+      const body = JSON.stringify(engine.status());
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      return void res.end(body);
+    }
+    if (url.pathname === WEB_SOCKET_PATH) {
+      // The page probes the socket URL over plain HTTP to tell "wrong token" from "host down".
+      const status = tokenMatches(token, url.searchParams.get(TOKEN_PARAM)) ? 426 : 401;
+      return void res.writeHead(status, status === 426 ? { Upgrade: 'websocket' } : {}).end();
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return void res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    const file = resolveStaticPath(rendererDir, url.pathname);
+    if (file === null) return void res.writeHead(404, headers).end();
+    const content = await readFile(file);
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': contentTypeOf(file),
+      'Content-Length': content.length,
+      // index.html carries no token (that is in the query), but it changes with every build.
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : content);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const reject = (status: 401 | 403 | 404, reason: string): void => {
+      // The query holds the token: log why, never the URL.
+      logger.warn({ reason, origin: req.headers.origin ?? null }, 'web socket upgrade refused');
+      socket.end(
+        `HTTP/1.1 ${status} ${statusText[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
+    };
+    if (url.pathname !== WEB_SOCKET_PATH) return reject(404, 'unknown path');
+    if (!hosts.includes(req.headers.host ?? '')) return reject(403, 'foreign host header');
+    if (!tokenMatches(token, url.searchParams.get(TOKEN_PARAM))) return reject(401, 'bad token');
+    if (!origins.includes(req.headers.origin ?? '')) return reject(403, 'foreign origin');
+    wss.handleUpgrade(req, socket, head, (ws) => bridge.attach(ws));
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('web host has no TCP address');
+  const port = address.port;
+  origins = ownOrigins(port);
+  hosts = ownHosts(port);
+  headers = securityHeaders(contentSecurityPolicy(origins.map((o) => o.replace(/^http/, 'ws'))));
+  const origin = `http://127.0.0.1:${port}`;
+  logger.info({ port, rendererDir }, 'web host listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `${origin}/?${TOKEN_PARAM}=${token}`,
+    origin,
+    port,
+    token,
+    stats: () => bridge.stats(),
+    close: () => {
+      closing ??= (async () => {
+        bridge.close();
+        await new Promise<void>((r) => wss.close(() => r()));
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+        if (ownsEngine) await engine.stop();
+        logger.info('web host stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+const statusText = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } as const;
