@@ -5,13 +5,33 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'worker_threads',
+];
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'playwright-report/**', 'test-results/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'playwright-report/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -38,7 +58,16 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: restrict(
-      ['electron', 'ws', 'react', ...nodeBuiltins, '**/main/**', '**/renderer/**', '**/preload/**', '**/sim/**'],
+      [
+        'electron',
+        'ws',
+        'react',
+        ...nodeBuiltins,
+        '**/main/**',
+        '**/renderer/**',
+        '**/preload/**',
+        '**/sim/**',
+      ],
       'src/shared is pure: domain types, the contract and math only.',
     ),
   },
@@ -51,17 +80,31 @@ export default tseslint.config(
   },
   {
     files: ['src/main/web/**/*.ts'],
-    rules: restrict(['electron', 'electron/*', '**/main/electron/**', '**/renderer/**'], 'The web host runs in plain Node.'),
+    rules: restrict(
+      ['electron', 'electron/*', '**/main/electron/**', '**/renderer/**'],
+      'The web host runs in plain Node.',
+    ),
   },
   {
     files: ['src/preload/**/*.ts'],
     rules: restrict(
-      ['ws', 'zod', ...nodeBuiltins, '**/main/**', '**/renderer/**', '**/shared/contract', '**/shared/domain'],
+      [
+        'ws',
+        'zod',
+        ...nodeBuiltins,
+        '**/main/**',
+        '**/renderer/**',
+        '**/shared/contract',
+        '**/shared/domain',
+      ],
       'The preload imports only electron and our channel names / types (it runs sandboxed, as CommonJS).',
     ),
   },
   {
     files: ['sim/**/*.ts'],
-    rules: restrict(['electron', '**/src/main/**', '**/src/renderer/**'], 'Simulators depend only on src/shared.'),
+    rules: restrict(
+      ['electron', '**/src/main/**', '**/src/renderer/**'],
+      'Simulators depend only on src/shared.',
+    ),
   },
 );

@@ -32,7 +32,9 @@ export type Channel = Values<{ [N in Namespace]: Values<(typeof verbs)[N]> }>;
 /** Main → renderer: the MessagePort that carries the stream (Electron host). */
 export const STREAM_PORT_CHANNEL = 'term:stream.port';
 
-export const allChannels: readonly Channel[] = Object.values(verbs).flatMap((ns) => Object.values(ns)) as Channel[];
+export const allChannels: readonly Channel[] = Object.values(verbs).flatMap((ns) =>
+  Object.values(ns),
+) as Channel[];
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && (allChannels as readonly string[]).includes(name);
 }

@@ -25,7 +25,10 @@ export function fail<T = never>(code: string, message: string): Result<T> {
 }
 
 const result = <T extends z.ZodType>(value: T) =>
-  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: CommandError })]);
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: CommandError }),
+  ]);
 
 export const PlaceOrderRequest = z
   .object({
@@ -41,7 +44,11 @@ export const PlaceOrderRequest = z
   })
   .superRefine((o, ctx) => {
     if ((o.type === 'limit' || o.type === 'stop_limit') && o.limitPrice === undefined)
-      ctx.addIssue({ code: 'custom', message: `a ${o.type} order needs a limit price`, path: ['limitPrice'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `a ${o.type} order needs a limit price`,
+        path: ['limitPrice'],
+      });
     if ((o.type === 'stop' || o.type === 'stop_limit') && o.stopPrice === undefined)
       ctx.addIssue({ code: 'custom', message: `a ${o.type} order needs a stop price`, path: ['stopPrice'] });
   });

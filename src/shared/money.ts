@@ -32,7 +32,10 @@ export function unrealizedPnl(qty: number, avgPrice: number, mark: number, multi
   return (mark - avgPrice) * qty * multiplier;
 }
 
-export function formatPrice(price: number | null | undefined, instrument?: Pick<Instrument, 'pricePrecision'>): string {
+export function formatPrice(
+  price: number | null | undefined,
+  instrument?: Pick<Instrument, 'pricePrecision'>,
+): string {
   if (price === null || price === undefined || !Number.isFinite(price)) return '—';
   return price.toFixed(instrument?.pricePrecision ?? 2);
 }

@@ -3,7 +3,17 @@
  * flush window. A consumer that sees `seq` jump asks for a new snapshot (see `StreamReader`).
  */
 import { z } from 'zod';
-import { Account, Bar, ConnectionHealth, Fill, Instrument, Order, Position, Quote, Timeframe } from './domain';
+import {
+  Account,
+  Bar,
+  ConnectionHealth,
+  Fill,
+  Instrument,
+  Order,
+  Position,
+  Quote,
+  type Timeframe,
+} from './domain';
 
 export const SeriesKey = z.string(); // `${symbol}|${timeframe}`
 export function seriesKey(symbol: string, timeframe: Timeframe): string {
