@@ -1,12 +1,18 @@
 // Chart benchmark: µs per live `update()` for the naive one-series design vs SplitCandles, and
 // the one-off fold cost, in real headless Chromium. `npx tsx bench/chart.ts` runs it alone.
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_HISTORY_BARS } from '../src/main/core/bars';
 import { DEFAULT_MAX_LIVE, LIVE_AFTER_FOLD } from '../src/renderer/chart/splitSeries';
 import type { Browser, Page } from '@playwright/test';
 import { launchChromium, openChartPage, type ChartPageGlobals } from './chartPage';
 import type { DesignName, DesignResult, MeasureOptions, SizeResult, Stats } from './chartPage.inpage';
 
 const SIZES = [1_000, 10_000, 100_000];
+/**
+ * History a chart really holds: what `charts.open` sends (BarStore caps it at DEFAULT_HISTORY_BARS)
+ * and that plus a long session of folded live bars.
+ */
+const REAL_FOLD_SIZES = [DEFAULT_HISTORY_BARS, 5_000];
 const OPTIONS: MeasureOptions = { warmup: 50, calls: 300 };
 /** Folds are timed on an instance with a small maxLive: a fold is O(history), not O(maxLive). */
 const FOLD_MAX_LIVE = 50;
@@ -22,9 +28,15 @@ const REFERENCE_AMEND_US: [number, number][] = [
 /** Appends between two folds: the live half grows from LIVE_AFTER_FOLD to maxLive + 1. */
 const FOLD_PERIOD = DEFAULT_MAX_LIVE + 1 - LIVE_AFTER_FOLD;
 
+export interface RealFold {
+  size: number;
+  fold: SizeResult['fold'];
+}
+
 export interface ChartBenchResult {
   markdown: string;
   results: SizeResult[];
+  realFolds: RealFold[];
   timer: { isolated: boolean; resolutionUs: number };
 }
 
@@ -67,7 +79,18 @@ export async function benchChart(): Promise<ChartBenchResult> {
         ),
       });
     }
-    return { markdown: chartMarkdown(results, timer), results, timer };
+    const realFolds: RealFold[] = [];
+    for (const size of REAL_FOLD_SIZES)
+      realFolds.push({
+        size,
+        fold: await inFreshPage(browser, (page) =>
+          page.evaluate(
+            ([s, m, f]) => (window as unknown as ChartPageGlobals).PeregrineBench.measureFold(s, m, f),
+            [size, FOLD_MAX_LIVE, FOLDS] as const,
+          ),
+        ),
+      });
+    return { markdown: chartMarkdown(results, timer, realFolds), results, realFolds, timer };
   } finally {
     await browser.close();
   }
@@ -102,6 +125,7 @@ function derive(r: SizeResult): Derived {
 export function chartMarkdown(
   results: SizeResult[],
   timer: { isolated: boolean; resolutionUs: number },
+  realFolds: RealFold[] = [],
 ): string {
   const d = results.map(derive);
   const lines: string[] = [
@@ -140,8 +164,30 @@ export function chartMarkdown(
         `${ms(x.r.fold.medianMs)} / ${ms(x.r.fold.maxMs)} (${x.r.fold.folds} folds) | ${us(x.foldPerBarUs)} |`,
     );
   }
-  lines.push('', ...chartReading(d));
+  lines.push('', ...chartReading(d), ...realFoldReading(realFolds));
   return lines.join('\n');
+}
+
+/** The fold at the history sizes charts actually get, measured in this run. */
+function realFoldReading(folds: RealFold[]): string[] {
+  if (folds.length === 0) return [];
+  return [
+    '',
+    '**The fold at real history sizes.** A chart does not hold 100,000 bars: `charts.open` sends at most ' +
+      `${bars(DEFAULT_HISTORY_BARS)} bars per series (\`DEFAULT_HISTORY_BARS\` in \`src/main/core/bars.ts\`, enforced ` +
+      "whatever the connection returns; the paper broker's five days of minutes give 2,000 bars at 1m, about 1,440 at 5m, " +
+      '480 at 15m and 120 at 1h), and the history half grows by one fold per ' +
+      `${FOLD_PERIOD} live bars (about eight hours of 1m bars). Measured the same way as above: ` +
+      folds
+        .map(
+          (f) =>
+            `${ms(f.fold.medianMs)} ms median / ${ms(f.fold.maxMs)} ms max at ${bars(f.size)} bars ` +
+            `(${us((f.fold.medianMs * 1000) / FOLD_PERIOD)} µs per bar)`,
+        )
+        .join('; ') +
+      '. At these sizes the fold is a one-frame cost once every few hours of 1m bars, not the hitch of the 100,000-bar ' +
+      'row; that row is what a chart would pay if it were ever sent ten years of minutes, which the cap prevents.',
+  ];
 }
 
 /** The reading, written from this run's figures. */

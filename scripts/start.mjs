@@ -83,7 +83,8 @@ function hasDisplay() {
 /** Launches Electron; resolves 'ready' once its window is up, or the reason it failed. */
 function launchElectron(binary) {
   return new Promise((resolve) => {
-    const child = spawn(binary, [root], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The desktop app reads the same arguments (--profile FILE) as the web host.
+    const child = spawn(binary, [root, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let ready = false;
     let buffered = '';
     let errors = '';

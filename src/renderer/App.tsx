@@ -2,6 +2,8 @@
 import { useMemo, useState } from 'react';
 import type { Timeframe } from '../shared/domain';
 import { ChartPanel } from './chart/ChartPanel';
+import { ConnectionDialogHost, ConnectionSettingsProvider, SettingsProblems } from './connectionManager';
+import './connectionManager/connectionManager.css';
 import { AlertFeed } from './layout/AlertFeed';
 import { BottomPanel } from './layout/BottomPanel';
 import { TopBar } from './layout/TopBar';
@@ -23,16 +25,20 @@ export function App() {
 
   return (
     <UiProvider>
-      <AlertFeed />
-      <div className={`app ${linkDown ? 'link-down' : ''}`}>
-        <TopBar />
-        <main className="workspace">
-          <Watchlist instruments={instruments} selected={selected} onSelect={setChosen} />
-          <ChartPanel instrument={instrument} timeframe={timeframe} onTimeframe={setTimeframe} />
-          <OrderTicket instrument={instrument} />
-        </main>
-        <BottomPanel />
-      </div>
+      <ConnectionSettingsProvider>
+        <AlertFeed />
+        <SettingsProblems />
+        <div className={`app ${linkDown ? 'link-down' : ''}`}>
+          <TopBar />
+          <main className="workspace">
+            <Watchlist instruments={instruments} selected={selected} onSelect={setChosen} />
+            <ChartPanel instrument={instrument} timeframe={timeframe} onTimeframe={setTimeframe} />
+            <OrderTicket instrument={instrument} />
+          </main>
+          <BottomPanel />
+        </div>
+        <ConnectionDialogHost />
+      </ConnectionSettingsProvider>
     </UiProvider>
   );
 }

@@ -22,6 +22,23 @@ export const verbs = {
   connections: {
     reconnect: 'term:connections.reconnect',
     disconnect: 'term:connections.disconnect',
+    /** Saved and session connections, the kinds the engine knows, and where secrets are kept. */
+    list: 'term:connections.list',
+    /** Add or edit; secrets in the request go to the credential vault, never into settings. */
+    save: 'term:connections.save',
+    remove: 'term:connections.remove',
+    setEnabled: 'term:connections.setEnabled',
+    /** Try a config without saving it; reports success or the broker's own error. */
+    test: 'term:connections.test',
+  },
+  /** Write-only from the renderer: a secret can be set and its presence asked, never read. */
+  credentials: {
+    set: 'term:credentials.set',
+    has: 'term:credentials.has',
+  },
+  settings: {
+    /** Settings-file problems found at start-up (corrupt file moved aside, newer version, …). */
+    problems: 'term:settings.problems',
   },
 } as const;
 

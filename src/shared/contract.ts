@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Channel } from './channels';
-import { Bar, Order, OrderType, Side, TimeInForce, Timeframe } from './domain';
+import { AccountMode, Bar, ConnectionHealth, Order, OrderType, Side, TimeInForce, Timeframe } from './domain';
 import { Snapshot } from './stream';
 
 export const CommandError = z.object({
@@ -77,6 +77,126 @@ export type ChartHistory = z.infer<typeof ChartHistory>;
 export const CloseChartRequest = z.object({ series: z.string().min(1) });
 export const ConnectionRequest = z.object({ id: z.string().min(1) });
 
+// ---- connection manager, credentials, settings -------------------------------------------------
+// Secrets travel renderer → main only: requests may carry them, no response schema has a place
+// for one (secret fields are reported as `{ name, stored }`).
+
+/** Ids double as keychain account prefixes (`${id}/${key}`), hence no "/". */
+export const ConnectionIdText = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
+
+/** One input of a connection kind's form, declared by the kind (the form is generated from it). */
+export const ConfigField = z.object({
+  name: z.string(),
+  label: z.string(),
+  type: z.enum(['text', 'url', 'select', 'secret', 'number']),
+  required: z.boolean(),
+  default: z.string().optional(),
+  placeholder: z.string().optional(),
+  help: z.string().optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+});
+export type ConfigField = z.infer<typeof ConfigField>;
+
+export const ConnectionKindInfo = z.object({
+  kind: z.string(),
+  title: z.string(),
+  /** False while the kind's adapter does not exist: listed, never connectable. */
+  available: z.boolean(),
+  unavailableReason: z.string().optional(),
+  /** Built in once (the paper broker): cannot be added, edited or removed. */
+  builtIn: z.boolean(),
+  /** Environments the kind can connect to, and the one a new connection starts with. */
+  modes: z.array(AccountMode),
+  defaultMode: AccountMode,
+  /** The endpoint per environment when the kind has standard ones; a custom URL overrides it. */
+  urlPresets: z.partialRecord(AccountMode, z.string()).optional(),
+  fields: z.array(ConfigField),
+});
+export type ConnectionKindInfo = z.infer<typeof ConnectionKindInfo>;
+
+export const SecretStatus = z.object({ name: z.string(), stored: z.boolean() });
+
+export const ConnectionSource = z.enum(['builtin', 'settings', 'profile', 'environment']);
+export type ConnectionSource = z.infer<typeof ConnectionSource>;
+
+export const ConnectionEntry = z.object({
+  id: z.string(),
+  kind: z.string(),
+  label: z.string(),
+  mode: AccountMode,
+  enabled: z.boolean(),
+  /** Non-secret form values by field name (url included). */
+  fields: z.record(z.string(), z.string()),
+  secrets: z.array(SecretStatus),
+  /** Saved in settings, built in, or declared for this session by a profile or the environment. */
+  source: ConnectionSource,
+  /** e.g. the profile's file name. */
+  sourceDetail: z.string().nullable(),
+  /** Only saved connections can be edited, removed or toggled from the UI. */
+  editable: z.boolean(),
+  /** Running in the engine right now. */
+  running: z.boolean(),
+  /** Why an enabled connection is not running (missing secret, unknown kind, …). */
+  problem: z.string().nullable(),
+  health: ConnectionHealth.nullable(),
+});
+export type ConnectionEntry = z.infer<typeof ConnectionEntry>;
+
+export const VaultInfo = z.object({
+  backend: z.enum(['keychain', 'memory']),
+  /** Set when secrets are kept in memory only: why, in words for the UI. */
+  reason: z.string().nullable(),
+});
+export type VaultInfo = z.infer<typeof VaultInfo>;
+
+export const ConnectionsListing = z.object({
+  connections: z.array(ConnectionEntry),
+  kinds: z.array(ConnectionKindInfo),
+  vault: VaultInfo,
+  /** False when settings changes cannot be written this session. */
+  settingsPersistent: z.boolean(),
+});
+export type ConnectionsListing = z.infer<typeof ConnectionsListing>;
+
+export const ConnectionForm = z.object({
+  /** When editing: the id the connection was saved under (the id itself may change). */
+  originalId: z.string().optional(),
+  id: ConnectionIdText,
+  kind: z.string().min(1),
+  label: z.string().trim().min(1, 'give the connection a name').max(80),
+  mode: AccountMode,
+  enabled: z.boolean().default(true),
+  /** Non-secret values by field name; empty strings mean "not set". */
+  fields: z.record(z.string(), z.string()).default({}),
+  /** New secret values by field name. A secret left out keeps what the vault holds. */
+  secrets: z.record(z.string(), z.string()).default({}),
+});
+export type ConnectionForm = z.input<typeof ConnectionForm>;
+
+export const TestOutcome = z.object({
+  success: z.boolean(),
+  /** The state the trial connection reached (live, stopped, backoff, …). */
+  state: z.string(),
+  /** "Connected" or the broker's own words (e.g. the gateway's 1008 close reason). */
+  message: z.string(),
+  elapsedMs: z.number(),
+});
+export type TestOutcome = z.infer<typeof TestOutcome>;
+
+export const SetEnabledRequest = z.object({ id: z.string().min(1), enabled: z.boolean() });
+export const CredentialKey = z.object({ connectionId: z.string().min(1), key: z.string().min(1) });
+export const SetCredentialRequest = CredentialKey.extend({ secret: z.string().min(1).max(16_384) });
+export const CredentialPresence = z.object({ stored: z.boolean(), backend: VaultInfo.shape.backend });
+
+export const SettingsProblem = z.object({
+  kind: z.string(),
+  message: z.string(),
+  movedTo: z.string().optional(),
+});
+export type SettingsProblem = z.infer<typeof SettingsProblem>;
+
 const Empty = z.object({}).strict();
 const Done = result(z.object({}));
 
@@ -90,6 +210,14 @@ export const contract = {
   'term:charts.close': { request: CloseChartRequest, response: Done },
   'term:connections.reconnect': { request: ConnectionRequest, response: Done },
   'term:connections.disconnect': { request: ConnectionRequest, response: Done },
+  'term:connections.list': { request: Empty, response: result(ConnectionsListing) },
+  'term:connections.save': { request: ConnectionForm, response: result(ConnectionEntry) },
+  'term:connections.remove': { request: ConnectionRequest, response: Done },
+  'term:connections.setEnabled': { request: SetEnabledRequest, response: result(ConnectionEntry) },
+  'term:connections.test': { request: ConnectionForm, response: result(TestOutcome) },
+  'term:credentials.set': { request: SetCredentialRequest, response: Done },
+  'term:credentials.has': { request: CredentialKey, response: result(CredentialPresence) },
+  'term:settings.problems': { request: Empty, response: z.array(SettingsProblem) },
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

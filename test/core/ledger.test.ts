@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BarStore } from '../../src/main/core/bars';
+import { StreamBatcher } from '../../src/main/core/batcher';
 import { Ledger, orderVersionKey } from '../../src/main/core/ledger';
 import { positionKey } from '../../src/shared/domain';
 import { ES, fill, order, quote } from './fixtures';
@@ -212,5 +214,151 @@ describe('Ledger verification and resync', () => {
     l.apply('c1', { type: 'resync', snapshot: { accounts: [], orders: [], fills: [], positions: [] } });
     expect(l.position(KEY)?.qty).toBe(0);
     expect(l.positions()).toHaveLength(1);
+  });
+});
+
+describe('Ledger reconciliation and late real fills', () => {
+  it('books executions once when their real fills arrive after reconciliation synthesized them', () => {
+    const l = ledgerWithES();
+    l.apply('c1', { type: 'order', order: order({ qty: 3 }) });
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'x1', side: 'buy', qty: 1, price: 5000 }) });
+    l.apply('c1', { type: 'unverified' });
+    // Reconnect: the order filled while we were away; the snapshot omits the two missed fills.
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        accounts: [],
+        orders: [order({ qty: 3, status: 'filled', filledQty: 3, avgFillPrice: 5002, updatedAt: 3_000 })],
+        fills: [],
+      },
+    });
+    expect(l.position(KEY)).toMatchObject({ qty: 3, avgPrice: 5002 });
+    // The broker then delivers the real executions (same quantity, their own ids and fees).
+    l.apply('c1', {
+      type: 'fill',
+      fill: fill({ id: 'x2', side: 'buy', qty: 1, price: 5002, commission: 1.5 }),
+    });
+    l.apply('c1', {
+      type: 'fill',
+      fill: fill({ id: 'x3', side: 'buy', qty: 1, price: 5004, commission: 1.5 }),
+    });
+    expect(l.position(KEY)).toMatchObject({ qty: 3, avgPrice: 5002, fees: 3 });
+    // A further resync has nothing left to synthesize.
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        accounts: [],
+        orders: [order({ qty: 3, status: 'filled', filledQty: 3, avgFillPrice: 5002, updatedAt: 3_000 })],
+        fills: [],
+      },
+    });
+    expect(l.position(KEY)?.qty).toBe(3);
+    expect(l.fills().filter((f) => f.id.startsWith('synthetic:'))).toHaveLength(1);
+  });
+
+  it('still books executions that happen after the reconciled quantity', () => {
+    const l = ledgerWithES();
+    l.apply('c1', { type: 'order', order: order({ qty: 5 }) });
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        accounts: [],
+        orders: [
+          order({ qty: 5, status: 'partially_filled', filledQty: 2, avgFillPrice: 5000, updatedAt: 2_000 }),
+        ],
+        fills: [],
+      },
+    });
+    expect(l.position(KEY)?.qty).toBe(2);
+    // Late real fills for the two reconciled contracts, then two new ones.
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'a', side: 'buy', qty: 1, price: 5000 }) });
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'b', side: 'buy', qty: 1, price: 5000 }) });
+    expect(l.position(KEY)?.qty).toBe(2);
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'c', side: 'buy', qty: 2, price: 5010 }) });
+    expect(l.position(KEY)).toMatchObject({ qty: 4, avgPrice: 5005 });
+  });
+});
+
+describe('Ledger orders a resync does not list', () => {
+  it('keeps the order as last reported and alerts once that the broker did not report it', () => {
+    const l = ledgerWithES();
+    l.apply('c1', { type: 'order', order: order({ id: 'o7', qty: 2 }) });
+    l.takeChanges();
+    l.apply('c1', { type: 'resync', snapshot: { accounts: [], orders: [], fills: [] } });
+    const c = l.takeChanges();
+    expect(l.order('c1', 'o7')?.status).toBe('working');
+    expect(c.alerts).toHaveLength(1);
+    expect(c.alerts[0]).toMatchObject({ level: 'warning' });
+    expect(c.alerts[0]?.title).toBe('Order o7 not reported by broker after reconnect');
+    // Not listed again: no second alert for the same order.
+    l.apply('c1', { type: 'resync', snapshot: { accounts: [], orders: [], fills: [] } });
+    expect(l.takeChanges().alerts).toHaveLength(0);
+    // The snapshot saying how it ended is what makes it terminal.
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        accounts: [],
+        orders: [order({ id: 'o7', qty: 2, status: 'cancelled', updatedAt: 5_000 })],
+        fills: [],
+      },
+    });
+    expect(l.order('c1', 'o7')?.status).toBe('cancelled');
+    expect(l.takeChanges().alerts).toHaveLength(0);
+  });
+
+  it('carries the alert into the next stream batch', () => {
+    const l = ledgerWithES();
+    const batcher = new StreamBatcher(l, new BarStore(), { autoFlush: false, now: () => 1 });
+    l.apply('c1', { type: 'order', order: order({ id: 'o8' }) });
+    batcher.flush();
+    l.apply('c1', { type: 'resync', snapshot: { accounts: [], orders: [], fills: [] } });
+    const b = batcher.flush();
+    expect(b?.alerts.map((a) => a.title)).toEqual(['Order o8 not reported by broker after reconnect']);
+  });
+});
+
+describe('Ledger execution-id memory', () => {
+  it('stays bounded and still rejects a replayed fill of a finished order after its id is forgotten', () => {
+    const l = new Ledger({ now: () => 5_000, maxExecIds: 4 });
+    l.registerConnection('c1', 'demo');
+    l.apply('c1', { type: 'instrument', instrument: ES });
+    l.apply('c1', { type: 'order', order: order({ id: 'o1', qty: 2 }) });
+    const x1 = fill({ id: 'x1', orderId: 'o1', side: 'buy', qty: 1, price: 5000, commission: 1 });
+    l.apply('c1', { type: 'fill', fill: x1 });
+    l.apply('c1', {
+      type: 'fill',
+      fill: fill({ id: 'x2', orderId: 'o1', side: 'buy', qty: 1, price: 5000, commission: 1 }),
+    });
+    l.apply('c1', {
+      type: 'order',
+      order: order({
+        id: 'o1',
+        qty: 2,
+        status: 'filled',
+        filledQty: 2,
+        avgFillPrice: 5000,
+        updatedAt: 2_000,
+      }),
+    });
+    // Within the window, a replay is caught by its id.
+    l.apply('c1', { type: 'fill', fill: { ...x1 } });
+    expect(l.position(KEY)).toMatchObject({ qty: 2, fees: 2 });
+    // Many later executions of another order push x1 and x2 out of the id memory.
+    for (let i = 0; i < 6; i++)
+      l.apply('c1', {
+        type: 'fill',
+        fill: fill({ id: `y${i}`, orderId: 'o2', side: 'buy', qty: 1, price: 5000 }),
+      });
+    expect(l.rememberedExecIds).toBe(4);
+    expect(l.position(KEY)?.qty).toBe(8);
+    // The broker replays the session after a reconnect: o1 is finished and fully booked.
+    l.apply('c1', { type: 'fill', fill: { ...x1 } });
+    expect(l.position(KEY)).toMatchObject({ qty: 8, fees: 2 });
+    // A remembered id of the open order is still rejected by id.
+    l.apply('c1', {
+      type: 'fill',
+      fill: fill({ id: 'y5', orderId: 'o2', side: 'buy', qty: 1, price: 5000 }),
+    });
+    expect(l.position(KEY)?.qty).toBe(8);
   });
 });

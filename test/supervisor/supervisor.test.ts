@@ -236,6 +236,41 @@ describe('waits and timeouts', () => {
   });
 });
 
+describe('health during backoff', () => {
+  it('keeps the last real message time and lets msgs/s decay to 0 while waiting', async () => {
+    const { clock, adapter, sup, start } = setup(['ok'], {
+      fallback: 'refuse',
+      random: () => 0.999,
+      backoff: { baseMs: 30_000, capMs: 30_000, minMs: 20_000 },
+    });
+    start();
+    await flush();
+    expect(sup.state).toBe('live');
+    // Three seconds of traffic at 10 frames/s.
+    for (let i = 0; i < 30; i++) {
+      clock.advance(100);
+      adapter.current.h.frame();
+    }
+    const lastFrameAt = clock.now();
+    expect(sup.health().messagesPerSec).toBeGreaterThan(0);
+    adapter.current.serverClose(1006);
+    await flush();
+    expect(sup.state).toBe('backoff');
+    let prevRate = sup.health().messagesPerSec;
+    for (let s = 1; s <= 6; s++) {
+      clock.advance(1_000);
+      const h = sup.health();
+      expect(h.state).toBe('backoff');
+      // The age a trader reads is measured from the last frame the server really sent.
+      expect(h.lastMessageAt).toBe(lastFrameAt);
+      expect(h.messagesPerSec).toBeLessThanOrEqual(prevRate);
+      prevRate = h.messagesPerSec;
+    }
+    expect(prevRate).toBe(0);
+    expect(sup.health().nextRetryAt).toBeGreaterThan(clock.now());
+  });
+});
+
 describe('watchdogs', () => {
   it('pings every heartbeat and terminates a silent link after two intervals', async () => {
     const { clock, adapter, sup, start } = setup(['ok'], { heartbeatMs: 1000 });

@@ -5,7 +5,12 @@
 import { type Bar, type Timeframe, timeframeMs } from '../../shared/domain';
 import { type FormingBar, seriesKey } from '../../shared/stream';
 
-/** Bars a chart receives when it opens: a full session of 1m, several days of 5m/15m. */
+/**
+ * Bars a chart receives when it opens: a full session of 1m, several days of 5m/15m. It is a
+ * cap, not a request: whatever a connection returns, the engine sends at most this many, because
+ * the renderer's SplitCandles folds its live half into the whole history with one `setData`, and
+ * that fold is O(history) — a few ms at this size, hundreds of ms at 100k (docs/benchmarks.md).
+ */
 export const DEFAULT_HISTORY_BARS = 2000;
 
 export function barTime(ts: number, timeframe: Timeframe): number {
@@ -53,6 +58,8 @@ interface Series {
   connectionId: string;
   symbol: string;
   timeframe: Timeframe;
+  /** Bar length in ms (cached for the hot path). */
+  ms: number;
   refs: number;
   forming: Bar | undefined;
   ready: Promise<Bar[]>;
@@ -60,8 +67,8 @@ interface Series {
 
 export class BarStore {
   private readonly series = new Map<string, Series>();
-  /** `${connectionId}:${symbol}` → series fed by that instrument's trades (hot-path index). */
-  private readonly bySymbol = new Map<string, Series[]>();
+  /** connectionId → symbol → series fed by that instrument's trades (hot-path index, no key building). */
+  private readonly bySymbol = new Map<string, Map<string, Series[]>>();
   private changed = new Set<string>();
 
   constructor(private readonly historyBars = DEFAULT_HISTORY_BARS) {}
@@ -79,24 +86,29 @@ export class BarStore {
     if (existing !== undefined) {
       existing.refs++;
       const bars = await existing.ready;
-      return { series: key, bars: withForming(bars, existing.forming) };
+      return { series: key, bars: newest(withForming(bars, existing.forming), this.historyBars) };
     }
     const s: Series = {
       key,
       connectionId,
       symbol,
       timeframe,
+      ms: timeframeMs[timeframe],
       refs: 1,
       forming: undefined,
       ready:
         source.history === undefined
           ? Promise.resolve([])
-          : source.history(symbol, timeframe, this.historyBars),
+          : source.history(symbol, timeframe, this.historyBars).then((b) => newest(b, this.historyBars)),
     };
     this.series.set(key, s);
-    const idx = `${connectionId}:${symbol}`;
-    const list = this.bySymbol.get(idx);
-    if (list === undefined) this.bySymbol.set(idx, [s]);
+    let perConn = this.bySymbol.get(connectionId);
+    if (perConn === undefined) {
+      perConn = new Map();
+      this.bySymbol.set(connectionId, perConn);
+    }
+    const list = perConn.get(symbol);
+    if (list === undefined) perConn.set(symbol, [s]);
     else list.push(s);
     let bars: Bar[];
     try {
@@ -109,7 +121,7 @@ export class BarStore {
     const last = bars[bars.length - 1];
     if (s.forming === undefined && last !== undefined && last.time === barTime(now, timeframe))
       s.forming = { ...last };
-    return { series: key, bars: withForming(bars, s.forming) };
+    return { series: key, bars: newest(withForming(bars, s.forming), this.historyBars) };
   }
 
   /** Release one reference; the series stops updating when none remain. Returns false if unknown. */
@@ -123,10 +135,12 @@ export class BarStore {
   private drop(s: Series): void {
     this.series.delete(s.key);
     this.changed.delete(s.key);
-    const idx = `${s.connectionId}:${s.symbol}`;
-    const list = this.bySymbol.get(idx)?.filter((x) => x !== s) ?? [];
-    if (list.length === 0) this.bySymbol.delete(idx);
-    else this.bySymbol.set(idx, list);
+    const perConn = this.bySymbol.get(s.connectionId);
+    if (perConn === undefined) return;
+    const list = perConn.get(s.symbol)?.filter((x) => x !== s) ?? [];
+    if (list.length === 0) perConn.delete(s.symbol);
+    else perConn.set(s.symbol, list);
+    if (perConn.size === 0) this.bySymbol.delete(s.connectionId);
   }
 
   isOpen(key: string): boolean {
@@ -135,10 +149,11 @@ export class BarStore {
 
   /** Hot path: one trade print. */
   onTrade(connectionId: string, symbol: string, price: number, size: number, ts: number): void {
-    const list = this.bySymbol.get(`${connectionId}:${symbol}`);
+    const list = this.bySymbol.get(connectionId)?.get(symbol);
     if (list === undefined) return;
-    for (const s of list) {
-      const t = barTime(ts, s.timeframe);
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i] as Series;
+      const t = Math.floor(ts / s.ms) * s.ms;
       // A late print for an already-closed bar would corrupt the forming one: ignore it.
       if (s.forming !== undefined && t < s.forming.time) continue;
       s.forming = foldTrade(s.forming, t, price, size);
@@ -176,4 +191,9 @@ function withForming(bars: Bar[], forming: Bar | undefined): Bar[] {
   if (last !== undefined && last.time === forming.time) return [...bars.slice(0, -1), { ...forming }];
   if (last === undefined || last.time < forming.time) return [...bars, { ...forming }];
   return bars;
+}
+
+/** The newest `max` bars (a connection may return more than it was asked for). */
+function newest(bars: Bar[], max: number): Bar[] {
+  return bars.length > max ? bars.slice(bars.length - max) : bars;
 }

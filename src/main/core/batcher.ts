@@ -128,6 +128,7 @@ export class StreamBatcher {
       for (const k of c.connections) this.connections.add(k);
       if (c.fills.length > 0) this.fills = this.fills.length === 0 ? c.fills : this.fills.concat(c.fills);
       if (c.instruments.length > 0) this.instruments = this.instruments.concat(c.instruments);
+      if (c.alerts.length > 0) this.alerts = this.alerts.concat(c.alerts);
     }
     if (this.barStore.hasChanges())
       for (const fb of this.barStore.takeChanged()) this.bars.set(fb.series, fb);

@@ -140,6 +140,31 @@ export class Engine {
     if (this.running) await this.startConnection(c);
   }
 
+  /**
+   * Stops a connection and takes it out of the engine (disabled or removed by the user). Its last
+   * health stays in the ledger, showing `stopped`, so nothing it reported looks current.
+   */
+  async removeConnection(id: string): Promise<boolean> {
+    const c = this.conns.get(id);
+    if (c === undefined) return false;
+    this.conns.delete(id);
+    this.started.delete(id);
+    try {
+      await c.stop();
+    } catch (err) {
+      this.log.warn({ connectionId: id, err }, 'stop failed');
+    }
+    this.ledger.apply(id, { type: 'health', health: c.health() });
+    this.log.info({ connectionId: id, kind: c.kind }, 'connection removed');
+    return true;
+  }
+
+  /** Swaps in a new Connection under the same id (an edited config): old one stopped first. */
+  async replaceConnection(c: Connection): Promise<void> {
+    await this.removeConnection(c.id);
+    await this.addConnection(c);
+  }
+
   connection(id: string): Connection | undefined {
     return this.conns.get(id);
   }
@@ -194,6 +219,17 @@ export class Engine {
         this.ledger.apply(id, { type: 'health', health: c.health() });
         return ok({});
       }
+      case 'term:connections.list':
+      case 'term:connections.save':
+      case 'term:connections.remove':
+      case 'term:connections.setEnabled':
+      case 'term:connections.test':
+      case 'term:credentials.set':
+      case 'term:credentials.has':
+        // Served by the host's ConnectionManager (it owns settings and the vault), not the engine.
+        return fail('not_available', 'Connection settings are not available in this session.');
+      case 'term:settings.problems':
+        return [];
     }
   }
 

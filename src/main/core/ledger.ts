@@ -18,11 +18,20 @@ import {
   positionKey,
 } from '../../shared/domain';
 import { unrealizedPnl } from '../../shared/money';
+import type { Alert } from '../../shared/stream';
 import type { ConnectionEvent, ReportedAccount, ReportedPosition, ResyncSnapshot } from './connection';
 import type { Logger } from './log';
 
 /** Fills kept for snapshots (newest last); older ones are still counted for idempotency. */
 export const RECENT_FILLS = 500;
+
+/**
+ * Execution ids remembered for idempotency, oldest forgotten first. A broker replays at most a
+ * session's executions after a reconnect (hundreds to a few thousand); 100k is far beyond any
+ * replay window while capping the memory at a few MB. A replay of a forgotten id is still caught
+ * when its order is finished and fully booked (see `applyFill`).
+ */
+export const MAX_EXEC_IDS = 100_000;
 
 const statusRank: Record<OrderStatus, number> = {
   pending: 0,
@@ -57,6 +66,8 @@ export interface LedgerChanges {
   accounts: Set<string>;
   connections: Set<string>;
   instruments: Instrument[];
+  /** Things the trader must look at (e.g. an order the broker stopped reporting). */
+  alerts: Alert[];
 }
 
 function emptyChanges(): LedgerChanges {
@@ -68,6 +79,7 @@ function emptyChanges(): LedgerChanges {
     accounts: new Set(),
     connections: new Set(),
     instruments: [],
+    alerts: [],
   };
 }
 
@@ -78,8 +90,16 @@ interface OrderState {
 
 interface PositionState {
   p: Position;
+  /** `${connectionId}:${accountId}`, precomputed for the hot path. */
+  accountKey: string;
   /** True once a live quote has marked it; the broker's mark is then ignored. */
   liveMark: boolean;
+}
+
+interface SymbolSlot {
+  /** `${connectionId}:${symbol}` */
+  key: string;
+  positions: PositionState[];
 }
 
 interface AccountState {
@@ -91,14 +111,28 @@ interface AccountState {
   startOfDayEquity: number | null;
 }
 
+/**
+ * Per-order fill accounting. Reconciliation may book an order's missed executions before their
+ * real fills arrive; the position then carries max(real, reconciled) quantity for the order, and
+ * a later real fill moves it only by what is not booked yet — so both paths converge once.
+ */
 interface OrderFillTotals {
-  qty: number;
-  notional: number;
+  /** Quantity of real executions received. */
+  realQty: number;
+  /** Quantity and notional moved into the position (real and reconciled). */
+  bookedQty: number;
+  bookedNotional: number;
+  /** The order's filled quantity the last reconciliation booked up to (0: none). */
+  reconciledTo: number;
+  /** Execution ids of this order the bounded id memory has forgotten. */
+  forgotten: number;
 }
 
 export interface LedgerOptions {
   logger?: Logger;
   now?: () => number;
+  /** Execution ids remembered for idempotency (default MAX_EXEC_IDS). */
+  maxExecIds?: number;
 }
 
 export class Ledger {
@@ -107,13 +141,24 @@ export class Ledger {
   private readonly instrumentMap = new Map<string, Instrument>();
   private readonly quoteMap = new Map<string, Quote>();
   private readonly orderMap = new Map<string, OrderState>();
-  private readonly fillIds = new Set<string>();
+  /** `${connectionId}:${execId}` → order key, oldest first (bounded by `maxExecIds`). */
+  private readonly fillIds = new Map<string, string>();
+  private readonly maxExecIds: number;
+  /** Open orders a resync did not list, already alerted (cleared when the broker lists them again). */
+  private readonly unreported = new Set<string>();
   private readonly recentFills: Fill[] = [];
   private readonly fillTotals = new Map<string, OrderFillTotals>();
   private readonly positionMap = new Map<string, PositionState>();
-  /** `${connectionId}:${symbol}` → position keys, so a quote marks only its positions. */
-  private readonly positionsBySymbol = new Map<string, Set<string>>();
+  /**
+   * connectionId → symbol → its key and positions, so a quote marks only its positions without
+   * building a key string per tick (the hot path looks up two stable strings instead).
+   */
+  private readonly symbolSlots = new Map<string, Map<string, SymbolSlot>>();
+  /** `${connectionId}:${accountId}` → its positions, for account totals. */
+  private readonly positionsByAccount = new Map<string, PositionState[]>();
   private readonly accountMap = new Map<string, AccountState>();
+  /** Accounts whose totals must be recomputed before they are read (one pass per flush, not per tick). */
+  private readonly staleAccounts = new Set<string>();
   private readonly healthMap = new Map<string, ConnectionHealth>();
   private readonly healthJson = new Map<string, string>();
   private readonly modes = new Map<string, AccountMode>();
@@ -128,6 +173,12 @@ export class Ledger {
   constructor(opts: LedgerOptions = {}) {
     this.log = opts.logger;
     this.now = opts.now ?? Date.now;
+    this.maxExecIds = Math.max(1, opts.maxExecIds ?? MAX_EXEC_IDS);
+  }
+
+  /** Execution ids currently remembered (bounded). */
+  get rememberedExecIds(): number {
+    return this.fillIds.size;
   }
 
   registerConnection(id: string, mode: AccountMode): void {
@@ -172,12 +223,15 @@ export class Ledger {
     return this.positionMap.get(key)?.p;
   }
   accounts(): Account[] {
+    this.settleAccounts();
     return [...this.accountMap.values()].map((s) => s.a);
   }
   account(connectionId: string, accountId: string): Account | undefined {
+    this.settleAccounts();
     return this.accountMap.get(`${connectionId}:${accountId}`)?.a;
   }
   accountByKey(key: string): Account | undefined {
+    this.settleAccounts();
     return this.accountMap.get(key)?.a;
   }
   connections(): ConnectionHealth[] {
@@ -192,6 +246,7 @@ export class Ledger {
 
   /** What changed since the last call; the caller owns the returned sets. */
   takeChanges(): LedgerChanges {
+    this.settleAccounts();
     const c = this.changes;
     this.changes = emptyChanges();
     this.dirty = false;
@@ -253,31 +308,47 @@ export class Ledger {
     this.instrumentMap.set(key, next);
     this.changes.instruments.push(next);
     // A multiplier may arrive after a position was opened: re-mark with the right one.
-    const keys = this.positionsBySymbol.get(key);
-    if (keys !== undefined) for (const pk of keys) this.remark(pk, next.multiplier);
+    for (const ps of this.slot(connectionId, inst.symbol).positions) this.remark(ps, next.multiplier);
     this.touched();
   }
 
-  /** Hot path: one quote. */
+  /**
+   * Hot path: one quote. Marks only this symbol's positions; account totals are settled once
+   * before they are read (`settleAccounts`), not per tick.
+   */
   private applyQuote(connectionId: string, q: Quote): void {
-    const key = `${connectionId}:${q.symbol}`;
-    this.quoteMap.set(key, q);
-    this.changes.quotes.set(key, q);
-    const keys = this.positionsBySymbol.get(key);
-    if (keys !== undefined) {
+    const slot = this.slot(connectionId, q.symbol);
+    this.quoteMap.set(slot.key, q);
+    this.changes.quotes.set(slot.key, q);
+    const list = slot.positions;
+    if (list.length > 0) {
       const mark = markOf(q);
-      for (const pk of keys) {
-        const s = this.positionMap.get(pk);
-        if (s === undefined) continue;
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i] as PositionState;
+        const p = s.p;
         s.liveMark = true;
-        s.p.last = mark;
-        s.p.markedAt = q.receivedAt;
-        s.p.unrealizedPnl = s.p.qty === 0 ? 0 : unrealizedPnl(s.p.qty, s.p.avgPrice, mark, s.p.multiplier);
-        this.changes.positions.add(pk);
-        this.recomputeAccount(s.p.connectionId, s.p.accountId);
+        p.last = mark;
+        p.markedAt = q.receivedAt;
+        p.unrealizedPnl = p.qty === 0 ? 0 : unrealizedPnl(p.qty, p.avgPrice, mark, p.multiplier);
+        this.changes.positions.add(p.key);
+        this.staleAccounts.add(s.accountKey);
       }
     }
-    this.touched();
+    if (!this.dirty) this.touched();
+  }
+
+  private slot(connectionId: string, symbol: string): SymbolSlot {
+    let bySymbol = this.symbolSlots.get(connectionId);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.symbolSlots.set(connectionId, bySymbol);
+    }
+    let slot = bySymbol.get(symbol);
+    if (slot === undefined) {
+      slot = { key: `${connectionId}:${symbol}`, positions: [] };
+      bySymbol.set(symbol, slot);
+    }
+    return slot;
   }
 
   private applyOrder(connectionId: string, o: Order): void {
@@ -311,6 +382,8 @@ export class Ledger {
       createdAt: Math.min(c.createdAt, o.createdAt),
     };
     if (c.status !== o.status) this.logStatus(connectionId, o, c.status);
+    // Reported again: a later resync that misses it alerts anew.
+    this.unreported.delete(key);
     this.changes.orders.add(key);
     this.touched();
   }
@@ -330,44 +403,90 @@ export class Ledger {
     );
   }
 
-  private applyFill(connectionId: string, f: Fill): boolean {
+  /**
+   * Apply one execution once. `reconciledTo` marks a fill synthesized by reconciliation: it books
+   * the order up to that filled quantity. A real fill moves the position only by the part of the
+   * order's quantity not booked yet, so a late real fill for executions reconciliation already
+   * booked adds its fee and its row, never its quantity a second time.
+   */
+  private applyFill(connectionId: string, f: Fill, reconciledTo?: number): boolean {
     const key = `${connectionId}:${f.id}`;
     if (this.fillIds.has(key)) return false;
-    this.fillIds.add(key);
+    const ok = `${connectionId}:${f.orderId}`;
+    let t = this.fillTotals.get(ok);
+    if (t === undefined) {
+      t = { realQty: 0, bookedQty: 0, bookedNotional: 0, reconciledTo: 0, forgotten: 0 };
+      this.fillTotals.set(ok, t);
+    } else if (t.forgotten > 0 && reconciledTo === undefined) {
+      // Some of this order's ids were forgotten. Once the order is finished and fully booked no
+      // execution can follow, so an unknown id is a replay, not a fill.
+      const o = this.orderMap.get(ok)?.order;
+      if (o !== undefined && isOrderDone(o.status) && t.bookedQty >= o.filledQty) {
+        this.log?.warn(
+          { connectionId, orderId: f.orderId, execId: f.id, qty: f.qty },
+          'fill for a finished, fully booked order ignored (replay of a forgotten execution)',
+        );
+        return false;
+      }
+    }
+    this.rememberExec(key, ok);
+    let booked: number;
+    if (reconciledTo !== undefined) {
+      booked = f.qty;
+      t.reconciledTo = Math.max(t.reconciledTo, reconciledTo);
+    } else {
+      t.realQty = cleanQty(t.realQty + f.qty);
+      booked = Math.max(0, cleanQty(Math.max(t.realQty, t.reconciledTo) - t.bookedQty));
+      if (booked < f.qty)
+        this.log?.info(
+          { connectionId, orderId: f.orderId, execId: f.id, qty: f.qty, booked },
+          'late fill already booked by reconciliation: only the remainder moves the position',
+        );
+    }
+    t.bookedQty = cleanQty(t.bookedQty + booked);
+    t.bookedNotional += booked * f.price;
     const fill = f.connectionId === connectionId ? f : { ...f, connectionId };
     this.recentFills.push(fill);
     if (this.recentFills.length > RECENT_FILLS)
       this.recentFills.splice(0, this.recentFills.length - RECENT_FILLS);
     this.changes.fills.push(fill);
-    const ok = `${connectionId}:${f.orderId}`;
-    const t = this.fillTotals.get(ok) ?? { qty: 0, notional: 0 };
-    t.qty = cleanQty(t.qty + f.qty);
-    t.notional += f.qty * f.price;
-    this.fillTotals.set(ok, t);
     this.ensureAccount(connectionId, f.accountId);
     const s = this.ensurePosition(connectionId, f.accountId, f.symbol);
     s.p.fees += f.commission;
-    if (!this.reportsPositions.has(connectionId)) this.foldFill(s, f);
+    if (!this.reportsPositions.has(connectionId) && booked > 0) this.foldFill(s, f.side, booked, f.price);
     this.changes.positions.add(s.p.key);
     this.recomputeAccount(connectionId, f.accountId);
     this.touched();
     return true;
   }
 
+  /** Remember an execution id; past the bound, the oldest is forgotten (counted on its order). */
+  private rememberExec(execKey: string, orderKey: string): void {
+    this.fillIds.set(execKey, orderKey);
+    if (this.fillIds.size <= this.maxExecIds) return;
+    const oldest = this.fillIds.keys().next();
+    if (oldest.done === true) return;
+    const forgottenOrder = this.fillIds.get(oldest.value);
+    this.fillIds.delete(oldest.value);
+    if (forgottenOrder === undefined) return;
+    const ft = this.fillTotals.get(forgottenOrder);
+    if (ft !== undefined) ft.forgotten++;
+  }
+
   /** Average-cost position update: adds average in, reductions realize, a flip re-opens at the fill price. */
-  private foldFill(s: PositionState, f: Fill): void {
+  private foldFill(s: PositionState, side: Fill['side'], fillQty: number, price: number): void {
     const p = s.p;
-    const signed = f.side === 'buy' ? f.qty : -f.qty;
+    const signed = side === 'buy' ? fillQty : -fillQty;
     if (p.qty === 0 || Math.sign(p.qty) === Math.sign(signed)) {
       const qty = cleanQty(p.qty + signed);
-      p.avgPrice = (p.avgPrice * Math.abs(p.qty) + f.price * f.qty) / Math.abs(qty);
+      p.avgPrice = (p.avgPrice * Math.abs(p.qty) + price * fillQty) / Math.abs(qty);
       p.qty = qty;
     } else {
-      const closing = Math.min(f.qty, Math.abs(p.qty));
-      p.realizedPnl += (f.price - p.avgPrice) * closing * Math.sign(p.qty) * p.multiplier;
+      const closing = Math.min(fillQty, Math.abs(p.qty));
+      p.realizedPnl += (price - p.avgPrice) * closing * Math.sign(p.qty) * p.multiplier;
       const qty = cleanQty(p.qty + signed);
       if (qty === 0) p.avgPrice = 0;
-      else if (Math.sign(qty) !== Math.sign(p.qty)) p.avgPrice = f.price;
+      else if (Math.sign(qty) !== Math.sign(p.qty)) p.avgPrice = price;
       p.qty = qty;
     }
     this.markPosition(s);
@@ -385,12 +504,10 @@ export class Ledger {
       p.qty === 0 || p.last === null ? 0 : unrealizedPnl(p.qty, p.avgPrice, p.last, p.multiplier);
   }
 
-  private remark(pk: string, multiplier: number): void {
-    const s = this.positionMap.get(pk);
-    if (s === undefined) return;
+  private remark(s: PositionState, multiplier: number): void {
     s.p.multiplier = multiplier;
     this.markPosition(s);
-    this.changes.positions.add(pk);
+    this.changes.positions.add(s.p.key);
     this.recomputeAccount(s.p.connectionId, s.p.accountId);
   }
 
@@ -420,13 +537,12 @@ export class Ledger {
         multiplier: inst?.multiplier ?? 1,
         currency: inst?.currency ?? this.accountMap.get(`${connectionId}:${accountId}`)?.a.currency ?? 'USD',
       },
+      accountKey: `${connectionId}:${accountId}`,
       liveMark: false,
     };
     this.positionMap.set(key, s);
-    const idx = `${connectionId}:${symbol}`;
-    const set = this.positionsBySymbol.get(idx);
-    if (set === undefined) this.positionsBySymbol.set(idx, new Set([key]));
-    else set.add(key);
+    this.slot(connectionId, symbol).positions.push(s);
+    pushTo(this.positionsByAccount, s.accountKey, s);
     return s;
   }
 
@@ -498,21 +614,29 @@ export class Ledger {
 
   private sumUnrealized(connectionId: string, accountId: string): number {
     let u = 0;
-    for (const s of this.positionMap.values())
-      if (s.p.connectionId === connectionId && s.p.accountId === accountId) u += s.p.unrealizedPnl;
+    for (const s of this.positionsByAccount.get(`${connectionId}:${accountId}`) ?? []) u += s.p.unrealizedPnl;
     return u;
   }
 
+  /** The account's totals depend on its positions: recompute them before the next read. */
   private recomputeAccount(connectionId: string, accountId: string): void {
-    const key = `${connectionId}:${accountId}`;
+    this.staleAccounts.add(`${connectionId}:${accountId}`);
+  }
+
+  private settleAccounts(): void {
+    if (this.staleAccounts.size === 0) return;
+    for (const key of this.staleAccounts) this.settleAccount(key);
+    this.staleAccounts.clear();
+  }
+
+  private settleAccount(key: string): void {
     const s = this.accountMap.get(key);
     if (s === undefined) return;
     let realized = 0;
     let unrealized = 0;
     let fees = 0;
-    for (const ps of this.positionMap.values()) {
+    for (const ps of this.positionsByAccount.get(key) ?? []) {
       const p = ps.p;
-      if (p.connectionId !== connectionId || p.accountId !== accountId) continue;
       realized += p.realizedPnl;
       unrealized += p.unrealizedPnl;
       fees += p.fees;
@@ -549,11 +673,16 @@ export class Ledger {
   private applyResync(connectionId: string, snap: ResyncSnapshot): void {
     for (const a of snap.accounts) this.applyAccount(connectionId, a);
     let ordersChanged = 0;
+    const listed = new Set<string>();
     for (const o of snap.orders) {
-      const before = this.orderMap.get(`${connectionId}:${o.id}`)?.order;
+      const key = `${connectionId}:${o.id}`;
+      listed.add(key);
+      this.unreported.delete(key);
+      const before = this.orderMap.get(key)?.order;
       this.applyOrder(connectionId, o);
-      if (this.orderMap.get(`${connectionId}:${o.id}`)?.order !== before) ordersChanged++;
+      if (this.orderMap.get(key)?.order !== before) ordersChanged++;
     }
+    const unreported = this.flagUnreportedOrders(connectionId, listed);
     let fillsAdded = 0;
     for (const f of snap.fills) if (this.applyFill(connectionId, f)) fillsAdded++;
     let synthesized = 0;
@@ -576,7 +705,37 @@ export class Ledger {
       synthesized = this.synthesizeMissedFills(connectionId);
     }
     this.setVerified(connectionId, true);
-    this.log?.info({ connectionId, ordersChanged, fillsAdded, synthesized }, 'resync reconciled');
+    this.log?.info({ connectionId, ordersChanged, fillsAdded, synthesized, unreported }, 'resync reconciled');
+  }
+
+  /**
+   * An order still open here that the broker's snapshot does not list: the snapshot does not say
+   * how it ended, so inventing a terminal status would be a guess. It stays as last reported and
+   * the trader is alerted (once per order until the broker lists it again) to check it.
+   */
+  private flagUnreportedOrders(connectionId: string, listed: ReadonlySet<string>): number {
+    let n = 0;
+    for (const [key, s] of this.orderMap) {
+      const o = s.order;
+      if (o.connectionId !== connectionId || isOrderDone(o.status) || listed.has(key)) continue;
+      n++;
+      if (this.unreported.has(key)) continue;
+      this.unreported.add(key);
+      const ts = this.now();
+      this.log?.warn(
+        { connectionId, orderId: o.id, clientOrderId: o.clientOrderId, status: o.status },
+        'open order not reported by broker after reconnect',
+      );
+      this.changes.alerts.push({
+        id: `unreported:${key}:${ts}`,
+        ts,
+        level: 'warning',
+        title: `Order ${o.id} not reported by broker after reconnect`,
+        message: `${o.side === 'buy' ? 'Buy' : 'Sell'} ${o.qty} ${o.symbol} (${o.status}, ${o.filledQty} filled) is still open in the terminal, but ${connectionId} did not list it after reconnecting. Its state is unconfirmed: check it at the broker before relying on it.`,
+      });
+      this.touched();
+    }
+    return n;
   }
 
   /**
@@ -589,22 +748,27 @@ export class Ledger {
     for (const [key, s] of this.orderMap) {
       const o = s.order;
       if (o.connectionId !== connectionId || o.filledQty <= 0 || o.avgFillPrice === null) continue;
-      const t = this.fillTotals.get(key) ?? { qty: 0, notional: 0 };
-      const missing = cleanQty(o.filledQty - t.qty);
+      const t = this.fillTotals.get(key);
+      const bookedQty = t?.bookedQty ?? 0;
+      const missing = cleanQty(o.filledQty - bookedQty);
       if (missing <= 0) continue;
-      const price = (o.avgFillPrice * o.filledQty - t.notional) / missing;
-      this.applyFill(connectionId, {
-        id: `synthetic:${o.id}:${o.filledQty}`,
-        orderId: o.id,
+      const price = (o.avgFillPrice * o.filledQty - (t?.bookedNotional ?? 0)) / missing;
+      this.applyFill(
         connectionId,
-        accountId: o.accountId,
-        symbol: o.symbol,
-        side: o.side,
-        qty: missing,
-        price,
-        commission: 0,
-        ts: o.updatedAt,
-      });
+        {
+          id: `synthetic:${o.id}:${o.filledQty}`,
+          orderId: o.id,
+          connectionId,
+          accountId: o.accountId,
+          symbol: o.symbol,
+          side: o.side,
+          qty: missing,
+          price,
+          commission: 0,
+          ts: o.updatedAt,
+        },
+        o.filledQty,
+      );
       this.log?.warn(
         { connectionId, orderId: o.id, qty: missing, price },
         'synthesized a missed fill from the order snapshot',
@@ -623,4 +787,10 @@ export class Ledger {
     this.changes.connections.add(connectionId);
     this.touched();
   }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }

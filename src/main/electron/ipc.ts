@@ -23,7 +23,7 @@ export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow
 
 /** Registers every channel; returns a function that removes them all again. */
 export function registerIpc(
-  engine: Engine,
+  engine: Pick<Engine, 'dispatch'>,
   getWindow: () => BrowserWindow | null,
   logger: Logger,
 ): () => void {
@@ -33,6 +33,7 @@ export function registerIpc(
         logger.warn({ channel }, 'rejected IPC from an untrusted sender');
         throw new RejectedSenderError();
       }
+      // The ConnectionManager in practice: its own channels, the rest forwarded to the engine.
       return engine.dispatch(channel, payload ?? {});
     });
   }

@@ -5,9 +5,11 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
-import { connectionsFromEnv, createConnection } from '../core/brokers/registry';
+import ElectronStore from 'electron-store';
+import { openConnections, type ConnectionManager } from '../core/connections';
 import { Engine } from '../core/engine';
 import { createLogger } from '../core/log';
+import { profilePathFromArgv } from '../core/profile';
 import { registerIpc } from './ipc';
 import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
@@ -36,16 +38,16 @@ function run(): void {
     name: 'electron-host',
     file: join(app.getPath('userData'), 'logs', 'main.log'),
   });
-  let engine: Engine;
+  let profileFile: string | undefined;
   try {
-    const connections = connectionsFromEnv().map((config) => createConnection(config, { logger }));
-    engine = Engine.create({ logger, paper: true, connections });
+    profileFile = profilePathFromArgv(process.argv);
   } catch (err) {
-    // A misconfigured connection stops start-up rather than silently vanishing from the UI.
     console.error(`Peregrine could not start: ${err instanceof Error ? err.message : String(err)}`);
     app.exit(2);
     return;
   }
+  const engine = Engine.create({ logger, paper: true });
+  let manager: ConnectionManager | null = null;
   let window: BrowserWindow | null = null;
   let quitting = false;
   let engineStopped = false;
@@ -84,9 +86,29 @@ function run(): void {
     .then(async () => {
       installSecurityHooks(logger);
       serveAppScheme(rendererDir);
+      let opened: Awaited<ReturnType<typeof openConnections>>;
+      try {
+        opened = await openConnections({
+          dataDir: app.getPath('userData'),
+          logger,
+          // electron-store is `conf` with Electron's defaults; the settings module owns migrations.
+          createStore: (o) => new ElectronStore<Record<string, unknown>>(o),
+          ...(profileFile === undefined ? {} : { profileFile }),
+        });
+      } catch (err) {
+        // A bad profile or a missing secret stops start-up rather than silently dropping a connection.
+        console.error(`Peregrine could not start: ${err instanceof Error ? err.message : String(err)}`);
+        app.exit(2);
+        return;
+      }
+      manager = opened.manager(engine);
       await engine.start();
-      cleanups.push(registerIpc(engine, () => window, logger));
+      await manager.start();
+      const commands = manager;
+      cleanups.push(registerIpc(commands, () => window, logger));
       window = createMainWindow({
+        // The page keeps it current (document.title); this is what shows before it loads.
+        title: `${commands.mode().toUpperCase()} — Peregrine`,
         preloadPath,
         iconPath: join(resourcesDir, 'icon-256.png'),
         isQuitting: () => quitting,

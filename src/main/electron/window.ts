@@ -10,6 +10,8 @@ import { WindowStateStore } from './windowState';
 const SAVE_DEBOUNCE_MS = 500;
 
 export interface MainWindowOptions {
+  /** "PAPER — Peregrine" / "LIVE — Peregrine": the mode is in the title before the page loads. */
+  title: string;
   preloadPath: string;
   iconPath: string;
   /** True once the user chose Quit: then close really closes. */
@@ -23,7 +25,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     ...(state.bounds ?? { width: 1600, height: 960 }),
     minWidth: 900,
     minHeight: 600,
-    title: 'Peregrine',
+    title: options.title,
     icon: options.iconPath,
     show: false,
     backgroundColor: '#0b0e13',

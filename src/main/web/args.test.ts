@@ -12,11 +12,17 @@ describe('web host arguments', () => {
     });
   });
 
-  it('defaults to a random port and a per-user, per-profile data dir', () => {
-    const options = parseCli(['--profile', 'demo']);
+  it('defaults to a random port and a per-user data dir', () => {
+    const options = parseCli([]);
     expect(options.port).toBe(0);
     expect(options.token).toBeUndefined();
-    expect(options.dataDir).toBe(defaultDataDir('demo'));
+    expect(options.dataDir).toBe(defaultDataDir('default'));
+    expect(options.profileFile).toBeUndefined();
+  });
+
+  it('takes --profile FILE as the connection profile', () => {
+    expect(parseCli(['--profile', './ci/sim.json']).profileFile).toBe('./ci/sim.json');
+    expect(parseCli(['--profile=/tmp/p.json']).profileFile).toBe('/tmp/p.json');
   });
 
   it.each([
@@ -24,7 +30,8 @@ describe('web host arguments', () => {
     [['--port', 'x']],
     [['--token', 'short']],
     [['--seed', '1.5']],
-    [['--profile', '../etc']],
+    [['--profile', '']],
+    [['--profile']],
     [['--unknown']],
   ])('rejects %j', (argv) => {
     expect(() => parseCli(argv)).toThrow();

@@ -10,17 +10,19 @@ export interface CliOptions {
   token?: string;
   seed?: number;
   dataDir: string;
+  /** `--profile FILE`: connections to bring up for this session without a click. */
+  profileFile?: string;
 }
 
-/** Per-user data directory, the same places Electron's `userData` uses, one folder per profile. */
-export function defaultDataDir(profile: string, env = process.env, platform = process.platform): string {
+/** Per-user data directory, the same places Electron's `userData` uses (one folder per instance name). */
+export function defaultDataDir(name: string, env = process.env, platform = process.platform): string {
   const base =
     platform === 'win32'
       ? (env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'))
       : platform === 'darwin'
         ? join(homedir(), 'Library', 'Application Support')
         : (env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'));
-  return join(base, 'Peregrine', 'web', profile);
+  return join(base, 'Peregrine', 'web', name);
 }
 
 export function parseCli(argv: readonly string[]): CliOptions {
@@ -31,7 +33,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       token: { type: 'string' },
       seed: { type: 'string' },
       'data-dir': { type: 'string' },
-      profile: { type: 'string', default: 'default' },
+      profile: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -45,8 +47,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed))
     throw new Error(`--seed must be an integer, got ${values.seed}`);
-  if (!/^[\w.-]+$/.test(values.profile) || values.profile.startsWith('.')) {
-    throw new Error('--profile may contain only letters, digits, ".", "_" and "-"');
-  }
-  return { port, token: values.token, seed, dataDir: values['data-dir'] ?? defaultDataDir(values.profile) };
+  if (values.profile !== undefined && values.profile.trim() === '')
+    throw new Error('--profile needs a file path');
+  return {
+    port,
+    token: values.token,
+    seed,
+    dataDir: values['data-dir'] ?? defaultDataDir('default'),
+    ...(values.profile === undefined ? {} : { profileFile: values.profile }),
+  };
 }

@@ -1,24 +1,27 @@
 /**
- * `node out/main/web.js [--port N] [--token T] [--seed S] [--data-dir DIR] [--profile NAME]`
+ * `node out/main/web.js [--port N] [--token T] [--seed S] [--data-dir DIR] [--profile FILE]`
  * Starts the loopback web host and prints exactly one line: `Peregrine web UI: <url>`.
+ * Connections come from the settings in the data directory, the profile file and
+ * `PEREGRINE_CONNECTIONS`.
  */
 import { parseCli, URL_LINE_PREFIX, type CliOptions } from './args';
-import { connectionsFromEnv, type ConnectionConfig } from '../core/brokers/registry';
-import { startWebHost } from './server';
+import { startWebHost, type WebHost } from './server';
 
 async function main(): Promise<void> {
   let options: CliOptions;
-  let connectionConfigs: ConnectionConfig[];
+  let host: WebHost;
   try {
     options = parseCli(process.argv.slice(2));
-    // A misconfigured connection stops start-up rather than silently vanishing from the UI.
-    connectionConfigs = connectionsFromEnv();
+    // A bad profile or a missing secret stops start-up rather than silently dropping a connection.
+    host = await startWebHost(options);
   } catch (err) {
     console.error(`peregrine web: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(2);
   }
-  const host = await startWebHost({ ...options, connectionConfigs });
   console.log(`${URL_LINE_PREFIX}${host.url}`);
+  // stderr: stdout carries exactly the URL line, which scripts parse.
+  if (host.vault?.backend === 'memory')
+    console.error(`peregrine web: ${host.vault.reason ?? 'secrets are kept in memory only'}`);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {

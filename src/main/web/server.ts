@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { WEB_SOCKET_PATH, TOKEN_PARAM } from '../../shared/wire';
-import { createConnection, type ConnectionConfig } from '../core/brokers/registry';
+import { openConnections } from '../core/connections';
+import type { VaultBackend } from '../core/credentials';
 import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
@@ -33,12 +34,19 @@ export interface WebHostOptions {
   token?: string;
   /** Seed for the paper market when the host creates its own engine. */
   seed?: number;
-  /** Created when missing; holds the host's log. */
+  /** Created when missing; holds the host's log and settings. */
   dataDir: string;
-  /** An engine the caller owns (started and stopped by the caller); otherwise the host makes one. */
+  /**
+   * An engine the caller owns (started and stopped by the caller); otherwise the host makes one,
+   * with a ConnectionManager over the settings in `dataDir` and the OS keychain.
+   */
   engine?: HostedEngine;
-  /** Broker and gateway connections for the engine the host creates (besides the paper broker). */
-  connectionConfigs?: readonly ConnectionConfig[];
+  /** `--profile FILE`: session connections, started without a click, never saved. */
+  profileFile?: string;
+  /** Where PEREGRINE_CONNECTIONS and profile secrets are read (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Keychain service name for the vault (tests use their own). */
+  vaultService?: string;
   rendererDir?: string;
   logger?: Logger;
   /** Per-client bound on queued outgoing bytes before batches are skipped. */
@@ -52,6 +60,8 @@ export interface WebHost {
   port: number;
   token: string;
   stats(): BridgeStats;
+  /** Where connection secrets are kept this session (null when the caller supplied the engine). */
+  vault: { backend: VaultBackend; reason: string | null } | null;
   close(): Promise<void>;
 }
 
@@ -67,15 +77,33 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     options.logger ?? createLogger({ name: 'web-host', file: join(options.dataDir, 'web-host.log') });
   const rendererDir = options.rendererDir ?? defaultRendererDir(import.meta.url);
   const ownsEngine = options.engine === undefined;
-  const engine: HostedEngine =
-    options.engine ??
-    Engine.create({
-      seed: options.seed,
+  let engine: HostedEngine;
+  let vault: WebHost['vault'] = null;
+  if (options.engine !== undefined) {
+    engine = options.engine;
+  } else {
+    const opened = await openConnections({
+      dataDir: options.dataDir,
       logger,
-      paper: true,
-      connections: (options.connectionConfigs ?? []).map((config) => createConnection(config, { logger })),
+      ...(options.profileFile === undefined ? {} : { profileFile: options.profileFile }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.vaultService === undefined ? {} : { vaultService: options.vaultService }),
     });
-  if (ownsEngine) await engine.start();
+    vault = { backend: opened.vault.backend, reason: opened.vault.reason ?? null };
+    const core = Engine.create({ seed: options.seed, logger, paper: true });
+    const manager = opened.manager(core);
+    await core.start();
+    await manager.start();
+    // Commands go through the manager: its channels there, every other one to the engine.
+    engine = {
+      start: () => core.start(),
+      stop: () => core.stop(),
+      subscribe: (listener) => core.subscribe(listener),
+      snapshot: () => core.snapshot(),
+      status: () => core.status(),
+      dispatch: (channel, payload) => manager.dispatch(channel, payload),
+    };
+  }
 
   const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
@@ -163,6 +191,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     token,
     stats: () => bridge.stats(),
+    vault,
     close: () => {
       closing ??= (async () => {
         bridge.close();

@@ -1,12 +1,12 @@
 /** One row per connection: supervisor state, latency, liveness and the two manual controls. */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { ConnectionHealth } from '../../shared/domain';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { formatAge, formatMs } from '../format';
 import { useUi } from '../layout/dialogs';
 import { VirtualTable, type Column } from '../tables/VirtualTable';
 import { Sparkline } from './Sparkline';
-import { stateTone } from './health';
+import { type ConnectionRow, dateErrors, errorView, type SeenError, stateTone } from './health';
 
 function Actions({ c }: { c: ConnectionHealth }) {
   const { api } = useTerminal();
@@ -36,13 +36,32 @@ function Actions({ c }: { c: ConnectionHealth }) {
   );
 }
 
-function retryText(c: ConnectionHealth, now: number): string {
-  if (c.nextRetryAt === null) return '—';
-  const s = Math.max(0, Math.ceil((c.nextRetryAt - now) / 1000));
-  return `in ${s}s`;
+function retrySeconds(c: ConnectionHealth, now: number): number | null {
+  return c.nextRetryAt === null ? null : Math.max(0, Math.ceil((c.nextRetryAt - now) / 1000));
 }
 
-const columns: Column<ConnectionHealth>[] = [
+function retryText(c: ConnectionHealth, now: number): string {
+  const s = retrySeconds(c, now);
+  return s === null ? '—' : `in ${s}s`;
+}
+
+function ErrorCell({ c, now }: { c: ConnectionRow; now: number }) {
+  const bad = c.malformedFrames > 0 ? <span className="tag">{c.malformedFrames} bad frames</span> : null;
+  const v = errorView(c, now);
+  if (v === null) return <span className="dim">—{bad}</span>;
+  return (
+    <span
+      className={v.current ? 'down' : 'dim'}
+      data-error={v.current ? 'current' : 'history'}
+      title={v.title}
+    >
+      {v.text}
+      {bad}
+    </span>
+  );
+}
+
+const columns: Column<ConnectionRow>[] = [
   {
     id: 'name',
     header: 'Connection',
@@ -58,12 +77,20 @@ const columns: Column<ConnectionHealth>[] = [
     id: 'state',
     header: 'State',
     width: '110px',
-    cell: (c, { now }) => (
-      <span className={`state tone-${stateTone(c.state)}`} title={`since ${formatAge(now - c.since)}`}>
-        <span className="dot" aria-hidden="true" />
-        {c.state}
-      </span>
-    ),
+    cell: (c, { now }) => {
+      const retry = c.state === 'backoff' ? retrySeconds(c, now) : null;
+      return (
+        <span
+          className={`state tone-${stateTone(c.state)}`}
+          data-state={c.state}
+          title={`${c.state} for ${formatAge(now - c.since)}`}
+        >
+          <span className="dot" aria-hidden="true" />
+          {c.state}
+          {retry !== null ? <span className="num">{retry}s</span> : null}
+        </span>
+      );
+    },
   },
   {
     id: 'rtt',
@@ -123,12 +150,7 @@ const columns: Column<ConnectionHealth>[] = [
     id: 'error',
     header: 'Last error',
     width: 'minmax(160px, 1fr)',
-    cell: (c) => (
-      <span className={c.lastError ? 'down' : 'dim'} title={c.lastError ?? undefined}>
-        {c.lastError ?? '—'}
-        {c.malformedFrames > 0 ? <span className="tag">{c.malformedFrames} bad frames</span> : null}
-      </span>
-    ),
+    cell: (c, { now }) => <ErrorCell c={c} now={now} />,
   },
   { id: 'actions', header: 'Actions', width: '200px', align: 'center', cell: (c) => <Actions c={c} /> },
 ];
@@ -137,7 +159,18 @@ export function ConnectionsPanel() {
   const connections = useStore((s) => s.connections);
   const now = useNow();
   const ctx = useMemo(() => ({ now }), [now]);
-  const rows = useMemo(() => [...connections.values()], [connections]);
+  // Errors are dated when the health changes (derived state, adjusted during render as React
+  // recommends), not per clock tick: ages are computed from `now` in the cells.
+  const [dated, setDated] = useState(() => ({
+    source: connections,
+    ...dateErrors(connections.values(), new Map<string, SeenError>(), now),
+  }));
+  let rows = dated.rows;
+  if (dated.source !== connections) {
+    const next = { source: connections, ...dateErrors(connections.values(), dated.seen, now) };
+    setDated(next);
+    rows = next.rows;
+  }
   return (
     <VirtualTable
       label="Connections"

@@ -1,6 +1,7 @@
 /** Positions / Orders / Fills / Connections as tabs; counts are decoration, not part of the names. */
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { isOrderDone } from '../../shared/domain';
+import { ConnectionSettingsBar } from '../connectionManager';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { useStore } from '../state/context';
 import { FillsTable } from '../tables/FillsTable';
@@ -66,7 +67,12 @@ export function BottomPanel() {
         {tab === 'Positions' ? <PositionsTable /> : null}
         {tab === 'Orders' ? <OrdersTable /> : null}
         {tab === 'Fills' ? <FillsTable /> : null}
-        {tab === 'Connections' ? <ConnectionsPanel /> : null}
+        {tab === 'Connections' ? (
+          <div className="cm-tab">
+            <ConnectionSettingsBar />
+            <ConnectionsPanel />
+          </div>
+        ) : null}
       </div>
     </section>
   );

@@ -6,14 +6,11 @@ import { freshness, type Freshness } from '../state/clock';
 import { useLink, useNow, useStore } from '../state/context';
 import { formatNumber, signClass } from '../format';
 import { ConnectionPills } from '../connections/ConnectionsPanel';
-
-const modeRank: Record<AccountMode, number> = { paper: 0, demo: 1, live: 2 };
+import { riskiestMode, useConnectionSettings, useModeTitle } from '../connectionManager';
 
 /** The riskiest mode on screen sets the band: one live account turns the whole bar red. */
 export function bandMode(accounts: Iterable<Account>): AccountMode {
-  let mode: AccountMode = 'paper';
-  for (const a of accounts) if (modeRank[a.mode] > modeRank[mode]) mode = a.mode;
-  return mode;
+  return riskiestMode(accounts);
 }
 
 function AccountSummary({ account, marks, band }: { account: Account; marks: Freshness; band: AccountMode }) {
@@ -57,7 +54,16 @@ export function TopBar() {
   const sync = useStore((s) => s.sync);
   const link = useLink();
   const now = useNow();
-  const mode = bandMode(accounts.values());
+  const { listing } = useConnectionSettings();
+  // Enabled connections count before their accounts arrive: a live gateway is LIVE while connecting.
+  // Accounts of a disabled or removed connection linger (stopped) and must not keep the band red.
+  const enabled = listing?.connections.filter((c) => c.enabled);
+  const enabledIds = enabled === undefined ? null : new Set(enabled.map((c) => c.id));
+  const mode = riskiestMode([
+    ...[...accounts.values()].filter((a) => enabledIds === null || enabledIds.has(a.connectionId)),
+    ...(enabled ?? []),
+  ]);
+  useModeTitle(mode);
 
   // An account's P&L is only as fresh as the oldest mark among its open positions.
   const marksByAccount = useMemo(() => {
@@ -75,7 +81,7 @@ export function TopBar() {
   return (
     <header className={`topbar band-${mode}`}>
       <div className="brand">Peregrine</div>
-      <div className={`band mode-${mode}`} data-testid="mode-band">
+      <div className={`band mode-${mode}`} data-testid="mode-band" data-mode={mode}>
         {mode.toUpperCase()}
       </div>
       <div className="accounts">

@@ -29,5 +29,10 @@ export function useRowWindow(count: number, rowHeight: number, scrollElement: HT
   useLayoutEffect(() => {
     virtualizer._willUpdate();
   });
-  return { items: virtualizer.getVirtualItems(), totalSize: virtualizer.getTotalSize() };
+  return {
+    items: virtualizer.getVirtualItems(),
+    totalSize: virtualizer.getTotalSize(),
+    /** Bring a row into view (keyboard navigation to a row that is not mounted yet). */
+    scrollToIndex: (index: number) => virtualizer.scrollToIndex(index, { align: 'auto' }),
+  };
 }

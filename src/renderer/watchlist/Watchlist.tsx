@@ -1,13 +1,19 @@
 /**
- * Watchlist: one row per instrument. Each row subscribes to its own quote, so a tick re-renders
- * that row only; the up/down flash is a CSS class restarted on the cell's DOM node.
+ * Watchlist: one row per instrument, virtualized (only rows in view are mounted, so a crypto
+ * list of hundreds of symbols costs what the visible ones cost). Each row subscribes to its own
+ * quote, so a tick re-renders that row only; the up/down flash is a CSS class restarted on the
+ * cell's DOM node.
  */
-import { memo, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Instrument } from '../../shared/domain';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore } from '../state/context';
 import { formatPct, signClass } from '../format';
+import { useRowWindow } from '../tables/useRowWindow';
+
+/** `.wl-row` height in styles.css. */
+const ROW_HEIGHT = 24;
 
 interface Props {
   instruments: readonly Instrument[];
@@ -16,23 +22,34 @@ interface Props {
 }
 
 export function Watchlist({ instruments, selected, onSelect }: Props) {
+  const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
+  const { items, totalSize, scrollToIndex } = useRowWindow(instruments.length, ROW_HEIGHT, scrollEl);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
     const i = instruments.findIndex((x) => x.symbol === selected);
-    const next =
-      instruments[Math.min(instruments.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+    const to = Math.min(instruments.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)));
+    const next = instruments[to];
     if (next) {
       onSelect(next.symbol);
-      (
-        e.currentTarget.querySelector(`[data-symbol="${CSS.escape(next.symbol)}"]`) as HTMLElement | null
-      )?.focus();
+      scrollToIndex(to);
+      const table = e.currentTarget;
+      // The row may mount only after the scroll: focus it on the next frame.
+      requestAnimationFrame(() =>
+        (table.querySelector(`[data-symbol="${CSS.escape(next.symbol)}"]`) as HTMLElement | null)?.focus(),
+      );
     }
   };
   return (
     <section className="panel watchlist" aria-label="Watchlist">
       <header className="panel-head">Watchlist</header>
-      <div role="table" aria-label="Watchlist" className="wl" onKeyDown={onKeyDown}>
+      <div
+        role="table"
+        aria-label="Watchlist"
+        aria-rowcount={instruments.length + 1}
+        className="wl"
+        onKeyDown={onKeyDown}
+      >
         <div role="row" className="wl-row wl-header">
           <div role="columnheader">Symbol</div>
           <div role="columnheader" className="right">
@@ -42,16 +59,24 @@ export function Watchlist({ instruments, selected, onSelect }: Props) {
             Chg %
           </div>
         </div>
-        <div role="rowgroup" className="wl-body">
+        <div role="rowgroup" className="wl-body" ref={setScrollEl}>
           {instruments.length === 0 ? <div className="vt-empty">Waiting for instruments…</div> : null}
-          {instruments.map((inst) => (
-            <WatchRow
-              key={inst.symbol}
-              instrument={inst}
-              selected={inst.symbol === selected}
-              onSelect={onSelect}
-            />
-          ))}
+          <div style={{ position: 'relative', height: totalSize }}>
+            {items.map((item) => {
+              const inst = instruments[item.index];
+              if (inst === undefined) return null;
+              return (
+                <WatchRow
+                  key={inst.symbol}
+                  instrument={inst}
+                  index={item.index}
+                  top={item.start}
+                  selected={inst.symbol === selected}
+                  onSelect={onSelect}
+                />
+              );
+            })}
+          </div>
         </div>
       </div>
     </section>
@@ -60,10 +85,14 @@ export function Watchlist({ instruments, selected, onSelect }: Props) {
 
 const WatchRow = memo(function WatchRow({
   instrument,
+  index,
+  top,
   selected,
   onSelect,
 }: {
   instrument: Instrument;
+  index: number;
+  top: number;
   selected: boolean;
   onSelect(symbol: string): void;
 }) {
@@ -89,6 +118,8 @@ const WatchRow = memo(function WatchRow({
   return (
     <div
       role="row"
+      aria-rowindex={index + 2}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${top}px)` }}
       tabIndex={selected ? 0 : -1}
       aria-selected={selected}
       data-symbol={instrument.symbol}

@@ -1,10 +1,16 @@
 /**
- * Which adapter serves which connection config. The paper broker is built by the engine itself;
- * everything declared by the user comes through here. `connectionsFromEnv` is a stopgap until
- * connection profiles land: `PEREGRINE_CONNECTIONS` holds a JSON array of configs, and a
- * `sessionCookieEnv` field names the variable that holds the secret (never put it in the JSON).
+ * Which adapter serves which connection config, and what each kind declares about itself: its
+ * form (fields, secrets, environments) and how a saved entry plus its secrets becomes a
+ * `Connection`. The paper broker is built by the engine itself. A kind whose adapter does not
+ * exist yet is declared `available: false` and can never be built.
+ *
+ * `connectionsFromEnv` reads `PEREGRINE_CONNECTIONS` (a JSON array of configs; a
+ * `sessionCookieEnv` field names the variable holding the secret, never the JSON itself).
+ * Profiles (`--profile FILE`) are the documented way; the variable stays for scripts.
  */
 import { z } from 'zod';
+import type { ConfigField, ConnectionKindInfo } from '../../../shared/contract';
+import type { AccountMode } from '../../../shared/domain';
 import type { Connection } from '../connection';
 import { registerSecret } from '../log';
 import {
@@ -70,4 +76,136 @@ export function connectionsFromEnv(
     }
     return parsed.data;
   });
+}
+
+// ---- kinds -------------------------------------------------------------------------------------
+
+/** A saved or declared connection, minus its secrets: what a kind builds a Connection from. */
+export interface ConnectionEntryConfig {
+  id: string;
+  label: string;
+  mode: AccountMode;
+  url?: string;
+  urls: Record<string, string>;
+  /** Kind-specific non-secret values (form fields other than `url`, adapter tuning). */
+  options: Record<string, unknown>;
+}
+
+/** Resolved secrets of one connection (a profile's ConnectionSecrets, or a plain lookup). */
+export interface SecretLookup {
+  get(name: string): string | undefined;
+}
+
+export interface ConnectionKindSpec {
+  info: ConnectionKindInfo;
+  /** Zod schema of the non-secret form values (by field name). */
+  fieldsSchema: z.ZodType<Record<string, string | undefined>>;
+  /** Builds the adapter; throws a readable error (never quoting a secret) on a bad config. */
+  build?(entry: ConnectionEntryConfig, secrets: SecretLookup, deps: ConnectionDeps): Connection;
+}
+
+/** Secret fields of a kind, by name. */
+export function secretFields(info: ConnectionKindInfo): ConfigField[] {
+  return info.fields.filter((f) => f.type === 'secret');
+}
+
+const wsUrl = z.string().regex(/^wss?:\/\/[^\s/]+/, 'must be a ws:// or wss:// address');
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const notYet = (kind: string, title: string): ConnectionKindSpec => ({
+  info: {
+    kind,
+    title,
+    available: false,
+    unavailableReason: `The ${title} adapter is not available yet in this build.`,
+    builtIn: false,
+    modes: ['demo', 'live'],
+    defaultMode: 'demo',
+    fields: [],
+  },
+  fieldsSchema: z.record(z.string(), z.string().optional()),
+});
+
+export const connectionKinds: readonly ConnectionKindSpec[] = [
+  {
+    info: {
+      kind: 'paper',
+      title: 'Paper broker (built in)',
+      available: true,
+      builtIn: true,
+      modes: ['paper'],
+      defaultMode: 'paper',
+      fields: [],
+    },
+    fieldsSchema: z.object({}),
+  },
+  {
+    info: {
+      kind: 'portfolio-stream',
+      title: 'Portfolio stream gateway',
+      available: true,
+      builtIn: false,
+      // Defaults to live: a gateway reporting real money must never be shown as paper by accident.
+      modes: ['paper', 'demo', 'live'],
+      defaultMode: 'live',
+      fields: [
+        {
+          name: 'url',
+          label: 'Gateway URL',
+          type: 'url',
+          required: true,
+          placeholder: 'wss://host/ws/portfolio',
+          help: 'The WebSocket endpoint of your portfolio-stream gateway.',
+        },
+        {
+          name: 'sessionCookie',
+          label: 'Session cookie',
+          type: 'secret',
+          required: true,
+          help: 'Sent as the session cookie when connecting. Kept in the credential vault only.',
+        },
+        {
+          name: 'userId',
+          label: 'Expected user id',
+          type: 'text',
+          required: false,
+          help: 'Optional: refuse events for any other user. Learned from the gateway when empty.',
+        },
+      ],
+    },
+    fieldsSchema: z.object({ url: wsUrl, userId: optionalText }),
+    build(entry, secrets, deps) {
+      // "session" is what early profiles called it; "sessionCookie" is the declared field.
+      const sessionCookie = secrets.get('sessionCookie') ?? secrets.get('session');
+      if (sessionCookie === undefined) throw new Error('the session cookie is not stored');
+      const parsed = PortfolioStreamConfig.safeParse({
+        ...entry.options,
+        kind: 'portfolio-stream',
+        id: entry.id,
+        label: entry.label,
+        url: entry.url,
+        mode: entry.mode,
+        sessionCookie,
+      });
+      if (!parsed.success) throw new Error(configProblem(parsed.error));
+      return new PortfolioStreamConnection(parsed.data, deps);
+    },
+  },
+  notYet('tradovate', 'Tradovate'),
+  notYet('alpaca', 'Alpaca'),
+  notYet('binance', 'Binance Spot'),
+];
+
+export function kindSpec(kind: string): ConnectionKindSpec | undefined {
+  return connectionKinds.find((k) => k.info.kind === kind);
+}
+
+/** "url: must be a ws:// address" — paths and zod messages only, never an input value. */
+function configProblem(error: z.ZodError): string {
+  return error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
 }

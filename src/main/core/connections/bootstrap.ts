@@ -1,0 +1,76 @@
+/**
+ * What both hosts do at start-up before the engine runs: open the settings in the data
+ * directory, open the credential vault, read a profile (`--profile FILE`) and
+ * `PEREGRINE_CONNECTIONS` into session connections. Throws a readable error for a bad profile,
+ * a missing secret or a clashing id: a misconfigured connection stops start-up rather than
+ * silently vanishing from the UI.
+ */
+import { connectionsFromEnv } from '../brokers/registry';
+import { openVault, type CredentialVault } from '../credentials';
+import { registerSecret, type Logger } from '../log';
+import { loadProfile, resolveSecrets } from '../profile';
+import { openSettings, type CreateSettingsStore, type SettingsHandle } from '../settings';
+import { ConnectionManager, PAPER_ID, type ManagedEngine } from './manager';
+import { sessionFromEnv, sessionFromProfile, type SessionConnection } from './session';
+
+export interface OpenConnectionsOptions {
+  dataDir: string;
+  logger: Logger;
+  /** electron-store in the desktop app; `conf` (the same library underneath) by default. */
+  createStore?: CreateSettingsStore;
+  /** `--profile FILE`. */
+  profileFile?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Keychain service name (tests use their own). */
+  vaultService?: string;
+  /** An already opened vault (tests). */
+  vault?: CredentialVault;
+}
+
+export interface OpenedConnections {
+  settings: SettingsHandle;
+  vault: CredentialVault;
+  session: SessionConnection[];
+  /** The manager for an engine; call `start()` on it once the engine exists. */
+  manager(engine: ManagedEngine): ConnectionManager;
+}
+
+export async function openConnections(options: OpenConnectionsOptions): Promise<OpenedConnections> {
+  const { logger } = options;
+  const env = options.env ?? process.env;
+  const settings = openSettings({
+    dataDir: options.dataDir,
+    logger,
+    ...(options.createStore === undefined ? {} : { createStore: options.createStore }),
+  });
+  const vault =
+    options.vault ??
+    (await openVault({
+      logger,
+      onSecret: registerSecret,
+      ...(options.vaultService === undefined ? {} : { service: options.vaultService }),
+    }));
+  const session: SessionConnection[] = [];
+  if (options.profileFile !== undefined) {
+    const profile = loadProfile(options.profileFile);
+    const resolved = await resolveSecrets(profile, env, vault, registerSecret);
+    for (const c of resolved)
+      if (c.kind === 'paper' && c.id !== PAPER_ID)
+        throw new Error(
+          `Profile ${options.profileFile}: the paper broker is built in with the id "${PAPER_ID}", not "${c.id}"`,
+        );
+    session.push(...sessionFromProfile(resolved, options.profileFile));
+    logger.info({ profile: options.profileFile, connections: resolved.map((c) => c.id) }, 'profile loaded');
+  }
+  for (const s of sessionFromEnv(connectionsFromEnv(env))) {
+    if (session.some((other) => other.id === s.id))
+      throw new Error(`PEREGRINE_CONNECTIONS: the id "${s.id}" is also declared by the profile`);
+    session.push(s);
+  }
+  return {
+    settings,
+    vault,
+    session,
+    manager: (engine) => new ConnectionManager({ engine, settings, vault, session, logger }),
+  };
+}

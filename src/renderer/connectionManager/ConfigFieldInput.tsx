@@ -1,0 +1,76 @@
+/**
+ * One generated form input from a kind's declared field. Secret inputs are password fields that
+ * start empty: the page never holds a stored secret, only whether one exists.
+ */
+import type { ConfigField } from '../../shared/contract';
+
+export interface FieldProps {
+  field: ConfigField;
+  value: string;
+  onChange(value: string): void;
+  /** For secrets: what the vault says and where it keeps them. */
+  secretNote?: string;
+  secretStored?: boolean;
+}
+
+export function ConfigFieldInput({ field, value, onChange, secretNote, secretStored }: FieldProps) {
+  const id = `cm-field-${field.name}`;
+  const helpId = `${id}-help`;
+  const required = field.required && !(field.type === 'secret' && secretStored === true);
+  const common = {
+    id,
+    name: field.name,
+    'aria-describedby': helpId,
+    required,
+  };
+  return (
+    <div className="cm-field">
+      <label htmlFor={id}>
+        {field.label}
+        {field.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      {field.type === 'select' ? (
+        <select {...common} value={value} onChange={(e) => onChange(e.target.value)}>
+          {(field.options ?? []).map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          {...common}
+          type={
+            field.type === 'secret'
+              ? 'password'
+              : field.type === 'url'
+                ? 'url'
+                : field.type === 'number'
+                  ? 'number'
+                  : 'text'
+          }
+          autoComplete={field.type === 'secret' ? 'new-password' : 'off'}
+          spellCheck={false}
+          placeholder={
+            field.type === 'secret' && secretStored === true
+              ? '•••••• (leave empty to keep)'
+              : (field.placeholder ?? '')
+          }
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+      <div id={helpId} className="cm-help">
+        {field.type === 'secret' ? (
+          <span
+            className={secretStored ? 'cm-secret-stored' : 'cm-secret-missing'}
+            data-testid={`secret-status-${field.name}`}
+          >
+            {secretNote}
+          </span>
+        ) : null}
+        {field.help !== undefined ? <span> {field.help}</span> : null}
+      </div>
+    </div>
+  );
+}
