@@ -10,7 +10,7 @@ import { StreamBatcher } from '../src/main/core/batcher';
 import type { ConnectionEvent } from '../src/main/core/connection';
 import { Ledger } from '../src/main/core/ledger';
 import { paperInstruments } from '../src/main/core/paper/instruments';
-import { mulberry32 } from '../src/main/core/paper/random';
+import { mulberry32 } from '../src/shared/random';
 import type { Batch } from '../src/shared/stream';
 import { roundToStep } from '../src/shared/money';
 

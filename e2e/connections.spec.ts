@@ -6,16 +6,15 @@
  * Both host runs share one private Secret Service (scripts/with-keyring.sh, kept alive for the
  * test), so the secret survives the restart in a real keychain, as on a desktop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { PortfolioStreamSim } from '../sim/portfolio-stream/server';
-import { expect, showTab, test } from './fixtures';
+import { expect, launchWebHost, showTab, test } from './fixtures';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const WEB_HOST = join(ROOT, 'out', 'main', 'web.js');
 const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 const SECRET = `S3cr3t-e2e-${Math.random().toString(36).slice(2)}`;
 
@@ -55,40 +54,8 @@ interface Host {
 }
 
 async function startHost(dataDir: string, env: Record<string, string>): Promise<Host> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [WEB_HOST, '--port', '0', '--seed', '42', '--data-dir', dataDir],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PEREGRINE_CONNECTIONS: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolveUrl, rejectUrl) => {
-    const timer = setTimeout(() => rejectUrl(new Error(`web host printed no URL:\n${stderr}`)), 20_000);
-    child.stdout?.on('data', () => {
-      const match = /^Peregrine web UI: (\S+)$/m.exec(stdout);
-      if (match?.[1] === undefined) return;
-      clearTimeout(timer);
-      resolveUrl(match[1]);
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rejectUrl(new Error(`web host exited (${code}):\n${stderr}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  const { handle, stop } = await launchWebHost({ dataDir, env: { PEREGRINE_CONNECTIONS: '', ...env } });
+  return { url: handle.url, stop };
 }
 
 function pill(page: Page) {

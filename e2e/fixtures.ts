@@ -31,14 +31,24 @@ export interface WebHostHandle {
   snapshot(): Promise<Snapshot>;
 }
 
-async function startHost(
-  seed: number,
+export interface LaunchOptions {
+  seed?: number;
+  /** Reuse a data directory (a restart); by default a fresh one is made and removed on stop. */
+  dataDir?: string;
+  /** Extra environment, e.g. PEREGRINE_CONNECTIONS or a keyring session's bus address. */
+  env?: Record<string, string>;
+}
+
+/** Starts the real built web host and resolves once it has printed its URL line. */
+export async function launchWebHost(
+  options: LaunchOptions = {},
 ): Promise<{ handle: WebHostHandle; stop: () => Promise<number | null> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'peregrine-e2e-'));
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'peregrine-e2e-'));
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [WEB_HOST, '--port', '0', '--seed', String(seed), '--data-dir', dataDir],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+    [WEB_HOST, '--port', '0', '--seed', String(options.seed ?? 42), '--data-dir', dataDir],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let stdout = '';
   let stderr = '';
@@ -83,7 +93,7 @@ async function startHost(
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null) child.kill('SIGTERM');
     const code = await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     return code;
   };
   return { handle, stop };
@@ -108,7 +118,7 @@ export function readSnapshot(origin: string, token: string): Promise<Snapshot> {
 export const test = base.extend<{ host: WebHostHandle; terminal: Page }>({
   // Depends on no other fixture; Playwright requires a destructuring pattern here.
   host: async ({ browserName: _browserName }, use) => {
-    const { handle, stop } = await startHost(42);
+    const { handle, stop } = await launchWebHost();
     await use(handle);
     // A clean SIGTERM shutdown is part of the contract.
     expect(await stop()).toBe(0);

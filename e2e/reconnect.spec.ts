@@ -6,17 +6,14 @@
  * The portfolio-stream simulator runs in this test process; the web host is the real built
  * host (`out/main/web.js`), told about the simulator through `PEREGRINE_CONNECTIONS`.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { StatusReport } from '../src/shared/status';
 import { DEMO_SESSION, PortfolioStreamSim } from '../sim/portfolio-stream/server';
-import { expect, showTab, tableRows, test } from './fixtures';
+import { expect, launchWebHost, showTab, tableRows, test } from './fixtures';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const WEB_HOST = join(ROOT, 'out', 'main', 'web.js');
 const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 const CONNECTION_ID = 'pstream';
 
@@ -28,7 +25,6 @@ interface Host {
 
 /** The real web host with PEREGRINE_CONNECTIONS pointing at the simulator (secret in its own variable). */
 async function startHostWith(gatewayUrl: string): Promise<Host> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'peregrine-e2e-reconnect-'));
   const connections = [
     {
       kind: 'portfolio-stream',
@@ -40,49 +36,10 @@ async function startHostWith(gatewayUrl: string): Promise<Host> {
       backoff: { baseMs: 1000, capMs: 4000 },
     },
   ];
-  const child = spawn(process.execPath, [WEB_HOST, '--port', '0', '--seed', '42', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PEREGRINE_CONNECTIONS: JSON.stringify(connections),
-      PEREGRINE_E2E_SESSION: DEMO_SESSION,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { handle, stop } = await launchWebHost({
+    env: { PEREGRINE_CONNECTIONS: JSON.stringify(connections), PEREGRINE_E2E_SESSION: DEMO_SESSION },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolveUrl, rejectUrl) => {
-    const timer = setTimeout(() => rejectUrl(new Error(`web host printed no URL:\n${stderr}`)), 20_000);
-    const onData = (): void => {
-      const match = /^Peregrine web UI: (\S+)$/m.exec(stdout);
-      if (match?.[1] === undefined) return;
-      clearTimeout(timer);
-      resolveUrl(match[1]);
-    };
-    child.stdout.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rejectUrl(new Error(`web host exited (${code}) before printing its URL:\n${stderr}`));
-    });
-  });
-  const parsed = new URL(url);
-  const token = parsed.searchParams.get('token') ?? '';
-  return {
-    url,
-    status: async () => {
-      const res = await fetch(`${parsed.origin}/status`, { headers: { Authorization: `Bearer ${token}` } });
-      return (await res.json()) as StatusReport;
-    },
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const code = await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-      return code;
-    },
-  };
+  return { url: handle.url, status: handle.status, stop };
 }
 
 function pill(page: Page): Locator {

@@ -3,6 +3,7 @@
  * grid with a realistic spread, so two runs with one seed produce the same tape.
  */
 import { roundToStep } from '../src/shared/money';
+import { mulberry32 } from '../src/shared/random';
 
 export interface MarketSymbol {
   symbol: string;
@@ -23,18 +24,6 @@ export interface Tick {
   ts: number;
 }
 
-/** Mulberry32: small, fast, good enough for simulated prices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const defaultSymbols: MarketSymbol[] = [
   { symbol: 'AAPL', price: 175.5, tickSize: 0.01, volPerSec: 0.0004 },
   { symbol: 'TSLA', price: 245.75, tickSize: 0.01, volPerSec: 0.0008 },
@@ -48,7 +37,7 @@ export class MarketSource {
   private readonly symbols = new Map<string, MarketSymbol & { last: number }>();
 
   constructor(seed = 1, symbols: MarketSymbol[] = defaultSymbols) {
-    this.random = seededRandom(seed);
+    this.random = mulberry32(seed);
     for (const s of symbols) this.symbols.set(s.symbol, { ...s, last: s.price });
   }
 

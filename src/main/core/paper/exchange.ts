@@ -29,7 +29,7 @@ import { aggregateBars, barTime, foldTrade } from '../bars';
 import { generateHistory } from './history';
 import { PAPER_CONNECTION_ID, paperInstruments, type PaperInstrument } from './instruments';
 import { PriceProcess, type MarketTick } from './priceProcess';
-import { deriveSeed, mulberry32 } from './random';
+import { deriveSeed, mulberry32 } from '../../../shared/random';
 
 export const PAPER_ACCOUNT_ID = 'PAPER-1';
 export const PAPER_START_CASH = 100_000;

@@ -5,7 +5,7 @@
 import type { Bar } from '../../../shared/domain';
 import { roundToStep } from '../../../shared/money';
 import type { PaperInstrument } from './instruments';
-import { gaussian, type Rng } from './random';
+import { gaussian, type Rng } from '../../../shared/random';
 
 /** Five days of minutes: enough that 1h charts show a few days, 1m charts a full session. */
 export const HISTORY_MINUTES = 5 * 24 * 60;

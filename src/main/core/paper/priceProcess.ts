@@ -6,7 +6,7 @@
  */
 import { roundToStep } from '../../../shared/money';
 import type { PaperInstrument } from './instruments';
-import { gaussian, type Rng } from './random';
+import { gaussian, type Rng } from '../../../shared/random';
 
 export type Regime = 'quiet' | 'normal' | 'burst';
 

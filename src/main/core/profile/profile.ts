@@ -19,7 +19,13 @@ import { z } from 'zod';
 import { AccountMode } from '../../../shared/domain';
 import type { CredentialVault } from '../credentials/vault';
 import { describeIssues, parseJsonText } from '../settings/json-file';
-import { ConnectionId, ConnectionOptions, SecretName, type ConnectionSettings } from '../settings/schema';
+import {
+  ConnectionId,
+  ConnectionOptions,
+  refineUniqueConnectionIds,
+  SecretName,
+  type ConnectionSettings,
+} from '../settings/schema';
 
 const EnvSecret = z.strictObject({
   env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
@@ -51,19 +57,7 @@ export const ProfileSchema = z
     connections: z.array(ProfileConnection),
     watchlist: z.array(z.string().min(1)).optional(),
   })
-  .superRefine((profile, ctx) => {
-    const seen = new Set<string>();
-    profile.connections.forEach((connection, index) => {
-      if (seen.has(connection.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['connections', index, 'id'],
-          message: `duplicate connection id "${connection.id}"`,
-        });
-      }
-      seen.add(connection.id);
-    });
-  });
+  .superRefine(refineUniqueConnectionIds);
 
 export interface Profile extends z.infer<typeof ProfileSchema> {
   /** Absolute or as-given path of the file it came from, for messages. */

@@ -10,6 +10,24 @@
 import { z } from 'zod';
 import { AccountMode, Timeframe } from '../../../shared/domain';
 
+/** Connection ids are the ledger's keys: two connections may never share one. */
+export function refineUniqueConnectionIds(
+  doc: { connections: { id: string }[] },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  doc.connections.forEach((connection, index) => {
+    if (seen.has(connection.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connections', index, 'id'],
+        message: `duplicate connection id "${connection.id}"`,
+      });
+    }
+    seen.add(connection.id);
+  });
+}
+
 export const SETTINGS_VERSION = 3;
 
 /** Ids double as keychain account prefixes (`${id}/${key}`), hence no "/". */
@@ -99,19 +117,7 @@ export const SettingsSchema = z
     /** Alert rules arrive with the alerts work; kept verbatim until then. */
     alertRules: z.array(z.record(z.string(), z.json())).default([]),
   })
-  .superRefine((settings, ctx) => {
-    const seen = new Set<string>();
-    settings.connections.forEach((connection, index) => {
-      if (seen.has(connection.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['connections', index, 'id'],
-          message: `duplicate connection id "${connection.id}"`,
-        });
-      }
-      seen.add(connection.id);
-    });
-  });
+  .superRefine(refineUniqueConnectionIds);
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export function defaultSettings(): Settings {

@@ -1,4 +1,4 @@
-/** Seeded randomness so a paper session (and every test on it) is reproducible from `--seed`. */
+/** Seeded randomness so a paper session, a simulator and every test on them are reproducible from a seed. */
 
 export type Rng = () => number;
 
