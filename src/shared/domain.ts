@@ -43,6 +43,14 @@ export const Quote = z.object({
 });
 export type Quote = z.infer<typeof Quote>;
 
+/**
+ * Quotes are per listing, not per symbol: two connections may both list ES, each with its own
+ * book, and one must never overwrite the other.
+ */
+export function quoteKey(connectionId: string, symbol: string): string {
+  return `${connectionId}:${symbol}`;
+}
+
 export const Timeframe = z.enum(['1m', '5m', '15m', '1h']);
 export type Timeframe = z.infer<typeof Timeframe>;
 export const timeframeMs: Record<Timeframe, number> = {
@@ -131,6 +139,12 @@ export const Fill = z.object({
   price: z.number(),
   commission: z.number(),
   ts: z.number(),
+  /**
+   * True on a fill the ledger synthesized while reconciling (executions the broker's snapshot
+   * implies but never delivered); absent on broker executions. It is replaced by the real fills
+   * once they arrive, and shown as reconciled until then.
+   */
+  synthetic: z.literal(true).optional(),
 });
 export type Fill = z.infer<typeof Fill>;
 
@@ -209,6 +223,8 @@ export const ConnectionHealth = z.object({
   attempt: z.number().int(),
   nextRetryAt: z.number().nullable(),
   lastError: z.string().nullable(),
+  /** When `lastError` was set (epoch ms); null without an error. */
+  lastErrorAt: z.number().nullable(),
   malformedFrames: z.number().int(),
   /** Recent RTT samples, oldest first, for the sparkline. */
   rttHistory: z.array(z.number()),

@@ -51,6 +51,38 @@ export const Snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
+/**
+ * Entities that no longer exist (a removed connection and everything it reported, a reconciled
+ * fill replaced by the broker's real ones). A consumer applies removals before the upserts of the
+ * same batch: a key removed and then re-created within one window appears in both.
+ */
+export const Removed = z.object({
+  connections: z.array(z.string()),
+  /** `${connectionId}:${accountId}` */
+  accounts: z.array(z.string()),
+  /** Position keys (`positionKey`). */
+  positions: z.array(z.string()),
+  /** `${connectionId}:${orderId}` */
+  orders: z.array(z.string()),
+  /** `${connectionId}:${fillId}` */
+  fills: z.array(z.string()),
+});
+export type Removed = z.infer<typeof Removed>;
+
+export function emptyRemoved(): Removed {
+  return { connections: [], accounts: [], positions: [], orders: [], fills: [] };
+}
+
+export function isRemovedEmpty(r: Removed): boolean {
+  return (
+    r.connections.length === 0 &&
+    r.accounts.length === 0 &&
+    r.positions.length === 0 &&
+    r.orders.length === 0 &&
+    r.fills.length === 0
+  );
+}
+
 export const Batch = z.object({
   kind: z.literal('batch'),
   seq: z.number().int(),
@@ -68,6 +100,8 @@ export const Batch = z.object({
   /** Instruments that appeared since the last batch (a new connection's symbols). */
   instruments: z.array(Instrument),
   alerts: z.array(Alert),
+  /** Lossless too, and never split across batches (ids only, and rare: user actions, reconciliation). */
+  removed: Removed,
 });
 export type Batch = z.infer<typeof Batch>;
 
@@ -87,6 +121,7 @@ export function emptyBatch(seq: number, sentAt: number): Batch {
     connections: [],
     instruments: [],
     alerts: [],
+    removed: emptyRemoved(),
   };
 }
 
@@ -100,6 +135,7 @@ export function isBatchEmpty(b: Batch): boolean {
     b.accounts.length === 0 &&
     b.connections.length === 0 &&
     b.instruments.length === 0 &&
-    b.alerts.length === 0
+    b.alerts.length === 0 &&
+    isRemovedEmpty(b.removed)
   );
 }

@@ -38,6 +38,75 @@ describe('StreamBatcher', () => {
     ]);
   });
 
+  it('conflates per connection and symbol: two connections listing ES keep their own quote', () => {
+    const { ledger, batcher } = setup();
+    ledger.apply('c2', { type: 'instrument', instrument: { ...ES, connectionId: 'c2' } });
+    batcher.flush();
+    for (let i = 0; i < 10; i++) {
+      ledger.apply('c1', {
+        type: 'quote',
+        quote: quote({ symbol: 'ES', connectionId: 'c1', last: 5000 + i }),
+      });
+      ledger.apply('c2', {
+        type: 'quote',
+        quote: quote({ symbol: 'ES', connectionId: 'c2', last: 6000 + i }),
+      });
+    }
+    const b = batcher.flush();
+    expect(b?.quotes.map((q) => [q.connectionId, q.symbol, q.last])).toEqual([
+      ['c1', 'ES', 5009],
+      ['c2', 'ES', 6009],
+    ]);
+  });
+
+  it('sends a forgotten connection as removals and drops what was pending for it', () => {
+    const { ledger, batcher } = setup({ maxLossless: 2 });
+    batcher.flush();
+    for (let i = 0; i < 6; i++)
+      ledger.apply('c1', { type: 'fill', fill: fill({ id: `x${i}`, side: 'buy', qty: 1, price: 5000 }) });
+    ledger.apply('c1', { type: 'quote', quote: quote({ symbol: 'ES' }) });
+    // A budget of 2 leaves fills, the position and the account pending...
+    const first = batcher.flush();
+    expect(first?.fills).toHaveLength(2);
+    expect(first?.removed.connections).toEqual([]);
+    // ...when the user removes the connection: the next batch carries only the removals.
+    ledger.forgetConnection('c1');
+    const b = batcher.flush();
+    expect(b?.removed).toEqual({
+      connections: ['c1'],
+      accounts: ['c1:A1'],
+      positions: ['c1:A1:ES'],
+      orders: [],
+      fills: [],
+    });
+    expect([b?.fills, b?.positions, b?.accounts, b?.quotes, b?.instruments]).toEqual([[], [], [], [], []]);
+    expect(batcher.flush()).toBeNull();
+    expect(batcher.snapshot()).toMatchObject({ accounts: [], positions: [], fills: [], instruments: [] });
+  });
+
+  it('sends a removal before a re-creation of the same key in one batch, never the other way round', () => {
+    const { ledger, batcher } = setup();
+    batcher.flush();
+    ledger.forgetConnection('c1');
+    ledger.apply('c1', {
+      type: 'account',
+      account: { accountId: 'A1', name: 'T', currency: 'USD', cash: 5 },
+    });
+    const b = batcher.flush();
+    // Both: a consumer applies the removal, then the new account.
+    expect(b?.removed.accounts).toEqual(['c1:A1']);
+    expect(b?.accounts.map((a) => [a.accountId, a.cash])).toEqual([['A1', 5]]);
+    // Changed, then removed: only the removal.
+    ledger.apply('c1', {
+      type: 'account',
+      account: { accountId: 'A1', name: 'T', currency: 'USD', cash: 6 },
+    });
+    ledger.forgetConnection('c1');
+    const c = batcher.flush();
+    expect(c?.accounts).toEqual([]);
+    expect(c?.removed.accounts).toEqual(['c1:A1']);
+  });
+
   it('numbers batches one by one and emits nothing when nothing changed', () => {
     const { ledger, batcher, seen } = setup();
     expect(batcher.snapshot().seq).toBe(0);

@@ -152,3 +152,48 @@ describe('Engine.dispatch', () => {
     expect(!missing.ok && missing.error.code).toBe('not_found');
   });
 });
+
+describe('Engine: removing and disabling a connection', () => {
+  async function withOrder() {
+    const m = await makeEngine();
+    const r = (await m.e.dispatch('term:orders.place', place)) as Result<Order>;
+    expect(r.ok).toBe(true);
+    m.e.batcher.flush();
+    return m;
+  }
+
+  it('removeConnection forgets everything it reported and streams the removals', async () => {
+    const { e, paper } = await withOrder();
+    const removal = nextBatch(e, (b) => b.removed.connections.includes('paper'));
+    expect(await e.removeConnection('paper')).toBe(true);
+    e.batcher.flush();
+    const b = await removal;
+    expect(b.removed.accounts).toEqual(['paper:PAPER-1']);
+    expect(b.removed.positions).toEqual(['paper:PAPER-1:ES']);
+    expect(b.removed.orders).toHaveLength(1);
+    const snap = e.snapshot();
+    expect([snap.connections, snap.accounts, snap.positions, snap.orders, snap.fills, snap.quotes]).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ]);
+    // A removed connection that still emits while shutting down brings nothing back.
+    paper.exchange.step();
+    expect(e.snapshot().quotes).toEqual([]);
+  });
+
+  it('disableConnection keeps the rows, stopped and unverified', async () => {
+    const { e } = await withOrder();
+    expect(await e.disableConnection('paper')).toBe(true);
+    const snap = e.snapshot();
+    expect(snap.connections.map((c) => [c.id, c.state])).toEqual([['paper', 'stopped']]);
+    expect(snap.accounts.map((a) => [a.accountId, a.verified])).toEqual([['PAPER-1', false]]);
+    expect(snap.positions.map((p) => [p.symbol, p.qty])).toEqual([['ES', 2]]);
+    // Removing it later forgets the kept rows.
+    expect(await e.removeConnection('paper')).toBe(false);
+    expect(e.snapshot().accounts).toEqual([]);
+  });
+});

@@ -253,7 +253,49 @@ describe('Ledger reconciliation and late real fills', () => {
       },
     });
     expect(l.position(KEY)?.qty).toBe(3);
-    expect(l.fills().filter((f) => f.id.startsWith('synthetic:'))).toHaveLength(1);
+    // The real executions replaced the reconciled row: each execution is listed once.
+    expect(l.fills().map((f) => f.id)).toEqual(['x1', 'x2', 'x3']);
+  });
+
+  it('tags a reconciled fill, shrinks it as real fills arrive and removes it once they cover it', () => {
+    const l = ledgerWithES();
+    l.apply('c1', { type: 'order', order: order({ qty: 3 }) });
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'x1', side: 'buy', qty: 1, price: 5000 }) });
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        accounts: [],
+        orders: [order({ qty: 3, status: 'filled', filledQty: 3, avgFillPrice: 5002, updatedAt: 3_000 })],
+        fills: [],
+      },
+    });
+    const synthId = 'synthetic:o1:3';
+    expect(l.fills().map((f) => [f.id, f.qty, f.synthetic])).toEqual([
+      ['x1', 1, undefined],
+      [synthId, 2, true],
+    ]);
+    l.takeChanges();
+    // One of the two reconciled contracts is confirmed: the reconciled row shrinks to the other.
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'x2', side: 'buy', qty: 1, price: 5002 }) });
+    let c = l.takeChanges();
+    expect(c.fills.map((f) => [f.id, f.qty])).toEqual([
+      ['x2', 1],
+      [synthId, 1],
+    ]);
+    expect(c.removed.fills.size).toBe(0);
+    expect(l.fills().map((f) => [f.id, f.qty])).toEqual([
+      ['x1', 1],
+      [synthId, 1],
+      ['x2', 1],
+    ]);
+    // The last one arrives: the reconciled row is gone, and the stream says so.
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'x3', side: 'buy', qty: 1, price: 5004 }) });
+    c = l.takeChanges();
+    expect(c.fills.map((f) => f.id)).toEqual(['x3']);
+    expect([...c.removed.fills]).toEqual([`c1:${synthId}`]);
+    expect(l.fills().map((f) => f.id)).toEqual(['x1', 'x2', 'x3']);
+    expect(l.fills().some((f) => f.synthetic === true)).toBe(false);
+    expect(l.position(KEY)).toMatchObject({ qty: 3, avgPrice: 5002 });
   });
 
   it('still books executions that happen after the reconciled quantity', () => {
@@ -360,5 +402,112 @@ describe('Ledger execution-id memory', () => {
       fill: fill({ id: 'y5', orderId: 'o2', side: 'buy', qty: 1, price: 5000 }),
     });
     expect(l.position(KEY)?.qty).toBe(8);
+  });
+});
+
+describe('Ledger.forgetConnection', () => {
+  function twoConnections(): Ledger {
+    const l = ledgerWithES();
+    l.registerConnection('c2', 'live');
+    l.apply('c2', { type: 'instrument', instrument: { ...ES, connectionId: 'c2' } });
+    l.apply('c2', {
+      type: 'account',
+      account: { accountId: 'B1', name: 'Other', currency: 'USD', cash: 5_000 },
+    });
+    for (const c of ['c1', 'c2']) {
+      const accountId = c === 'c1' ? 'A1' : 'B1';
+      l.apply(c, { type: 'order', order: order({ id: `o-${c}`, connectionId: c, accountId }) });
+      l.apply(c, {
+        type: 'fill',
+        fill: fill({
+          id: `x-${c}`,
+          orderId: `o-${c}`,
+          connectionId: c,
+          accountId,
+          side: 'buy',
+          qty: 1,
+          price: 5000,
+        }),
+      });
+      l.apply(c, { type: 'quote', quote: quote({ symbol: 'ES', connectionId: c }) });
+      l.apply(c, {
+        type: 'health',
+        health: {
+          id: c,
+          kind: 'test',
+          label: c,
+          mode: 'demo',
+          state: 'live',
+          since: 0,
+          rttMs: null,
+          lagMs: null,
+          clockOffsetMs: null,
+          lastMessageAt: null,
+          messagesPerSec: 0,
+          reconnects: 0,
+          attempt: 0,
+          nextRetryAt: null,
+          lastError: null,
+          lastErrorAt: null,
+          malformedFrames: 0,
+          rttHistory: [],
+          lagHistory: [],
+        },
+      });
+    }
+    return l;
+  }
+
+  it('drops everything the connection reported and records each removal; others stay', () => {
+    const l = twoConnections();
+    l.takeChanges();
+    l.forgetConnection('c1');
+    const c = l.takeChanges();
+    expect(l.connections().map((h) => h.id)).toEqual(['c2']);
+    expect(l.accounts().map((a) => a.connectionId)).toEqual(['c2']);
+    expect(l.positions().map((p) => p.connectionId)).toEqual(['c2']);
+    expect(l.orders().map((o) => o.connectionId)).toEqual(['c2']);
+    expect(l.fills().map((f) => f.connectionId)).toEqual(['c2']);
+    expect(l.quotes().map((q) => q.connectionId)).toEqual(['c2']);
+    expect(l.instruments().map((i) => i.connectionId)).toEqual(['c2']);
+    expect([...c.removed.connections]).toEqual(['c1']);
+    expect([...c.removed.accounts]).toEqual(['c1:A1']);
+    expect([...c.removed.positions]).toEqual([KEY]);
+    expect([...c.removed.orders]).toEqual(['c1:o-c1']);
+    // A consumer keeping one listing per symbol gets c2's ES back.
+    expect(c.instruments.map((i) => i.connectionId)).toEqual(['c2']);
+  });
+
+  it('drops pending changes of the forgotten connection; later changes under the same id are kept', () => {
+    const l = twoConnections();
+    l.forgetConnection('c1');
+    let c = l.takeChanges();
+    expect([...c.orders]).toEqual(['c2:o-c2']);
+    expect(c.fills.map((f) => f.connectionId)).toEqual(['c2']);
+    expect([...c.quotes.keys()]).toEqual(['c2:ES']);
+    // Re-created after the removal (a replaced connection): a fresh account, reported again.
+    l.forgetConnection('c2');
+    l.apply('c2', {
+      type: 'account',
+      account: { accountId: 'B1', name: 'Other', currency: 'USD', cash: 7_000 },
+    });
+    c = l.takeChanges();
+    expect([...c.removed.accounts]).toEqual(['c2:B1']);
+    expect([...c.accounts]).toEqual(['c2:B1']);
+    expect(l.account('c2', 'B1')).toMatchObject({ cash: 7_000, verified: false });
+    // Its old execution ids are forgotten with it: the same fill id books again.
+    l.apply('c2', {
+      type: 'fill',
+      fill: fill({
+        id: 'x-c2',
+        orderId: 'o-c2',
+        connectionId: 'c2',
+        accountId: 'B1',
+        side: 'buy',
+        qty: 1,
+        price: 5000,
+      }),
+    });
+    expect(l.position(positionKey('c2', 'B1', 'ES'))?.qty).toBe(1);
   });
 });

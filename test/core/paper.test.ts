@@ -195,6 +195,11 @@ describe('PaperConnection', () => {
     const events: ConnectionEvent[] = [];
     await conn.start((_id, e) => events.push(e));
     expect(events.some((e) => e.type === 'resync')).toBe(true);
+    // Live with its snapshot delivered: that was a message, before any tick.
+    expect(conn.health()).toMatchObject({ state: 'live', lastMessageAt: T0 });
+    expect(events.filter((e) => e.type === 'health').at(-1)).toMatchObject({
+      health: { state: 'live', lastMessageAt: T0 },
+    });
     expect(events.filter((e) => e.type === 'instrument')).toHaveLength(7);
     for (let i = 0; i < 40; i++) {
       t += 100;

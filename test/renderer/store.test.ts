@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Fill, Instrument, Order, Quote } from '../../src/shared/domain';
+import { type Fill, type Instrument, type Order, type Quote, quoteKey } from '../../src/shared/domain';
 import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
 import { TerminalStore } from '../../src/renderer/state/store';
 
@@ -111,7 +111,7 @@ describe('TerminalStore', () => {
     expect(s.sync).toBe('live');
     expect(s.seq).toBe(10);
     expect(s.instruments.get('ES')?.tickSize).toBe(0.25);
-    expect(s.quotes.get('ES')?.last).toBe(5000);
+    expect(s.quotes.get(quoteKey('paper', 'ES'))?.last).toBe(5000);
     expect([...s.orders.keys()]).toEqual(['o1']);
     expect([...s.fills.keys()]).toEqual(['f1']);
   });
@@ -128,7 +128,7 @@ describe('TerminalStore', () => {
     runFrame();
     const s = store.getState();
     expect(s.seq).toBe(3);
-    expect(s.quotes.get('ES')?.last).toBe(5002);
+    expect(s.quotes.get(quoteKey('paper', 'ES'))?.last).toBe(5002);
     expect(s.orders.get('o1')?.status).toBe('cancelled');
     expect(s.orders.size).toBe(2);
     expect(s.positions).toBe(before.positions);
@@ -144,7 +144,7 @@ describe('TerminalStore', () => {
     expect(frames).toHaveLength(1);
     runFrame();
     expect(listener).toHaveBeenCalledTimes(1);
-    expect(store.getState().quotes.get('ES')?.last).toBe(5049);
+    expect(store.getState().quotes.get(quoteKey('paper', 'ES'))?.last).toBe(5049);
   });
 
   it('on a seq gap discards the batch, requests a snapshot and replaces the state', async () => {
@@ -166,7 +166,7 @@ describe('TerminalStore', () => {
     expect(s.sync).toBe('live');
     expect(s.seq).toBe(40);
     expect([...s.orders.keys()]).toEqual(['o9']);
-    expect(s.quotes.get('ES')?.last).toBe(5100);
+    expect(s.quotes.get(quoteKey('paper', 'ES'))?.last).toBe(5100);
     expect(store.stats.gaps).toBe(1);
     expect(store.apply(batch(41))).toBe('applied');
   });
@@ -227,5 +227,138 @@ describe('TerminalStore', () => {
     await store.settled();
     expect(calls).toBe(2);
     expect(store.peek().seq).toBe(7);
+  });
+
+  it('keys quotes by connection and symbol: two connections listing ES do not overwrite each other', () => {
+    const { store, runFrame } = makeStore();
+    const other = (last: number): Quote => ({ ...quote('ES', last), connectionId: 'gw' });
+    store.apply(snapshot(1, { quotes: [quote('ES', 5000), other(6000)] }));
+    store.apply(batch(2, { quotes: [other(6001)] }));
+    store.apply(batch(3, { quotes: [quote('ES', 5001)] }));
+    runFrame();
+    const q = store.getState().quotes;
+    expect(q.get(quoteKey('paper', 'ES'))?.last).toBe(5001);
+    expect(q.get(quoteKey('gw', 'ES'))?.last).toBe(6001);
+  });
+
+  it('applies removals: a removed connection takes everything it reported with it', () => {
+    const { store, runFrame } = makeStore();
+    const gw = <T extends { connectionId: string }>(x: T): T => ({ ...x, connectionId: 'gw' });
+    const health = (id: string) => ({
+      id,
+      kind: 'test',
+      label: id,
+      mode: 'demo' as const,
+      state: 'live' as const,
+      since: 0,
+      rttMs: null,
+      lagMs: null,
+      clockOffsetMs: null,
+      lastMessageAt: null,
+      messagesPerSec: 0,
+      reconnects: 0,
+      attempt: 0,
+      nextRetryAt: null,
+      lastError: null,
+      lastErrorAt: null,
+      malformedFrames: 0,
+      rttHistory: [],
+      lagHistory: [],
+    });
+    const account = (connectionId: string) => ({
+      connectionId,
+      accountId: 'A1',
+      name: 'A1',
+      mode: 'demo' as const,
+      currency: 'USD',
+      cash: 0,
+      equity: 0,
+      realizedPnl: 0,
+      unrealizedPnl: 0,
+      fees: 0,
+      dayPnl: 0,
+      verified: true,
+    });
+    const position = (connectionId: string) => ({
+      key: `${connectionId}:A1:ES`,
+      connectionId,
+      accountId: 'A1',
+      symbol: 'ES',
+      qty: 1,
+      avgPrice: 5000,
+      last: null,
+      markedAt: null,
+      unrealizedPnl: 0,
+      realizedPnl: 0,
+      fees: 0,
+      multiplier: 50,
+      currency: 'USD',
+    });
+    store.apply(
+      snapshot(1, {
+        instruments: [es, { ...gw(es), symbol: 'NQ' }],
+        quotes: [quote('ES', 5000), gw(quote('ES', 6000))],
+        orders: [order('o1'), gw(order('g1'))],
+        fills: [fill('f1'), gw(fill('gf1'))],
+        positions: [position('paper'), position('gw')],
+        accounts: [account('paper'), account('gw')],
+        connections: [health('paper'), health('gw')],
+      }),
+    );
+    runFrame();
+    const before = store.getState();
+    store.apply(
+      batch(2, {
+        removed: {
+          connections: ['gw'],
+          accounts: ['gw:A1'],
+          positions: ['gw:A1:ES'],
+          orders: ['gw:g1'],
+          fills: [],
+        },
+      }),
+    );
+    runFrame();
+    const s = store.getState();
+    expect([...s.connections.keys()]).toEqual(['paper']);
+    expect([...s.accounts.keys()]).toEqual(['paper:A1']);
+    expect([...s.positions.keys()]).toEqual(['paper:A1:ES']);
+    expect([...s.orders.keys()]).toEqual(['o1']);
+    expect([...s.fills.keys()]).toEqual(['f1']);
+    expect([...s.quotes.keys()]).toEqual([quoteKey('paper', 'ES')]);
+    expect([...s.instruments.keys()]).toEqual(['ES']);
+    expect(s.seq).toBe(2);
+    // A removal that touches nothing keeps the collections' identity (no needless re-render).
+    expect(before.instruments).not.toBe(s.instruments);
+    store.apply(
+      batch(3, { removed: { connections: [], accounts: [], positions: [], orders: [], fills: ['gw:nope'] } }),
+    );
+    runFrame();
+    expect(store.getState().fills).toBe(s.fills);
+    expect(store.getState().orders).toBe(s.orders);
+  });
+
+  it('applies a batch’s removals before its upserts, and removes a replaced reconciled fill', () => {
+    const { store, runFrame } = makeStore();
+    const synthetic: Fill = { ...fill('synthetic:o1:1'), synthetic: true };
+    store.apply(snapshot(1, { orders: [order('o1')], fills: [synthetic] }));
+    store.apply(
+      batch(2, {
+        orders: [order('o1', 'filled')],
+        fills: [fill('x1')],
+        removed: {
+          connections: [],
+          accounts: [],
+          positions: [],
+          orders: ['paper:o1'],
+          fills: ['paper:synthetic:o1:1'],
+        },
+      }),
+    );
+    runFrame();
+    const s = store.getState();
+    // Removed then re-created in the same window: the new state stands.
+    expect(s.orders.get('o1')?.status).toBe('filled');
+    expect([...s.fills.keys()]).toEqual(['x1']);
   });
 });

@@ -168,6 +168,22 @@ describe('close-code policy', () => {
     expect(sup.state).toBe('stopped');
   });
 
+  it('dates the last error when it happens, and keeps the date once live again', async () => {
+    const { clock, adapter, sup, start } = setup(['ok', 'ok'], { random: () => 0 });
+    start();
+    await flush();
+    expect(sup.health()).toMatchObject({ lastError: null, lastErrorAt: null });
+    clock.advance(5_000);
+    const droppedAt = clock.now();
+    adapter.current.serverClose(1011, 'internal error');
+    expect(sup.health()).toMatchObject({ state: 'backoff', lastErrorAt: droppedAt });
+    sup.reconnect();
+    await flush();
+    clock.advance(1_000);
+    expect(sup.health()).toMatchObject({ state: 'live', lastErrorAt: droppedAt });
+    expect(sup.health().lastError).not.toBeNull();
+  });
+
   it('an HTTP 401 on the upgrade stops like 1008', async () => {
     const { sup, start } = setup(['auth-fail']);
     start();

@@ -1,9 +1,12 @@
 /**
  * The StreamBatcher: the only way state leaves the engine. A snapshot on request, then one
- * `seq`-numbered batch per flush window with the latest quote per symbol and forming bar per
- * series (conflated), and every changed order / fill / position / account / connection /
- * instrument / alert (lossless). Batch size is bounded: quotes by the symbol count, lossless
- * entities by a cap, with any excess carried into the next batch — never dropped.
+ * `seq`-numbered batch per flush window with the latest quote per listing (connection + symbol)
+ * and forming bar per series (conflated), and every changed order / fill / position / account /
+ * connection / instrument / alert and every removal (lossless). Batch size is bounded: quotes by
+ * the listing count, lossless entities by a cap, with any excess carried into the next batch —
+ * never dropped. Removals are never carried over: they are ids only and rare (a user removing a
+ * connection, a reconciled fill replaced), and one carried past a later re-creation of the same
+ * key would delete it again on the consumer's side.
  */
 import {
   type Batch,
@@ -13,6 +16,7 @@ import {
   type FormingBar,
   emptyBatch,
 } from '../../shared/stream';
+import type { LedgerRemovals } from './ledger';
 import type { Fill, Instrument, Quote } from '../../shared/domain';
 import type { BarStore } from './bars';
 import type { Ledger } from './ledger';
@@ -41,6 +45,7 @@ export class StreamBatcher {
   private stopped = false;
   private readonly listeners = new Set<StreamListener>();
   // Pending state, in arrival order. Keyed entities are looked up at flush time (latest state).
+  /** Keyed by listing (`${connectionId}:${symbol}`): two connections' ES never conflate. */
   private readonly quotes = new Map<string, Quote>();
   private readonly bars = new Map<string, FormingBar>();
   private readonly orders = new Set<string>();
@@ -50,6 +55,13 @@ export class StreamBatcher {
   private fills: Fill[] = [];
   private instruments: Instrument[] = [];
   private alerts: Alert[] = [];
+  private readonly removed: LedgerRemovals = {
+    connections: new Set(),
+    accounts: new Set(),
+    positions: new Set(),
+    orders: new Set(),
+    fills: new Set(),
+  };
 
   constructor(
     private readonly ledger: Ledger,
@@ -121,6 +133,8 @@ export class StreamBatcher {
   private collect(): void {
     if (this.ledger.hasChanges()) {
       const c = this.ledger.takeChanges();
+      // Removals first: the changes that follow in `c` all happened after them.
+      this.collectRemovals(c.removed);
       for (const [k, q] of c.quotes) this.quotes.set(k, q);
       for (const k of c.orders) this.orders.add(k);
       for (const k of c.positions) this.positions.add(k);
@@ -132,6 +146,40 @@ export class StreamBatcher {
     }
     if (this.barStore.hasChanges())
       for (const fb of this.barStore.takeChanged()) this.bars.set(fb.series, fb);
+  }
+
+  /** A removal supersedes whatever was pending for the key; the removal itself is sent. */
+  private collectRemovals(r: LedgerRemovals): void {
+    const out = this.removed;
+    for (const id of r.connections) {
+      out.connections.add(id);
+      this.connections.delete(id);
+      // Its quotes, fills and instruments go with it (the consumer drops them by connection id).
+      for (const [k, q] of this.quotes) if (q.connectionId === id) this.quotes.delete(k);
+      this.fills = this.fills.filter((f) => f.connectionId !== id);
+      this.instruments = this.instruments.filter((i) => i.connectionId !== id);
+    }
+    for (const k of r.accounts) {
+      out.accounts.add(k);
+      this.accounts.delete(k);
+    }
+    for (const k of r.positions) {
+      out.positions.add(k);
+      this.positions.delete(k);
+    }
+    for (const k of r.orders) {
+      out.orders.add(k);
+      this.orders.delete(k);
+    }
+    if (r.fills.size > 0) {
+      for (const k of r.fills) out.fills.add(k);
+      this.fills = this.fills.filter((f) => !r.fills.has(`${f.connectionId}:${f.id}`));
+    }
+  }
+
+  private pendingRemovals(): number {
+    const r = this.removed;
+    return r.connections.size + r.accounts.size + r.positions.size + r.orders.size + r.fills.size;
   }
 
   private pendingLossless(): number {
@@ -152,8 +200,27 @@ export class StreamBatcher {
    */
   flush(): Batch | null {
     this.collect();
-    if (this.quotes.size === 0 && this.bars.size === 0 && this.pendingLossless() === 0) return null;
+    if (
+      this.quotes.size === 0 &&
+      this.bars.size === 0 &&
+      this.pendingLossless() === 0 &&
+      this.pendingRemovals() === 0
+    )
+      return null;
     const b = emptyBatch(this.seq + 1, this.now());
+    const r = this.removed;
+    b.removed = {
+      connections: [...r.connections],
+      accounts: [...r.accounts],
+      positions: [...r.positions],
+      orders: [...r.orders],
+      fills: [...r.fills],
+    };
+    r.connections.clear();
+    r.accounts.clear();
+    r.positions.clear();
+    r.orders.clear();
+    r.fills.clear();
     for (const q of this.quotes.values()) b.quotes.push(q);
     this.quotes.clear();
     for (const fb of this.bars.values()) b.bars.push(fb);

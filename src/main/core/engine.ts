@@ -82,6 +82,16 @@ export class Engine {
     this.ledger.apply(c.id, { type: 'health', health: c.health() });
   }
 
+  /**
+   * Events from `c` only while it is the registered connection for its id: a removed (or replaced)
+   * connection that still emits while it shuts down must not bring back what the ledger forgot.
+   */
+  private sinkFor(c: Connection): (connectionId: string, event: ConnectionEvent) => void {
+    return (connectionId, event) => {
+      if (this.conns.get(c.id) === c) this.sink(connectionId, event);
+    };
+  }
+
   private readonly sink = (connectionId: string, event: ConnectionEvent): void => {
     try {
       if (event.type === 'trade') {
@@ -100,7 +110,7 @@ export class Engine {
     if (this.started.has(c.id)) return;
     this.started.add(c.id);
     try {
-      await c.start(this.sink);
+      await c.start(this.sinkFor(c));
       this.ledger.apply(c.id, { type: 'health', health: c.health() });
       this.log.info({ connectionId: c.id, kind: c.kind }, 'connection started');
     } catch (err) {
@@ -141,12 +151,37 @@ export class Engine {
   }
 
   /**
-   * Stops a connection and takes it out of the engine (disabled or removed by the user). Its last
-   * health stays in the ledger, showing `stopped`, so nothing it reported looks current.
+   * Stops a connection and forgets it (removed by the user): its health row, accounts,
+   * positions, orders, fills, quotes and instruments leave the ledger and the stream, so nothing
+   * it reported stays listed as if current. Returns false when no such connection runs; the
+   * ledger forgets the id anyway (a disabled connection's kept rows go when it is removed).
    */
   async removeConnection(id: string): Promise<boolean> {
-    const c = this.conns.get(id);
+    const c = await this.detach(id);
+    this.ledger.forgetConnection(id);
+    if (c !== undefined) this.log.info({ connectionId: id, kind: c.kind }, 'connection removed');
+    return c !== undefined;
+  }
+
+  /**
+   * Stops a connection but keeps what it reported (disabled by the user, kept in settings): the
+   * health row stays, showing `stopped`, and its accounts are marked unverified, so its last
+   * positions and orders stay visible for reference but never read as current. Removing the
+   * connection later forgets them.
+   */
+  async disableConnection(id: string): Promise<boolean> {
+    const c = await this.detach(id);
     if (c === undefined) return false;
+    this.ledger.apply(id, { type: 'health', health: c.health() });
+    this.ledger.apply(id, { type: 'unverified' });
+    this.log.info({ connectionId: id, kind: c.kind }, 'connection disabled');
+    return true;
+  }
+
+  /** Takes a connection out of the engine and stops it; its events are ignored from now on. */
+  private async detach(id: string): Promise<Connection | undefined> {
+    const c = this.conns.get(id);
+    if (c === undefined) return undefined;
     this.conns.delete(id);
     this.started.delete(id);
     try {
@@ -154,12 +189,14 @@ export class Engine {
     } catch (err) {
       this.log.warn({ connectionId: id, err }, 'stop failed');
     }
-    this.ledger.apply(id, { type: 'health', health: c.health() });
-    this.log.info({ connectionId: id, kind: c.kind }, 'connection removed');
-    return true;
+    return c;
   }
 
-  /** Swaps in a new Connection under the same id (an edited config): old one stopped first. */
+  /**
+   * Swaps in a new Connection under the same id (an edited config or credential): the old one is
+   * removed and forgotten first, so the new one starts from its own snapshot, not from what the
+   * old config reported.
+   */
   async replaceConnection(c: Connection): Promise<void> {
     await this.removeConnection(c.id);
     await this.addConnection(c);

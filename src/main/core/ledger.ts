@@ -58,6 +58,18 @@ function cleanQty(x: number): number {
   return Math.round(x * 1e8) / 1e8;
 }
 
+/** Keys of entities that no longer exist, in the stream's `removed` shapes. */
+export interface LedgerRemovals {
+  connections: Set<string>;
+  /** `${connectionId}:${accountId}` */
+  accounts: Set<string>;
+  positions: Set<string>;
+  /** `${connectionId}:${orderId}` */
+  orders: Set<string>;
+  /** `${connectionId}:${fillId}` */
+  fills: Set<string>;
+}
+
 export interface LedgerChanges {
   quotes: Map<string, Quote>;
   orders: Set<string>;
@@ -68,6 +80,11 @@ export interface LedgerChanges {
   instruments: Instrument[];
   /** Things the trader must look at (e.g. an order the broker stopped reporting). */
   alerts: Alert[];
+  /**
+   * Removed since the last call. Everything above was changed after the removal (pending changes
+   * of a removed entity are dropped when it is removed), so a consumer applies removals first.
+   */
+  removed: LedgerRemovals;
 }
 
 function emptyChanges(): LedgerChanges {
@@ -80,6 +97,13 @@ function emptyChanges(): LedgerChanges {
     connections: new Set(),
     instruments: [],
     alerts: [],
+    removed: {
+      connections: new Set(),
+      accounts: new Set(),
+      positions: new Set(),
+      orders: new Set(),
+      fills: new Set(),
+    },
   };
 }
 
@@ -117,6 +141,7 @@ interface AccountState {
  * a later real fill moves it only by what is not booked yet — so both paths converge once.
  */
 interface OrderFillTotals {
+  connectionId: string;
   /** Quantity of real executions received. */
   realQty: number;
   /** Quantity and notional moved into the position (real and reconciled). */
@@ -126,6 +151,21 @@ interface OrderFillTotals {
   reconciledTo: number;
   /** Execution ids of this order the bounded id memory has forgotten. */
   forgotten: number;
+  /** Reconciled fills still standing in for executions the broker has not delivered yet. */
+  synthetic: SyntheticFill[];
+}
+
+/**
+ * A fill reconciliation synthesized for the order's filled quantity `from` → `to`. Real fills
+ * arriving later cover that range from its start; the synthetic row shrinks to what is still
+ * unconfirmed and disappears once the real fills cover it, so the fills list never shows an
+ * execution twice.
+ */
+interface SyntheticFill {
+  /** The row as it is in `recentFills` (replaced when it shrinks). */
+  fill: Fill;
+  from: number;
+  to: number;
 }
 
 export interface LedgerOptions {
@@ -183,6 +223,75 @@ export class Ledger {
 
   registerConnection(id: string, mode: AccountMode): void {
     this.modes.set(id, mode);
+  }
+
+  /**
+   * The user removed a connection: drop everything it reported (health, instruments, quotes,
+   * orders, fills, positions, accounts) so nothing of it lingers looking current, and record the
+   * removal for the stream. Its fills, quotes and instruments go with its connection id; orders,
+   * positions and accounts are listed one by one. A connection that is only disabled is not
+   * forgotten: the engine keeps its rows, stopped and unverified.
+   */
+  forgetConnection(connectionId: string): void {
+    const removed = this.changes.removed;
+    const c = this.changes;
+    removed.connections.add(connectionId);
+    this.healthMap.delete(connectionId);
+    this.healthJson.delete(connectionId);
+    c.connections.delete(connectionId);
+    this.modes.delete(connectionId);
+    this.reportsPositions.delete(connectionId);
+    this.verifiedConnections.delete(connectionId);
+
+    const symbols = new Set<string>();
+    for (const [key, inst] of this.instrumentMap) {
+      if (inst.connectionId !== connectionId) continue;
+      this.instrumentMap.delete(key);
+      symbols.add(inst.symbol);
+    }
+    for (const slot of this.symbolSlots.get(connectionId)?.values() ?? []) {
+      this.quoteMap.delete(slot.key);
+      c.quotes.delete(slot.key);
+    }
+    this.symbolSlots.delete(connectionId);
+
+    for (const [key, s] of this.orderMap) {
+      if (s.order.connectionId !== connectionId) continue;
+      this.orderMap.delete(key);
+      this.unreported.delete(key);
+      c.orders.delete(key);
+      removed.orders.add(key);
+    }
+    for (const [execKey, orderKey] of this.fillIds)
+      if (this.fillTotals.get(orderKey)?.connectionId === connectionId) this.fillIds.delete(execKey);
+    for (const [key, t] of this.fillTotals) if (t.connectionId === connectionId) this.fillTotals.delete(key);
+    for (let i = this.recentFills.length - 1; i >= 0; i--)
+      if (this.recentFills[i]?.connectionId === connectionId) this.recentFills.splice(i, 1);
+
+    for (const [key, s] of this.positionMap) {
+      if (s.p.connectionId !== connectionId) continue;
+      this.positionMap.delete(key);
+      this.positionsByAccount.delete(s.accountKey);
+      c.positions.delete(key);
+      removed.positions.add(key);
+    }
+    for (const [key, s] of this.accountMap) {
+      if (s.a.connectionId !== connectionId) continue;
+      this.accountMap.delete(key);
+      this.positionsByAccount.delete(key);
+      this.staleAccounts.delete(key);
+      c.accounts.delete(key);
+      removed.accounts.add(key);
+    }
+    c.fills = c.fills.filter((f) => f.connectionId !== connectionId);
+    c.instruments = c.instruments.filter((i) => i.connectionId !== connectionId);
+    // A consumer that keeps one listing per symbol gets back the listings other connections still have.
+    for (const inst of this.instrumentMap.values()) if (symbols.has(inst.symbol)) c.instruments.push(inst);
+    this.log?.info(
+      { connectionId, orders: removed.orders.size, positions: removed.positions.size },
+      'connection forgotten',
+    );
+    this.touched();
   }
 
   // ---------------------------------------------------------------- reading
@@ -415,7 +524,15 @@ export class Ledger {
     const ok = `${connectionId}:${f.orderId}`;
     let t = this.fillTotals.get(ok);
     if (t === undefined) {
-      t = { realQty: 0, bookedQty: 0, bookedNotional: 0, reconciledTo: 0, forgotten: 0 };
+      t = {
+        connectionId,
+        realQty: 0,
+        bookedQty: 0,
+        bookedNotional: 0,
+        reconciledTo: 0,
+        forgotten: 0,
+        synthetic: [],
+      };
       this.fillTotals.set(ok, t);
     } else if (t.forgotten > 0 && reconciledTo === undefined) {
       // Some of this order's ids were forgotten. Once the order is finished and fully booked no
@@ -430,9 +547,11 @@ export class Ledger {
       }
     }
     this.rememberExec(key, ok);
+    const fill = f.connectionId === connectionId ? f : { ...f, connectionId };
     let booked: number;
     if (reconciledTo !== undefined) {
       booked = f.qty;
+      t.synthetic.push({ fill, from: t.bookedQty, to: reconciledTo });
       t.reconciledTo = Math.max(t.reconciledTo, reconciledTo);
     } else {
       t.realQty = cleanQty(t.realQty + f.qty);
@@ -445,11 +564,11 @@ export class Ledger {
     }
     t.bookedQty = cleanQty(t.bookedQty + booked);
     t.bookedNotional += booked * f.price;
-    const fill = f.connectionId === connectionId ? f : { ...f, connectionId };
     this.recentFills.push(fill);
     if (this.recentFills.length > RECENT_FILLS)
       this.recentFills.splice(0, this.recentFills.length - RECENT_FILLS);
     this.changes.fills.push(fill);
+    if (reconciledTo === undefined) this.settleSynthetic(t);
     this.ensureAccount(connectionId, f.accountId);
     const s = this.ensurePosition(connectionId, f.accountId, f.symbol);
     s.p.fees += f.commission;
@@ -458,6 +577,35 @@ export class Ledger {
     this.recomputeAccount(connectionId, f.accountId);
     this.touched();
     return true;
+  }
+
+  /** Shrink or drop the order's reconciled fills by what its real fills now cover. */
+  private settleSynthetic(t: OrderFillTotals): void {
+    if (t.synthetic.length === 0) return;
+    const connectionId = t.connectionId;
+    t.synthetic = t.synthetic.filter((s) => {
+      const left = cleanQty(s.to - Math.max(s.from, t.realQty));
+      if (left >= s.fill.qty) return true;
+      const old = s.fill;
+      const i = this.recentFills.indexOf(old);
+      if (left > 0) {
+        s.fill = { ...old, qty: left };
+        if (i >= 0) this.recentFills[i] = s.fill;
+        this.changes.fills.push(s.fill);
+        return true;
+      }
+      if (i >= 0) this.recentFills.splice(i, 1);
+      // Any pending version of the row predates its removal: the stream sends only the removal.
+      this.changes.fills = this.changes.fills.filter(
+        (x) => !(x.id === old.id && x.connectionId === connectionId),
+      );
+      this.changes.removed.fills.add(`${connectionId}:${old.id}`);
+      this.log?.info(
+        { connectionId, orderId: old.orderId, fillId: old.id },
+        'reconciled fill replaced by the real executions',
+      );
+      return false;
+    });
   }
 
   /** Remember an execution id; past the bound, the oldest is forgotten (counted on its order). */
@@ -757,6 +905,7 @@ export class Ledger {
         connectionId,
         {
           id: `synthetic:${o.id}:${o.filledQty}`,
+          synthetic: true,
           orderId: o.id,
           connectionId,
           accountId: o.accountId,

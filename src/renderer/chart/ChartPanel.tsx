@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Bar, Instrument, Timeframe } from '../../shared/domain';
-import { Timeframe as TimeframeSchema, isOrderDone } from '../../shared/domain';
+import { Timeframe as TimeframeSchema, isOrderDone, quoteKey } from '../../shared/domain';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore, useTerminal } from '../state/context';
@@ -31,7 +31,8 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
   const orders = useStore((s) => s.orders);
   const positions = useStore((s) => s.positions);
   const symbol = instrument?.symbol;
-  const receivedAt = useStore((s) => (symbol ? s.quotes.get(symbol)?.receivedAt : undefined));
+  const listing = instrument ? quoteKey(instrument.connectionId, instrument.symbol) : undefined;
+  const receivedAt = useStore((s) => (listing ? s.quotes.get(listing)?.receivedAt : undefined));
   const now = useNow();
   const feed = freshness(receivedAt, now);
 

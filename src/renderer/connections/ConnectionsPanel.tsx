@@ -1,12 +1,12 @@
 /** One row per connection: supervisor state, latency, liveness and the two manual controls. */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { ConnectionHealth } from '../../shared/domain';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { formatAge, formatMs } from '../format';
 import { useUi } from '../layout/dialogs';
 import { VirtualTable, type Column } from '../tables/VirtualTable';
 import { Sparkline } from './Sparkline';
-import { type ConnectionRow, dateErrors, errorView, type SeenError, stateTone } from './health';
+import { errorView, stateTone } from './health';
 
 function Actions({ c }: { c: ConnectionHealth }) {
   const { api } = useTerminal();
@@ -45,7 +45,7 @@ function retryText(c: ConnectionHealth, now: number): string {
   return s === null ? '—' : `in ${s}s`;
 }
 
-function ErrorCell({ c, now }: { c: ConnectionRow; now: number }) {
+function ErrorCell({ c, now }: { c: ConnectionHealth; now: number }) {
   const bad = c.malformedFrames > 0 ? <span className="tag">{c.malformedFrames} bad frames</span> : null;
   const v = errorView(c, now);
   if (v === null) return <span className="dim">—{bad}</span>;
@@ -61,7 +61,7 @@ function ErrorCell({ c, now }: { c: ConnectionRow; now: number }) {
   );
 }
 
-const columns: Column<ConnectionRow>[] = [
+const columns: Column<ConnectionHealth>[] = [
   {
     id: 'name',
     header: 'Connection',
@@ -159,18 +159,7 @@ export function ConnectionsPanel() {
   const connections = useStore((s) => s.connections);
   const now = useNow();
   const ctx = useMemo(() => ({ now }), [now]);
-  // Errors are dated when the health changes (derived state, adjusted during render as React
-  // recommends), not per clock tick: ages are computed from `now` in the cells.
-  const [dated, setDated] = useState(() => ({
-    source: connections,
-    ...dateErrors(connections.values(), new Map<string, SeenError>(), now),
-  }));
-  let rows = dated.rows;
-  if (dated.source !== connections) {
-    const next = { source: connections, ...dateErrors(connections.values(), dated.seen, now) };
-    setDated(next);
-    rows = next.rows;
-  }
+  const rows = useMemo(() => [...connections.values()], [connections]);
   return (
     <VirtualTable
       label="Connections"

@@ -6,19 +6,22 @@
  *   arrives the state says `resyncing`, so the UI can show that it is not live.
  * - Collections are copy-on-write maps: a collection untouched by a batch keeps its identity, so
  *   React components selecting it do not re-render.
+ * - A batch's `removed` is applied before its upserts (a key removed and re-created in one window
+ *   is in both); a removed connection takes its quotes, fills and instruments with it.
  * - Subscribers are notified at most once per scheduled frame however many batches arrived.
  * - Forming bars bypass React entirely: chart code listens with `onBars` and updates series.
  */
-import type {
-  Account,
-  ConnectionHealth,
-  Fill,
-  Instrument,
-  Order,
-  Position,
-  Quote,
+import {
+  type Account,
+  type ConnectionHealth,
+  type Fill,
+  type Instrument,
+  type Order,
+  type Position,
+  type Quote,
+  quoteKey,
 } from '../../shared/domain';
-import type { Alert, Batch, FormingBar, Snapshot, StreamMessage } from '../../shared/stream';
+import type { Alert, Batch, FormingBar, Removed, Snapshot, StreamMessage } from '../../shared/stream';
 
 export type SyncStatus = 'waiting' | 'live' | 'resyncing';
 
@@ -30,7 +33,7 @@ export interface ClientState {
   /** Snapshots applied so far; charts reload history when it changes. */
   readonly snapshots: number;
   readonly instruments: ReadonlyMap<string, Instrument>;
-  /** Latest quote by symbol. */
+  /** Latest quote per listing, keyed by `quoteKey(connectionId, symbol)`. */
   readonly quotes: ReadonlyMap<string, Quote>;
   readonly orders: ReadonlyMap<string, Order>;
   /** Newest last, bounded. */
@@ -107,9 +110,59 @@ function bounded<T>(m: Map<string, T>, max: number): Map<string, T> {
 }
 
 const bySymbol = (x: { symbol: string }): string => x.symbol;
+const byListing = (q: Quote): string => quoteKey(q.connectionId, q.symbol);
 const byId = (x: { id: string }): string => x.id;
 const byKey = (x: { key: string }): string => x.key;
 const byAccount = (a: Account): string => accountKey(a.connectionId, a.accountId);
+
+/** `prev` without the entries `drop` selects; the same map when nothing goes (keeps identity). */
+function without<T>(
+  prev: ReadonlyMap<string, T>,
+  drop: (key: string, value: T) => boolean,
+): ReadonlyMap<string, T> {
+  let m: Map<string, T> | null = null;
+  for (const [k, v] of prev) {
+    if (!drop(k, v)) continue;
+    m ??= new Map(prev);
+    m.delete(k);
+  }
+  return m ?? prev;
+}
+
+type Collections = Pick<
+  ClientState,
+  'instruments' | 'quotes' | 'orders' | 'fills' | 'positions' | 'accounts' | 'connections'
+>;
+
+/** The collections with a batch's removals applied; untouched collections keep their identity. */
+function removeFrom(cur: Collections, r: Removed | undefined): Collections {
+  // Tolerate a host that predates `removed` (the bridge checks batches structurally only).
+  if (
+    r === undefined ||
+    (r.connections.length === 0 &&
+      r.accounts.length === 0 &&
+      r.positions.length === 0 &&
+      r.orders.length === 0 &&
+      r.fills.length === 0)
+  )
+    return cur;
+  const conns = new Set(r.connections);
+  const orders = new Set(r.orders);
+  const fills = new Set(r.fills);
+  const accounts = new Set(r.accounts);
+  const positions = new Set(r.positions);
+  const gone = (x: { connectionId: string }): boolean => conns.has(x.connectionId);
+  return {
+    connections: without(cur.connections, (k) => conns.has(k)),
+    instruments: conns.size === 0 ? cur.instruments : without(cur.instruments, (_, i) => gone(i)),
+    quotes: conns.size === 0 ? cur.quotes : without(cur.quotes, (_, q) => gone(q)),
+    // The store keys orders and fills by the broker's id; removals name them with their connection.
+    orders: without(cur.orders, (_, o) => gone(o) || orders.has(`${o.connectionId}:${o.id}`)),
+    fills: without(cur.fills, (_, f) => gone(f) || fills.has(`${f.connectionId}:${f.id}`)),
+    positions: without(cur.positions, (k, p) => gone(p) || positions.has(k)),
+    accounts: without(cur.accounts, (k, a) => gone(a) || accounts.has(k)),
+  };
+}
 
 const defaultSchedule = (flush: () => void): void => {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
@@ -201,7 +254,7 @@ export class TerminalStore {
       sentAt: s.sentAt,
       snapshots: this.current.snapshots + 1,
       instruments: keyed(s.instruments, bySymbol),
-      quotes: keyed(s.quotes, bySymbol),
+      quotes: keyed(s.quotes, byListing),
       orders: keyed(s.orders, byId),
       fills: bounded(keyed(s.fills, byId), this.maxFills),
       positions: keyed(s.positions, byKey),
@@ -231,9 +284,10 @@ export class TerminalStore {
       void this.resync();
       return 'gap';
     }
-    let fills = cur.fills;
+    const base = removeFrom(cur, b.removed);
+    let fills = base.fills;
     if (b.fills.length > 0) {
-      const m = new Map(cur.fills);
+      const m = new Map(base.fills);
       for (const f of b.fills) m.set(f.id, f);
       fills = bounded(m, this.maxFills);
     }
@@ -242,13 +296,13 @@ export class TerminalStore {
       seq: b.seq,
       sentAt: b.sentAt,
       snapshots: cur.snapshots,
-      instruments: merged(cur.instruments, b.instruments, bySymbol),
-      quotes: merged(cur.quotes, b.quotes, bySymbol),
-      orders: merged(cur.orders, b.orders, byId),
+      instruments: merged(base.instruments, b.instruments, bySymbol),
+      quotes: merged(base.quotes, b.quotes, byListing),
+      orders: merged(base.orders, b.orders, byId),
       fills,
-      positions: merged(cur.positions, b.positions, byKey),
-      accounts: merged(cur.accounts, b.accounts, byAccount),
-      connections: merged(cur.connections, b.connections, byId),
+      positions: merged(base.positions, b.positions, byKey),
+      accounts: merged(base.accounts, b.accounts, byAccount),
+      connections: merged(base.connections, b.connections, byId),
       alerts: b.alerts.length > 0 ? [...cur.alerts, ...b.alerts].slice(-this.maxAlerts) : cur.alerts,
     });
     this.emitBars(b.bars);

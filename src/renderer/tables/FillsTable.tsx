@@ -1,4 +1,7 @@
-/** Executions, newest first (the store keeps a bounded window). */
+/**
+ * Executions, newest first (the store keeps a bounded window). A fill the engine reconciled from
+ * the broker's order snapshot is tagged until the broker's own executions replace it.
+ */
 import { useMemo } from 'react';
 import type { Fill } from '../../shared/domain';
 import { formatMoney } from '../../shared/money';
@@ -9,7 +12,24 @@ import { VirtualTable, type Column } from './VirtualTable';
 
 const columns: Column<Fill>[] = [
   { id: 'time', header: 'Time', width: '80px', cell: (f) => <span className="num">{formatTime(f.ts)}</span> },
-  { id: 'symbol', header: 'Symbol', width: '96px', cell: (f) => <strong>{f.symbol}</strong> },
+  {
+    id: 'symbol',
+    header: 'Symbol',
+    width: '150px',
+    cell: (f) => (
+      <>
+        <strong>{f.symbol}</strong>
+        {f.synthetic === true ? (
+          <span
+            className="tag reconciled-tag"
+            title="Reconciled from the broker's order after a reconnect: the broker has not delivered this execution yet, so its price is the order's implied average and its fee is unknown."
+          >
+            reconciled
+          </span>
+        ) : null}
+      </>
+    ),
+  },
   { id: 'side', header: 'Side', width: '56px', cell: (f) => <SideCell side={f.side} /> },
   {
     id: 'qty',

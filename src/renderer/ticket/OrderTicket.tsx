@@ -6,7 +6,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
 import { formatMoney, formatPrice, roundToStep } from '../../shared/money';
-import { positionKey } from '../../shared/domain';
+import { positionKey, quoteKey } from '../../shared/domain';
 import { freshness } from '../state/clock';
 import { formatSignedQty, signClass } from '../format';
 import { accountKey } from '../state/store';
@@ -30,7 +30,9 @@ type Outcome = { kind: 'sent'; orderId: string; text: string } | { kind: 'error'
 export function OrderTicket({ instrument }: { instrument: Instrument | undefined }) {
   const { api } = useTerminal();
   const accounts = useStore((s) => s.accounts);
-  const quote = useStore((s) => (instrument ? s.quotes.get(instrument.symbol) : undefined));
+  const quote = useStore((s) =>
+    instrument ? s.quotes.get(quoteKey(instrument.connectionId, instrument.symbol)) : undefined,
+  );
   const orders = useStore((s) => s.orders);
   const id = useId();
   const now = useNow();

@@ -5,7 +5,7 @@
  * cell's DOM node.
  */
 import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { Instrument } from '../../shared/domain';
+import { type Instrument, quoteKey } from '../../shared/domain';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore } from '../state/context';
@@ -96,7 +96,7 @@ const WatchRow = memo(function WatchRow({
   selected: boolean;
   onSelect(symbol: string): void;
 }) {
-  const quote = useStore((s) => s.quotes.get(instrument.symbol));
+  const quote = useStore((s) => s.quotes.get(quoteKey(instrument.connectionId, instrument.symbol)));
   const now = useNow();
   const lastRef = useRef<HTMLDivElement>(null);
   const prevLast = useRef<number | undefined>(undefined);

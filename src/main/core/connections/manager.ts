@@ -51,7 +51,7 @@ export const PAPER_ID = 'paper';
 /** The engine surface the manager drives. */
 export type ManagedEngine = Pick<
   Engine,
-  'addConnection' | 'removeConnection' | 'replaceConnection' | 'connection' | 'dispatch'
+  'addConnection' | 'removeConnection' | 'disableConnection' | 'replaceConnection' | 'connection' | 'dispatch'
 >;
 
 export interface ConnectionManagerOptions {
@@ -543,10 +543,13 @@ export class ConnectionManager {
     }
   }
 
-  /** Brings the engine in line with one saved connection. */
+  /**
+   * Brings the engine in line with one saved connection. A disabled one is stopped but its rows
+   * stay (stopped, unverified) until it is removed.
+   */
   private async apply(s: ConnectionSettings): Promise<void> {
     if (s.enabled) await this.engine.replaceConnection(await this.build(s));
-    else await this.engine.removeConnection(s.id);
+    else await this.engine.disableConnection(s.id);
   }
 
   private async forgetSecrets(s: ConnectionSettings): Promise<void> {

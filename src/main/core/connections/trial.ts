@@ -54,6 +54,7 @@ export async function tryConnection(
           ...connection.health(),
           state: 'failed',
           lastError: err instanceof Error ? err.message : String(err),
+          lastErrorAt: now(),
         }),
       );
   });

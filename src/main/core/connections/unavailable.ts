@@ -50,6 +50,8 @@ export class UnavailableConnection implements Connection {
       attempt: 0,
       nextRetryAt: null,
       lastError: this.reason,
+      // The reason holds from the moment the connection was set up as unavailable.
+      lastErrorAt: this.since,
       malformedFrames: 0,
       rttHistory: [],
       lagHistory: [],

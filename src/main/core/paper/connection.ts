@@ -1,7 +1,8 @@
 /**
  * The paper broker as a Connection: the embedded default, so a fresh install shows a working
- * terminal. It runs in-process, so its health is honest rather than decorative: rtt 0, the last
- * tick time as lastMessageAt, and the measured event rate.
+ * terminal. It runs in-process, so its health is honest rather than decorative: rtt 0, the time
+ * of the last event it delivered (its start-up snapshot included) as lastMessageAt, and the
+ * measured event rate.
  */
 import type { Bar, ConnectionHealth, ConnectionState, Order, Timeframe } from '../../../shared/domain';
 import { fail, type Result } from '../../../shared/contract';
@@ -89,6 +90,9 @@ export class PaperConnection implements Connection {
     const sink = this.sink;
     if (sink === null) return;
     this.setState('syncing');
+    // The snapshot is a delivery like any tick: without this, a freshly started paper broker
+    // read "live" with "Last msg —" until its first tick and the next health sample.
+    this.lastMessageAt = this.now();
     for (const instrument of this.exchange.instruments()) sink(this.id, { type: 'instrument', instrument });
     for (const quote of this.exchange.quotes()) sink(this.id, { type: 'quote', quote });
     // The resync makes the ledger reconcile and mark the account verified.
@@ -107,7 +111,8 @@ export class PaperConnection implements Connection {
   private forward(e: ConnectionEvent): void {
     if (this.sink === null || this.state !== 'live') return;
     const t = this.now();
-    if (e.type === 'quote') this.lastMessageAt = e.quote.ts;
+    // Every event is a message (orders and fills too), dated when delivered.
+    this.lastMessageAt = t;
     this.count(t);
     this.sink(this.id, e);
   }
@@ -149,7 +154,9 @@ export class PaperConnection implements Connection {
       reconnects: 0,
       attempt: 0,
       nextRetryAt: null,
+      // In-process: there is no link that can fail, so no error to date.
       lastError: null,
+      lastErrorAt: null,
       malformedFrames: 0,
       rttHistory: [],
       lagHistory: [],

@@ -100,6 +100,7 @@ export class Supervisor {
   private everLive = false;
   private nextRetryAt: number | null = null;
   private lastError: string | null = null;
+  private lastErrorAt: number | null = null;
   private malformedFrames = 0;
   private verified = false;
 
@@ -177,6 +178,7 @@ export class Supervisor {
       attempt: this.attempt,
       nextRetryAt: this.nextRetryAt,
       lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
       malformedFrames: this.malformedFrames,
       rttHistory: [...this.meter.rttHistory],
       lagHistory: [...this.meter.lagHistory],
@@ -385,7 +387,7 @@ export class Supervisor {
   // ---- failure and teardown ------------------------------------------------------------------
 
   private fail(failure: Failure, err?: unknown): void {
-    this.lastError = failure.message;
+    this.setError(failure.message);
     this.dropLink();
     if (failure.action === 'stop') {
       this.transition('stopped', failure.message);
@@ -393,8 +395,9 @@ export class Supervisor {
     }
     this.attempt += 1;
     if (this.attempt > this.backoff.maxAttempts) {
-      this.lastError = `${failure.message}; gave up after ${this.backoff.maxAttempts} attempts`;
-      this.transition('failed', this.lastError);
+      const gaveUp = `${failure.message}; gave up after ${this.backoff.maxAttempts} attempts`;
+      this.setError(gaveUp);
+      this.transition('failed', gaveUp);
       return;
     }
     const delay =
@@ -409,8 +412,14 @@ export class Supervisor {
   private shutdown(reason: string, error: string | null): void {
     this.dropLink(1000, reason);
     this.nextRetryAt = null;
-    if (error !== null) this.lastError = error;
+    if (error !== null) this.setError(error);
     this.transition('stopped', reason);
+  }
+
+  /** The error and when it happened travel together: the panel dates history by `lastErrorAt`. */
+  private setError(message: string): void {
+    this.lastError = message;
+    this.lastErrorAt = this.clock.now();
   }
 
   /** Close the current link (if any), stop its timers and mark the account unverified. */
