@@ -14,6 +14,7 @@ export const verbs = {
   },
   positions: {
     close: 'term:positions.close',
+    flatten: 'term:positions.flatten',
   },
   charts: {
     open: 'term:charts.open',

@@ -41,6 +41,14 @@ export const PlaceOrderRequest = z
     limitPrice: z.number().positive().finite().optional(),
     stopPrice: z.number().positive().finite().optional(),
     tif: TimeInForce.default('day'),
+    /**
+     * The trader's intent id, made once per click by the UI: a retry after a dropped link or an
+     * ambiguous result carries the same id, and the engine never places a second order for it.
+     */
+    clientOrderId: z
+      .string()
+      .regex(/^[\w.:-]{8,64}$/, 'a client order id is 8–64 letters, digits, ".", ":", "_" or "-"')
+      .optional(),
   })
   .superRefine((o, ctx) => {
     if ((o.type === 'limit' || o.type === 'stop_limit') && o.limitPrice === undefined)
@@ -206,6 +214,8 @@ export const contract = {
   'term:orders.modify': { request: ModifyOrderRequest, response: result(Order) },
   'term:orders.cancel': { request: CancelOrderRequest, response: result(Order) },
   'term:positions.close': { request: ClosePositionRequest, response: result(z.array(Order)) },
+  /** Cancel every working order on the symbol, then close the position: nothing can re-open it. */
+  'term:positions.flatten': { request: ClosePositionRequest, response: result(z.array(Order)) },
   'term:charts.open': { request: OpenChartRequest, response: result(ChartHistory) },
   'term:charts.close': { request: CloseChartRequest, response: Done },
   'term:connections.reconnect': { request: ConnectionRequest, response: Done },

@@ -226,6 +226,11 @@ export const ConnectionHealth = z.object({
   /** When `lastError` was set (epoch ms); null without an error. */
   lastErrorAt: z.number().nullable(),
   malformedFrames: z.number().int(),
+  /**
+   * Orders can be placed through this connection (set by the engine from the adapter's
+   * capabilities; absent while unknown). Read-only gateways are false.
+   */
+  trading: z.boolean().optional(),
   /** Recent RTT samples, oldest first, for the sparkline. */
   rttHistory: z.array(z.number()),
   lagHistory: z.array(z.number()),
