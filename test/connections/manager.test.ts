@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { PortfolioStreamSim } from '../../sim/portfolio-stream/server';
 import { ConnectionManager, UnavailableConnection } from '../../src/main/core/connections';
 import { openVault, type CredentialVault } from '../../src/main/core/credentials';
@@ -190,5 +191,96 @@ describe('ConnectionManager', () => {
     });
     const listing = (await manager.list()).connections.find((e) => e.id === 'gw');
     expect(listing).toMatchObject({ running: false, secrets: [{ name: 'sessionCookie', stored: false }] });
+  });
+
+  it('never sends a stored secret to another origin: test and save ask for it again', async () => {
+    // Another gateway on loopback that records every cookie it is offered.
+    const offered: string[] = [];
+    const other = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    other.on('connection', (_ws, req) => offered.push(req.headers.cookie ?? ''));
+    await new Promise<void>((r) => other.once('listening', () => r()));
+    const address = other.address();
+    if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
+    const otherUrl = `ws://127.0.0.1:${address.port}/ws/portfolio`;
+    let stopGateway = async (): Promise<void> => undefined;
+    try {
+      const { engine, manager } = await session();
+      stopGateway = async () => {
+        await manager.dispatch('term:connections.remove', { id: 'gw' });
+      };
+      await manager.dispatch('term:connections.save', form());
+      await waitLive(engine, 'gw');
+      const secretRequired = {
+        ok: false,
+        error: {
+          code: 'secret_required',
+          message: 'The URL changed: enter the session cookie again so it is only sent to the new gateway.',
+        },
+      };
+      // The test channel, by originalId and by the saved id alike.
+      expect(
+        await manager.dispatch(
+          'term:connections.test',
+          form({ originalId: 'gw', id: 'victim-probe', fields: { url: otherUrl }, secrets: {} }),
+        ),
+      ).toEqual(secretRequired);
+      expect(
+        await manager.dispatch('term:connections.test', form({ fields: { url: otherUrl }, secrets: {} })),
+      ).toEqual(secretRequired);
+      // Save: refused, and nothing changed.
+      expect(
+        await manager.dispatch(
+          'term:connections.save',
+          form({ originalId: 'gw', fields: { url: otherUrl }, secrets: {} }),
+        ),
+      ).toEqual(secretRequired);
+      const listed = (await manager.list()).connections.find((c) => c.id === 'gw');
+      expect(listed?.fields.url).toBe(gatewayUrl);
+      expect(offered).toEqual([]);
+
+      // Retyped, the secret goes where the trader sent it.
+      expect(
+        await manager.dispatch(
+          'term:connections.save',
+          form({ originalId: 'gw', fields: { url: otherUrl }, secrets: { sessionCookie: 'typed-again' } }),
+        ),
+      ).toMatchObject({ ok: true, value: { fields: { url: otherUrl } } });
+      await vi.waitFor(() => expect(offered.length).toBeGreaterThan(0), { timeout: 10_000 });
+      for (const cookie of offered) expect(cookie).not.toContain(SECRET);
+    } finally {
+      await stopGateway();
+      for (const client of other.clients) client.terminate();
+      await new Promise<void>((r) => other.close(() => r()));
+    }
+  });
+
+  it('requires wss:// for live and demo connections unless the gateway is on this machine', async () => {
+    const { manager } = await session();
+    for (const mode of ['live', 'demo']) {
+      const refused = await manager.dispatch(
+        'term:connections.test',
+        form({ mode, fields: { url: 'ws://gateway.example.net/ws/portfolio' } }),
+      );
+      expect(refused).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid_config',
+          message: expect.stringMatching(
+            /^Gateway URL: a (live|demo) connection must use an encrypted wss:\/\//,
+          ),
+        },
+      });
+      expect(
+        await manager.dispatch(
+          'term:connections.save',
+          form({ mode, fields: { url: 'ws://gateway.example.net/ws/portfolio' } }),
+        ),
+      ).toMatchObject({ ok: false, error: { code: 'invalid_config' } });
+    }
+    // Loopback in clear text is fine: nothing leaves the machine.
+    expect(await manager.dispatch('term:connections.save', form({ mode: 'live' }))).toMatchObject({
+      ok: true,
+      value: { mode: 'live' },
+    });
   });
 });

@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectionsFromEnv, kindSpec } from '../../src/main/core/brokers/registry';
+import { sessionFromEnv, sessionFromProfile } from '../../src/main/core/connections';
 import { memoryVault } from '../../src/main/core/credentials';
 import {
   ProfileError,
@@ -223,3 +225,40 @@ describe('profilePathFromArgv', () => {
     expect(() => profilePathFromArgv(['node', 'web.js', '--profile', '--port'])).toThrow(/needs a file/);
   });
 });
+
+describe('a connection without a mode', () => {
+  it('takes its kind’s declared default in a profile, in PEREGRINE_CONNECTIONS and in the form', async () => {
+    const file = profileFile({
+      connections: [
+        {
+          kind: 'portfolio-stream',
+          id: 'gw',
+          url: 'wss://gw.example.net/ws/portfolio',
+          secrets: { sessionCookie: { env: 'GW_COOKIE' } },
+        },
+      ],
+    });
+    const declared = kindSpec('portfolio-stream')?.info.defaultMode;
+    expect(declared).toBe('live'); // a gateway may report real money: never shown as paper or demo
+    const vault = memoryVault(quietLogger, 'test');
+    const [fromProfile] = await resolveSecrets(loadProfile(file), { GW_COOKIE: 'c00kie' }, vault);
+    expect(fromProfile?.mode).toBe(declared);
+    expect(toConnectionSettings(loadProfile(file).connections[0] ?? thrownMissing()).mode).toBe(declared);
+    const [session] = sessionFromProfile(fromProfile === undefined ? [] : [fromProfile], file);
+    expect(session?.mode).toBe(declared);
+
+    const fromEnv = sessionFromEnv(
+      connectionsFromEnv({
+        PEREGRINE_CONNECTIONS: JSON.stringify([
+          { kind: 'portfolio-stream', id: 'env-gw', url: 'wss://gw.example.net/ws', sessionCookieEnv: 'C' },
+        ]),
+        C: 'c00kie',
+      }),
+    );
+    expect(fromEnv[0]?.mode).toBe(declared);
+  });
+});
+
+function thrownMissing(): never {
+  throw new Error('profile has one connection');
+}

@@ -282,15 +282,16 @@ describe('a bad settings file is moved aside and reported, never silently reset'
     expect(readSettingsFile()).toEqual(defaultSettings());
   });
 
-  it('valid JSON that breaks the schema, named by path', () => {
+  it('valid JSON that breaks the schema outside the connections, named by path', () => {
     const content = JSON.stringify({
       schemaVersion: 3,
-      connections: [{ id: 'p', kind: 'paper', label: 'P', mode: 'real', enabled: true }],
+      connections: [{ id: 'p', kind: 'paper', label: 'P', mode: 'paper', enabled: true }],
+      watchlists: 'ESZ6',
     });
     writeSettings(content);
     const handle = openSettings({ dataDir, logger: captureLogger().logger, now: () => at });
     expect(handle.problems[0]?.kind).toBe('invalid');
-    expect(handle.problems[0]?.message).toContain('connections[0].mode');
+    expect(handle.problems[0]?.message).toContain('watchlists');
     expect(readFileSync(join(dataDir, corruptName), 'utf8')).toBe(content);
   });
 
@@ -362,5 +363,126 @@ describe('store and schema', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema).toMatchObject({ properties: { schemaVersion: { const: SETTINGS_VERSION } } });
     expect(JSON.stringify(schema)).toContain('"stored"');
+  });
+});
+
+describe('one odd connection never costs the other settings', () => {
+  const at = new Date('2026-03-04T05:06:07.089Z');
+  const rejectedName = 'settings.rejected-2026-03-04T05-06-07-089Z.json';
+  const COOKIE = 'plain-text-cookie-Zq81';
+  const API_KEY = 'AK-plain-text-key-7741';
+
+  /** A v1 file: one good connection, one odd but usable one, one unusable one, user settings. */
+  const v1WithOddConnections = {
+    connections: [
+      { id: 'paper', kind: 'paper', label: 'Paper', env: 'paper', enabled: true },
+      {
+        id: 'gw',
+        kind: 'portfolio-stream',
+        label: 'Home gateway',
+        env: 'live',
+        url: 'wss://gw.example.net/ws/portfolio',
+        // Older builds wrote adapter tuning at the top level, and once let secrets in.
+        heartbeatMs: 15000,
+        sessionCookie: COOKIE,
+        options: { apiKey: API_KEY, userId: 'u-1' },
+        secrets: { sessionCookie: { stored: true } },
+      },
+      {
+        id: 'casino',
+        kind: 'portfolio-stream',
+        label: 'Unknown environment',
+        env: 'real-money',
+        url: 'wss://other.example.net/ws',
+        token: COOKIE,
+      },
+    ],
+    watchlist: ['ESZ6', 'NQZ6'],
+    layout: { sidebarWidth: 300 },
+    chart: { symbol: 'NQZ6', timeframe: '15m' },
+    theme: 'dark',
+  };
+
+  it('keeps every other setting, moves unknown keys under options, drops secrets and sets aside the unusable one', () => {
+    writeSettings(JSON.stringify(v1WithOddConnections, null, 2));
+    const log = captureLogger();
+    const handle = openSettings({ dataDir, logger: log.logger, now: () => at });
+    const s = handle.settings;
+    expect(handle.persistent).toBe(true);
+
+    // Every user setting survived the odd connections.
+    expect(s.watchlists).toEqual([{ name: 'Watchlist', symbols: ['ESZ6', 'NQZ6'] }]);
+    expect(s.layout).toEqual({ sidebarWidth: 300 });
+    expect(s.charts).toEqual([{ symbol: 'NQZ6', timeframe: '15m' }]);
+    expect(s.theme).toBe('dark');
+    expect(readdirSync(dataDir).filter((f) => f.includes('.corrupt-'))).toEqual([]);
+
+    // The good one as it was; the odd one repaired: tuning under options, secrets gone.
+    expect(s.connections.map((c) => c.id)).toEqual(['paper', 'gw']);
+    expect(s.connections[1]).toEqual({
+      id: 'gw',
+      kind: 'portfolio-stream',
+      label: 'Home gateway',
+      mode: 'live',
+      enabled: true,
+      url: 'wss://gw.example.net/ws/portfolio',
+      urls: {},
+      options: { heartbeatMs: 15000, userId: 'u-1' },
+      secrets: { sessionCookie: { stored: true } },
+    });
+
+    // Reported: the dropped secrets by connection and name (never value), the set-aside one.
+    expect(handle.problems.map((p) => p.kind)).toEqual([
+      'secret-removed',
+      'secret-removed',
+      'connection-set-aside',
+    ]);
+    const [gwSecrets, , setAside] = handle.problems;
+    expect(gwSecrets?.message).toContain('Connection "Home gateway" had "sessionCookie", "apiKey"');
+    expect(gwSecrets?.message).toContain('enter the secret again');
+    expect(setAside?.movedTo).toBe(join(dataDir, rejectedName));
+    expect(setAside?.message).toContain('Connection "casino"');
+    expect(setAside?.message).toContain('connections[2].mode');
+    expect(setAside?.message).toContain('every other setting was kept');
+
+    // The unusable connection is kept next to the file, without its secret.
+    const rejected = JSON.parse(readFileSync(join(dataDir, rejectedName), 'utf8')) as {
+      connections: { entry: Record<string, unknown>; issues: string[] }[];
+    };
+    expect(rejected.connections).toHaveLength(1);
+    expect(rejected.connections[0]?.entry).toMatchObject({ id: 'casino', mode: 'real-money' });
+
+    // No secret value anywhere on disk: settings, upgrade backup, rejected file, log.
+    for (const file of readdirSync(dataDir)) {
+      const text = readFileSync(join(dataDir, file), 'utf8');
+      expect(text, file).not.toContain(COOKIE);
+      expect(text, file).not.toContain(API_KEY);
+    }
+    expect(log.text()).not.toContain(COOKIE);
+    expect(existsSync(join(dataDir, 'settings.v1.backup.json'))).toBe(true);
+    expect(readSettingsFile()).toEqual(s);
+
+    // Reopening finds nothing more to repair.
+    const again = openSettings({ dataDir, logger: captureLogger().logger, now: () => at });
+    expect(again.problems).toEqual([]);
+    expect(again.settings).toEqual(s);
+  });
+
+  it('repairs a current-version file the same way, without the whole file moving aside', () => {
+    writeSettings(
+      JSON.stringify({
+        schemaVersion: SETTINGS_VERSION,
+        connections: [
+          { id: 'paper', kind: 'paper', label: 'Paper', mode: 'paper', enabled: true },
+          { id: 'p', kind: 'paper', label: 'P', mode: 'real', enabled: true },
+        ],
+        watchlists: [{ name: 'Mine', symbols: ['ESZ6'] }],
+      }),
+    );
+    const handle = openSettings({ dataDir, logger: captureLogger().logger, now: () => at });
+    expect(handle.problems.map((p) => p.kind)).toEqual(['connection-set-aside']);
+    expect(handle.settings.connections.map((c) => c.id)).toEqual(['paper']);
+    expect(handle.settings.watchlists).toEqual([{ name: 'Mine', symbols: ['ESZ6'] }]);
+    expect(existsSync(join(dataDir, rejectedName))).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
  * fresh snapshot once it has caught up.
  */
 import type { WebSocket } from 'ws';
+import { isChannel } from '../../shared/channels';
 import { ClientFrame, type ServerFrame } from '../../shared/wire';
 import type { StreamMessage } from '../../shared/stream';
 import type { Engine } from '../core/engine';
@@ -19,8 +20,6 @@ export interface BridgeStats {
   malformedFrames: number;
   skippedBatches: number;
 }
-
-const LOGGED_FRAME_CHARS = 120;
 
 export class SocketBridge {
   private readonly clients = new Set<WebSocket>();
@@ -50,7 +49,7 @@ export class SocketBridge {
     send(ws, { t: 'stream', message: this.engine.snapshot() });
     this.clients.add(ws);
     ws.on('message', (data, isBinary) => {
-      void this.onFrame(ws, isBinary ? null : data.toString());
+      void this.onFrame(ws, isBinary ? null : data.toString(), byteLength(data));
     });
     ws.on('close', () => this.clients.delete(ws));
     ws.on('error', (err) => {
@@ -79,14 +78,17 @@ export class SocketBridge {
     }
   }
 
-  private async onFrame(ws: WebSocket, text: string | null): Promise<void> {
+  private async onFrame(ws: WebSocket, text: string | null, bytes: number): Promise<void> {
     const frame = parseFrame(text);
     if (!frame.ok) {
       this.malformedFrames += 1;
+      // Never any content: a bad frame may well be a credentials.set carrying a secret.
       this.logger.warn(
         {
           reason: frame.reason,
-          frame: text?.slice(0, LOGGED_FRAME_CHARS) ?? '<binary>',
+          ...(frame.channel === undefined ? {} : { channel: frame.channel }),
+          ...(frame.paths === undefined ? {} : { issuePaths: frame.paths }),
+          bytes,
           count: this.malformedFrames,
         },
         'dropped malformed web client frame',
@@ -105,7 +107,19 @@ export class SocketBridge {
   }
 }
 
-function parseFrame(text: string | null): { ok: true; value: ClientFrame } | { ok: false; reason: string } {
+type ParsedFrame =
+  | { ok: true; value: ClientFrame }
+  | {
+      ok: false;
+      /** Fixed words, never frame content. */
+      reason: 'binary frame' | 'not JSON' | 'invalid frame';
+      /** Only a channel the contract declares: any other string could be anything the client sent. */
+      channel?: string;
+      /** Where the frame broke the schema ("id", "payload"), never what it held. */
+      paths?: string[];
+    };
+
+function parseFrame(text: string | null): ParsedFrame {
   if (text === null) return { ok: false, reason: 'binary frame' };
   let json: unknown;
   try {
@@ -114,8 +128,22 @@ function parseFrame(text: string | null): { ok: true; value: ClientFrame } | { o
     return { ok: false, reason: 'not JSON' };
   }
   const parsed = ClientFrame.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: parsed.error.issues[0]?.message ?? 'invalid frame' };
-  return { ok: true, value: parsed.data };
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const channel =
+    typeof json === 'object' && json !== null && 'channel' in json && isChannel(json.channel)
+      ? json.channel
+      : undefined;
+  return {
+    ok: false,
+    reason: 'invalid frame',
+    ...(channel === undefined ? {} : { channel }),
+    paths: parsed.error.issues.map((i) => (i.path.length > 0 ? i.path.join('.') : '(frame)')),
+  };
+}
+
+function byteLength(data: Buffer | ArrayBuffer | Buffer[]): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
 }
 
 function send(ws: WebSocket, frame: ServerFrame): void {

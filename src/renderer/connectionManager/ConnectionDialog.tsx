@@ -15,6 +15,7 @@ import type { AccountMode } from '../../shared/domain';
 import { useTerminal } from '../state/context';
 import { ConfigFieldInput } from './ConfigFieldInput';
 import { useConnectionSettings } from './ConnectionSettingsContext';
+import { secretRequiredNote, urlOriginChanged } from './secretReuse';
 import { VaultNotice, vaultPhrase } from './VaultNotice';
 
 const modeLabels: Record<AccountMode, string> = {
@@ -72,7 +73,10 @@ export function ConnectionDialog({
   const firstInput = useRef<HTMLSelectElement>(null);
   useEffect(() => firstInput.current?.focus(), []);
 
-  const stored = new Map((editing?.secrets ?? []).map((s) => [s.name, s.stored]));
+  // A stored secret only follows an edit that keeps the gateway's origin (main enforces it too).
+  const urlChanged = editing !== null && urlOriginChanged(editing.fields.url, fields.url);
+  const stored = new Map((editing?.secrets ?? []).map((s) => [s.name, s.stored && !urlChanged]));
+  const storedBeforeEdit = new Map((editing?.secrets ?? []).map((s) => [s.name, s.stored]));
   const close = () => openEditor(null);
 
   const chooseKind = (next: string) => {
@@ -222,7 +226,9 @@ export function ConnectionDialog({
                 secretNote={
                   stored.get(f.name) === true
                     ? `A secret is ${vaultPhrase(listing.vault)}. Leave empty to keep it.`
-                    : `Will be ${vaultPhrase(listing.vault)}.`
+                    : urlChanged && storedBeforeEdit.get(f.name) === true
+                      ? `${secretRequiredNote(f.label)} Will be ${vaultPhrase(listing.vault)}.`
+                      : `Will be ${vaultPhrase(listing.vault)}.`
                 }
               />
             ) : (

@@ -1,5 +1,6 @@
 /** Where secrets are kept, said plainly; a warning when that is memory only. */
 import type { VaultInfo } from '../../shared/contract';
+import { memoryVaultNotice } from './vaultText';
 
 export function vaultPhrase(vault: VaultInfo): string {
   return vault.backend === 'keychain'
@@ -14,11 +15,10 @@ export function VaultNotice({ vault }: { vault: VaultInfo }) {
         Secrets: OS keychain
       </span>
     );
+  const notice = memoryVaultNotice(vault.reason);
   return (
     <div className="cm-vault warn" role="alert" data-testid="vault-backend" data-backend="memory">
-      <strong>Secrets are kept in memory for this session only.</strong>{' '}
-      {vault.reason ?? 'No OS keychain is available.'} They are never written to disk and will have to be
-      entered again after a restart.
+      <strong>{notice.headline}</strong> {notice.detail}
     </div>
   );
 }

@@ -74,8 +74,41 @@ export function connectionsFromEnv(
         `PEREGRINE_CONNECTIONS[${i}]: ${issue ? `${issue.path.join('.') || 'config'}: ${issue.message}` : 'invalid'}`,
       );
     }
+    const mode = parsed.data.mode ?? defaultModeOf(parsed.data.kind);
+    const transport = transportProblem(parsed.data.url, mode);
+    if (transport !== null) throw new Error(`PEREGRINE_CONNECTIONS[${i}]: url: ${transport}`);
     return parsed.data;
   });
+}
+
+// ---- transport ---------------------------------------------------------------------------------
+
+/** Hosts on this machine: a cookie sent there in clear text never crosses a network. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(url).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why `url` must not carry a secret for a connection in `mode`, or null when it may. Live and
+ * demo credentials are real accounts: they go only over wss://, unless the gateway runs on this
+ * machine. Paper endpoints (simulators) may use ws:// anywhere.
+ */
+export function transportProblem(url: string | undefined, mode: AccountMode): string | null {
+  if (url === undefined || mode === 'paper') return null;
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    return 'is not a valid address';
+  }
+  if (protocol === 'wss:' || isLoopbackUrl(url)) return null;
+  return `a ${mode} connection must use an encrypted wss:// address (ws:// is only allowed for 127.0.0.1, ::1 or localhost), so its credentials are never sent in clear text`;
 }
 
 // ---- kinds -------------------------------------------------------------------------------------
@@ -181,6 +214,8 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
       // "session" is what early profiles called it; "sessionCookie" is the declared field.
       const sessionCookie = secrets.get('sessionCookie') ?? secrets.get('session');
       if (sessionCookie === undefined) throw new Error('the session cookie is not stored');
+      const transport = transportProblem(entry.url, entry.mode);
+      if (transport !== null) throw new Error(`Gateway URL: ${transport}`);
       const parsed = PortfolioStreamConfig.safeParse({
         ...entry.options,
         kind: 'portfolio-stream',
@@ -201,6 +236,14 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
 
 export function kindSpec(kind: string): ConnectionKindSpec | undefined {
   return connectionKinds.find((k) => k.info.kind === kind);
+}
+
+/**
+ * The mode a connection has when its config names none: the kind's declared default (live for
+ * gateways, so real money is never shown as paper). An unknown kind is treated as live too.
+ */
+export function defaultModeOf(kind: string): AccountMode {
+  return kindSpec(kind)?.info.defaultMode ?? 'live';
 }
 
 /** "url: must be a ws:// address" — paths and zod messages only, never an input value. */

@@ -33,6 +33,7 @@ import {
   connectionKinds,
   kindSpec,
   secretFields,
+  transportProblem,
   type ConnectionDeps,
   type ConnectionEntryConfig,
   type ConnectionKindSpec,
@@ -318,8 +319,12 @@ export class ConnectionManager {
       : `${label} is not stored in the OS keychain. Edit the connection and enter it again.`;
   }
 
-  /** Validates a form against its kind's declaration; fills secrets from the form or the vault. */
-  private async check(form: Form, vaultId: string | undefined): Promise<Result<CheckedForm>> {
+  /**
+   * Validates a form against its kind's declaration; fills secrets from the form or, for a saved
+   * connection being edited or tested (`stored`), from the vault — but only while the form's URL
+   * has the stored one's origin: a stored secret is never sent to a host it was not typed for.
+   */
+  private async check(form: Form, stored: ConnectionSettings | undefined): Promise<Result<CheckedForm>> {
     const spec = kindSpec(form.kind);
     if (spec === undefined) return fail('unknown_kind', `Unknown connection kind "${form.kind}".`);
     if (spec.info.builtIn)
@@ -344,6 +349,9 @@ export class ConnectionManager {
     );
     if (!values.success) return fail('invalid_config', labelled(spec.info, values.error));
     const { url, ...options } = values.data;
+    const transport = transportProblem(url, form.mode);
+    if (transport !== null) return fail('invalid_config', `${fieldLabel(spec.info, 'url')}: ${transport}`);
+    const sameOrigin = stored !== undefined && originOf(stored.url) === originOf(url);
     const secrets = new Map<string, string>();
     const supplied: string[] = [];
     for (const field of secretFields(spec.info)) {
@@ -353,8 +361,13 @@ export class ConnectionManager {
         supplied.push(field.name);
         continue;
       }
-      const stored = vaultId === undefined ? null : await this.vault.get(vaultId, field.name);
-      if (stored !== null) secrets.set(field.name, stored);
+      const kept = stored === undefined ? null : await this.vault.get(stored.id, field.name);
+      if (kept !== null && !sameOrigin)
+        return fail(
+          'secret_required',
+          `The URL changed: enter the ${field.label.toLowerCase()} again so it is only sent to the new gateway.`,
+        );
+      if (kept !== null) secrets.set(field.name, kept);
       else if (field.required) return fail('missing_secret', `${field.label} is required.`);
     }
     const entry: ConnectionEntryConfig = {
@@ -385,7 +398,7 @@ export class ConnectionManager {
       return fail('duplicate_id', `The id "${form.id}" is taken by a built-in or session connection.`);
     if (form.id !== form.originalId && saved.some((s) => s.id === form.id))
       return fail('duplicate_id', `A connection with the id "${form.id}" already exists.`);
-    const checked = await this.check(form, original?.id);
+    const checked = await this.check(form, original);
     if (!checked.ok) return checked;
     const { spec, entry, secrets, supplied } = checked.value;
 
@@ -480,10 +493,12 @@ export class ConnectionManager {
   }
 
   async test(form: Form): Promise<Result<TestOutcome>> {
-    const saved = this.saved();
-    // Stored secrets of the connection being edited stand in for ones not retyped.
-    const vaultId = form.originalId ?? (saved.some((s) => s.id === form.id) ? form.id : undefined);
-    const checked = await this.check(form, vaultId);
+    // Stored secrets of the saved connection being edited stand in for ones not retyped.
+    const storedId = form.originalId ?? form.id;
+    const checked = await this.check(
+      form,
+      this.saved().find((s) => s.id === storedId),
+    );
     if (!checked.ok) return checked;
     const { spec, entry, secrets } = checked.value;
     let connection: Connection;
@@ -591,6 +606,24 @@ function formFields(
     if (typeof value === 'string' || typeof value === 'number') out[field.name] = String(value);
   }
   return out;
+}
+
+/**
+ * `scheme://host:port` of a URL (default ports and case normalized). Null for no URL (two nulls
+ * match: kinds without a URL keep their secrets); an unparseable one only matches itself.
+ */
+function originOf(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return `unparseable:${url}`;
+  }
+}
+
+function fieldLabel(info: ConnectionKindInfo, name: string): string {
+  return info.fields.find((f) => f.name === name)?.label ?? name;
 }
 
 /** zod issues by field label: "Gateway URL: must be a ws:// or wss:// address". */

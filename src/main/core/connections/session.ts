@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { AccountMode } from '../../../shared/domain';
 import {
   createConnection,
+  defaultModeOf,
   kindSpec,
   type ConnectionConfig,
   type ConnectionDeps,
@@ -63,7 +64,7 @@ export function sessionFromEnv(configs: readonly ConnectionConfig[]): SessionCon
       id,
       kind,
       label: label ?? id,
-      mode: (mode ?? 'live') satisfies AccountMode,
+      mode: (mode ?? defaultModeOf(kind)) satisfies AccountMode,
       enabled: true,
       url,
       urls: {},

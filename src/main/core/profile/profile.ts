@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { AccountMode } from '../../../shared/domain';
+import { defaultModeOf } from '../brokers/registry';
 import type { CredentialVault } from '../credentials/vault';
 import { describeIssues, parseJsonText } from '../settings/json-file';
 import {
@@ -42,7 +43,10 @@ export const ProfileConnection = z.strictObject({
   kind: z.string().min(1),
   id: ConnectionId,
   label: z.string().optional(),
-  /** Defaults to "paper" for the paper broker and "demo" otherwise — never to "live". */
+  /**
+   * Defaults to the kind's declared default (`defaultModeOf`): live for gateways, so a profile
+   * that forgets `mode` never shows real money as demo or paper.
+   */
   mode: AccountMode.optional(),
   enabled: z.boolean().optional(),
   url: z.url().optional(),
@@ -230,7 +234,7 @@ function connectionDefaults(connection: ProfileConnection): Omit<ResolvedConnect
     id: connection.id,
     kind: connection.kind,
     label: connection.label ?? connection.id,
-    mode: connection.mode ?? (connection.kind === 'paper' ? 'paper' : 'demo'),
+    mode: connection.mode ?? defaultModeOf(connection.kind),
     enabled: connection.enabled ?? true,
     ...(connection.url === undefined ? {} : { url: connection.url }),
     urls: connection.urls ?? {},

@@ -3,15 +3,19 @@
  *
  * A file that cannot be read, parsed or validated is never reset in place: it is renamed to
  * `settings.corrupt-<timestamp>.json` next to the original, the session starts from defaults,
- * and the problem is returned (for the UI) and logged. Before an upgrade rewrites an older file,
- * the original is copied to `settings.v<N>.backup.json`.
+ * and the problem is returned (for the UI) and logged. One bad connection is not a bad file:
+ * connections are repaired one by one (./repair.ts) — a secret found in the file is removed and
+ * reported so it is entered again, and only a connection that cannot be used is set aside into
+ * `settings.rejected-<timestamp>.json`, every other setting kept. Before an upgrade rewrites an
+ * older file, the original is copied to `settings.v<N>.backup.json` (without any secret it held).
  */
-import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Conf from 'conf';
 import type { Logger } from 'pino';
 import { describeIssues, parseJsonText } from './json-file';
 import { migrateSettings } from './migrations';
+import { repairConnections, stripSecrets, type ConnectionRepair } from './repair';
 import { SETTINGS_VERSION, SettingsSchema, defaultSettings, type Settings } from './schema';
 
 /**
@@ -28,7 +32,16 @@ export type CreateSettingsStore = (options: { cwd: string; name: string }) => Se
 
 export type SettingsLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-export type SettingsProblemKind = 'corrupt' | 'invalid' | 'unreadable' | 'newer-version' | 'not-saved';
+export type SettingsProblemKind =
+  | 'corrupt'
+  | 'invalid'
+  | 'unreadable'
+  | 'newer-version'
+  | 'not-saved'
+  /** A secret was found in the file and removed from it: the trader must enter it again. */
+  | 'secret-removed'
+  /** One connection could not be used and was moved to a rejected file; the rest was kept. */
+  | 'connection-set-aside';
 
 export interface SettingsProblem {
   kind: SettingsProblemKind;
@@ -138,7 +151,8 @@ export function openSettings(options: OpenSettingsOptions): SettingsHandle {
           : `has an unusable schemaVersion (${JSON.stringify(migrated.version)})`,
       );
     } else {
-      const parsed = SettingsSchema.safeParse(migrated.doc);
+      const repair = repairConnections(migrated.doc);
+      const parsed = SettingsSchema.safeParse(repair.doc);
       if (!parsed.success) {
         setAside(
           'invalid',
@@ -146,10 +160,18 @@ export function openSettings(options: OpenSettingsOptions): SettingsHandle {
         );
       } else {
         current = parsed.data;
-        mustWrite = migrated.applied.length > 0;
-        if (mustWrite) {
+        mustWrite = migrated.applied.length > 0 || repair.changed;
+        if (!reportRepair(repair)) persistent = false;
+        if (migrated.applied.length > 0) {
           const backup = join(dirname(path), `${name}.v${migrated.from}.backup.json`);
-          if (!existsSync(backup)) copyFileSync(path, backup);
+          if (!existsSync(backup)) {
+            // The backup must not keep a secret the upgraded file no longer has.
+            if (repair.droppedSecrets.length > 0)
+              writeFileSync(backup, `${JSON.stringify(withoutSecrets(loaded.value), null, 2)}\n`, {
+                mode: 0o600,
+              });
+            else copyFileSync(path, backup);
+          }
           logger.info(
             {
               path,
@@ -163,6 +185,74 @@ export function openSettings(options: OpenSettingsOptions): SettingsHandle {
         }
       }
     }
+  }
+
+  /**
+   * Reports what the per-connection repair did; writes the connections it set aside next to the
+   * settings file. False when that file cannot be written: the settings file is then left as it
+   * is (a rewrite would lose those connections) and this session does not save.
+   */
+  function reportRepair(repair: ConnectionRepair): boolean {
+    for (const moved of repair.movedToOptions)
+      logger.info(
+        { path, connectionId: moved.connectionId, keys: moved.names },
+        'settings: unknown connection keys kept under options',
+      );
+    for (const dropped of repair.droppedSecrets) {
+      const what = dropped.names.map((n) => `"${n}"`).join(', ');
+      problems.push({
+        kind: 'secret-removed',
+        message: `Connection "${dropped.label}" had ${what} written in ${basename(path)} in plain text. ${dropped.names.length === 1 ? 'It was' : 'They were'} removed from the file and not kept: edit the connection and enter the secret again so it is stored in the credential vault.`,
+      });
+      logger.warn(
+        { path, connectionId: dropped.connectionId, keys: dropped.names },
+        'settings: secret values removed from the settings file',
+      );
+    }
+    if (repair.setAside.length === 0) return true;
+    const target = stampedPath(path, 'rejected', now());
+    const names = repair.setAside.map((c) =>
+      c.connectionId === null ? `#${c.index + 1}` : `"${c.connectionId}"`,
+    );
+    try {
+      writeFileSync(
+        target,
+        `${JSON.stringify(
+          {
+            from: basename(path),
+            setAsideAt: now().toISOString(),
+            connections: repair.setAside.map((c) => ({ issues: c.issues, entry: c.entry })),
+          },
+          null,
+          2,
+        )}\n`,
+        { mode: 0o600, flag: 'wx' },
+      );
+    } catch (error) {
+      problems.push({
+        kind: 'connection-set-aside',
+        message: `Connection ${names.join(', ')} in ${basename(path)} cannot be used (${repair.setAside.flatMap((c) => c.issues).join('; ')}), and it could not be set aside (${errorText(error)}). The file was left untouched; changes will not be saved this session.`,
+      });
+      logger.error({ path, cause: errorText(error) }, 'settings: could not set aside unusable connections');
+      return false;
+    }
+    for (const [i, c] of repair.setAside.entries()) {
+      problems.push({
+        kind: 'connection-set-aside',
+        movedTo: target,
+        message: `Connection ${names[i] ?? ''} in ${basename(path)} cannot be used (${c.issues.join('; ')}). It was moved to ${basename(target)}; every other setting was kept.`,
+      });
+    }
+    logger.warn(
+      {
+        path,
+        movedTo: target,
+        connections: repair.setAside.map((c) => c.connectionId),
+        issues: repair.setAside.flatMap((c) => c.issues),
+      },
+      'settings: unusable connections set aside',
+    );
+    return true;
   }
 
   // The store library reads the file in its constructor, so it is created only once the file is
@@ -227,13 +317,33 @@ function write(store: SettingsStore, settings: Settings): void {
 
 /** `settings.corrupt-2026-01-31T12-00-00-000Z.json`, unique even within one millisecond. */
 function corruptPath(path: string, at: Date): string {
+  return stampedPath(path, 'corrupt', at);
+}
+
+/** `settings.<what>-2026-01-31T12-00-00-000Z.json`, unique even within one millisecond. */
+function stampedPath(path: string, what: 'corrupt' | 'rejected', at: Date): string {
   const stem = basename(path, '.json');
   const stamp = at.toISOString().replace(/[:.]/g, '-');
-  let candidate = join(dirname(path), `${stem}.corrupt-${stamp}.json`);
+  let candidate = join(dirname(path), `${stem}.${what}-${stamp}.json`);
   for (let n = 2; existsSync(candidate); n++) {
-    candidate = join(dirname(path), `${stem}.corrupt-${stamp}-${n}.json`);
+    candidate = join(dirname(path), `${stem}.${what}-${stamp}-${n}.json`);
   }
   return candidate;
+}
+
+/** The file as loaded, its connections without secret values (for the upgrade backup). */
+function withoutSecrets(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const doc = raw as Record<string, unknown>;
+  if (!Array.isArray(doc.connections)) return doc;
+  return {
+    ...doc,
+    connections: doc.connections.map((c: unknown) =>
+      typeof c === 'object' && c !== null && !Array.isArray(c)
+        ? stripSecrets(c as Record<string, unknown>).entry
+        : c,
+    ),
+  };
 }
 
 function isErrno(error: unknown): error is NodeJS.ErrnoException {
