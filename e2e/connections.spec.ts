@@ -7,15 +7,14 @@
  * test), so the secret survives the restart in a real keychain, as on a desktop.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { PortfolioStreamSim } from '../sim/portfolio-stream/server';
-import { expect, launchWebHost, showTab, test } from './fixtures';
+import { expect, launchWebHost, screenshotPath, showTab, test } from './fixtures';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 const SECRET = `S3cr3t-e2e-${Math.random().toString(36).slice(2)}`;
 
 /** A D-Bus session with an unlocked gnome-keyring, alive until `stop()`. */
@@ -112,8 +111,7 @@ test('add a connection in the UI, test it, save it; after a restart it is back a
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     await expect(dialog.getByTestId('test-result')).toHaveAttribute('data-success', 'true');
     await expect(dialog.getByTestId('test-result')).toContainText('Test succeeded');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'connection-manager.png') });
+    await page.screenshot({ path: screenshotPath('connection-manager.png') });
 
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect(dialog).toBeHidden();

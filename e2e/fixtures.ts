@@ -4,7 +4,7 @@
  * do (`GET /status`) or the way the page does (a snapshot over the authenticated WebSocket).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
@@ -17,6 +17,20 @@ const ROOT = resolve(import.meta.dirname, '..');
 const WEB_HOST = join(ROOT, 'out', 'main', 'web.js');
 const URL_LINE = /^Peregrine web UI: (\S+)$/m;
 const START_TIMEOUT_MS = 20_000;
+
+/**
+ * Where a spec writes its screenshot: `test-results/screenshots/` (ignored by git) on every run,
+ * and the tracked `docs/screenshots/` only when UPDATE_SCREENSHOTS=1 asks for a refresh, so that
+ * `npm test` never dirties the working tree.
+ */
+export function screenshotPath(name: string): string {
+  const dir =
+    process.env.UPDATE_SCREENSHOTS === '1'
+      ? join(ROOT, 'docs', 'screenshots')
+      : join(ROOT, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
 
 export interface WebHostHandle {
   url: string;
@@ -250,7 +264,12 @@ export const columns = {
   symbol: /^(symbol|instrument|sym)/i,
   qty: /^(qty|quantity|size|position|net qty|pos)$/i,
   avg: /^(avg|average|avg\.? ?price|entry|avg cost)/i,
+  /** The price a position is marked at (mid or last): not the watchlist's last trade. */
+  mark: /^mark$/i,
   unrealized: /unreal|open p&?l|u\.?p&?l/i,
+  realized: /^realized$/i,
+  fees: /^fees?$/i,
+  account: /^account$/i,
   status: /^status$/i,
 };
 

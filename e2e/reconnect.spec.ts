@@ -6,15 +6,10 @@
  * The portfolio-stream simulator runs in this test process; the web host is the real built
  * host (`out/main/web.js`), told about the simulator through `PEREGRINE_CONNECTIONS`.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { StatusReport } from '../src/shared/status';
 import { DEMO_SESSION, PortfolioStreamSim } from '../sim/portfolio-stream/server';
-import { expect, launchWebHost, showTab, tableRows, test } from './fixtures';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+import { expect, launchWebHost, openOrders, screenshotPath, showTab, tableRows, test } from './fixtures';
 const CONNECTION_ID = 'pstream';
 
 interface Host {
@@ -66,7 +61,46 @@ async function expectNoDuplicates(page: Page, host: Host): Promise<void> {
   await showTab(page, 'Positions');
   const positions = await tableRows(page.getByRole('table', { name: 'Positions' }));
   expect(duplicates(positions.map((r) => `${r.Symbol ?? ''}|${r.Account ?? ''}`))).toEqual([]);
+  // Order rows carry the store's key (`${connectionId}:${brokerId}`): each order is on screen once,
+  // and the screen lists the orders GET /status lists (polled: the gateway keeps trading).
+  const working = new Set<string>(['pending', 'working', 'partially_filled']);
+  for (const view of ['Working', 'Done'] as const) {
+    const table = await openOrders(page, view);
+    await expect
+      .poll(async () => {
+        const keys = await table
+          .locator('[role=row][data-key]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key') ?? ''));
+        const listed = (await host.status()).orders
+          .filter((o) => working.has(o.status) === (view === 'Working'))
+          .map((o) => o.id);
+        const ids = keys.map((k) => k.slice(k.indexOf(':') + 1));
+        return {
+          duplicates: duplicates(keys),
+          missing: listed.filter((id) => !ids.includes(id)),
+          extra: ids.filter((id) => !listed.includes(id)),
+        };
+      })
+      .toEqual({ duplicates: [], missing: [], extra: [] });
+  }
   await showTab(page, 'Connections');
+}
+
+/**
+ * Records the text of every notice the page shows from now on (they fade after a few seconds, so
+ * a check at the end alone could miss one).
+ */
+async function recordNotices(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __notices: string[] }).__notices = seen;
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.addedNodes)
+          if (n instanceof HTMLElement && n.classList.contains('notice')) seen.push(n.textContent ?? '');
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  return () => page.evaluate(() => [...(window as unknown as { __notices: string[] }).__notices]);
 }
 
 test('gateway killed while the UI is open: backoff with a countdown, then live again, no duplicates', async ({
@@ -92,6 +126,7 @@ test('gateway killed while the UI is open: backoff with a countdown, then live a
       )
       .toBe(true);
     await expectNoDuplicates(page, host);
+    const notices = await recordNotices(page);
 
     await sim.stop();
     await expect(pill(page)).toHaveAttribute('data-state', 'backoff');
@@ -107,8 +142,7 @@ test('gateway killed while the UI is open: backoff with a countdown, then live a
       .getByRole('row')
       .filter({ hasText: 'Gateway' });
     await expect(row).toContainText(/backoff/);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'connections-backoff.png') });
+    await page.screenshot({ path: screenshotPath('connections-backoff.png') });
 
     await sim.start();
     await expect(pill(page)).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
@@ -119,8 +153,10 @@ test('gateway killed while the UI is open: backoff with a countdown, then live a
       .toBe(true);
     await expect.poll(async () => (await gatewayRows(page))[0]?.Reconnects).toBe('1');
     await expect.poll(async () => (await gatewayRows(page))[0]?.['Next retry']).toBe('—');
-    await page.screenshot({ path: join(SCREENSHOTS, 'connections-recovered.png') });
+    await page.screenshot({ path: screenshotPath('connections-recovered.png') });
     await expectNoDuplicates(page, host);
+    // The reconcile found every open order at the gateway: no "not reported by broker" alert.
+    expect((await notices()).filter((t) => /not reported by broker/i.test(t))).toEqual([]);
   } finally {
     expect(await host.stop()).toBe(0);
     await sim.stop();

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { roundToStep } from '../src/shared/money';
 import {
@@ -10,15 +8,15 @@ import {
   numbersIn,
   openOrders,
   openPositions,
+  parseDisplayed,
   placeOrder,
   rowsWithPrice,
   priceText,
+  screenshotPath,
   tableRows,
   test,
   type WebHostHandle,
 } from './fixtures';
-
-const SCREENSHOT = resolve(import.meta.dirname, '..', 'docs', 'screenshots', 'terminal.png');
 
 /** The chart's symbol, its instrument and a buy-limit price well below the market on its tick grid. */
 async function restingBuyPrice(page: Page, host: WebHostHandle) {
@@ -59,6 +57,82 @@ test('a market buy becomes a position whose unrealized P&L follows the price', a
     .not.toBe(first);
 });
 
+test('position P&L adds up: unrealized from the mark, day P&L net of fees, equity = cash + unrealized', async ({
+  terminal,
+  host,
+}) => {
+  const symbol = await chartSymbol(terminal);
+  await placeOrder(terminal, { side: 'Buy', qty: 2, type: /^market$/i });
+  await expect
+    .poll(async () => (await host.status()).positions.find((p) => p.symbol === symbol)?.qty)
+    .toBe(2);
+  const snap = await host.snapshot();
+  const instrument = snap.instruments.find((i) => i.symbol === symbol);
+  if (instrument === undefined) throw new Error(`no instrument ${symbol}`);
+  if (symbol === 'ES') expect(instrument.multiplier).toBe(50);
+  const held = snap.positions.find((p) => p.symbol === symbol);
+  expect(held?.fees, 'a fill books its commission on the position').toBeGreaterThan(0);
+  const fees = snap.positions.reduce((sum, p) => sum + p.fees, 0);
+
+  // GET /status: `last` is the mark. One response is one instant, so the figures must agree exactly.
+  await expect
+    .poll(async () => {
+      const status = await host.status();
+      const p = status.positions.find((x) => x.symbol === symbol);
+      const account = status.accounts.find((a) => a.connectionId === p?.connectionId);
+      if (p === undefined || p.last === null || account === undefined) return null;
+      const mine = status.positions.filter(
+        (x) => x.connectionId === account.connectionId && x.accountId === account.accountId,
+      );
+      const expectedUnrealized = p.qty * (p.last - p.avgPrice) * instrument.multiplier;
+      // /status rounds the mark to the instrument's precision (a mid can sit between ticks): allow
+      // that rounding, times quantity and multiplier, plus a cent for the rounded P&L.
+      const markRounding = 0.5 * 10 ** -instrument.pricePrecision;
+      const tolerance = Math.abs(p.qty) * instrument.multiplier * markRounding + 0.01;
+      const expectedDay = mine.reduce((sum, x) => sum + x.realizedPnl + x.unrealizedPnl, 0) - fees;
+      return {
+        unrealized: Math.abs(p.unrealizedPnl - expectedUnrealized) <= tolerance,
+        // Three figures each rounded to the cent in /status.
+        dayPnl: Math.abs(account.dayPnl - expectedDay) < 0.02,
+      };
+    })
+    .toEqual({ unrealized: true, dayPnl: true });
+
+  // The snapshot keeps the mark at full precision: there the product is exact to the cent.
+  const exact = await host.snapshot();
+  const full = exact.positions.find((p) => p.symbol === symbol);
+  expect(full?.last).not.toBeNull();
+  if (full !== undefined && full.last !== null)
+    expect(
+      Math.abs(full.unrealizedPnl - full.qty * (full.last - full.avgPrice) * full.multiplier),
+    ).toBeLessThan(0.01);
+  expect(full?.multiplier).toBe(instrument.multiplier);
+
+  // The snapshot carries cash and unrealized: a paper account's equity is their sum.
+  const account = exact.accounts.find((a) => a.connectionId === held?.connectionId);
+  expect(account).toBeDefined();
+  if (account !== undefined)
+    expect(Math.abs(account.equity - (account.cash + account.unrealizedPnl))).toBeLessThan(0.01);
+
+  // The table shows the same decomposition: a Mark column (not "Last") and the fees.
+  const positions = await openPositions(terminal);
+  const mark = positions.getByRole('columnheader', { name: 'Mark', exact: true });
+  await expect(mark).toHaveAttribute('title', /mid of bid and ask/);
+  await expect(positions.getByRole('columnheader', { name: 'Last', exact: true })).toHaveCount(0);
+  await expect
+    .poll(async () => parseDisplayed(cell(await positionRow(terminal, symbol), columns.fees) ?? 'x'))
+    .toBeCloseTo(-(held?.fees ?? 0), 2);
+  const row = await positionRow(terminal, symbol);
+  const shownMark = cell(row, columns.mark) ?? '';
+  expect(shownMark).toMatch(new RegExp(`^[\\d,]+\\.\\d{${instrument.pricePrecision}}$`));
+  // Day P&L's tooltip says what it is made of.
+  await expect(terminal.locator('.acct .kv').filter({ hasText: 'Day P&L' }).first()).toHaveAttribute(
+    'title',
+    /net of fees/,
+  );
+  await expect(terminal.locator('.acct .kv').filter({ hasText: 'Equity' }).first()).toContainText('$');
+});
+
 test('a limit order away from the market rests, is drawn on the chart, and cancels', async ({
   terminal,
   host,
@@ -76,6 +150,9 @@ test('a limit order away from the market rests, is drawn on the chart, and cance
     .toContain(limit.price);
   const placed = (await host.status()).orders.find((o) => o.price === limit.price);
   expect(placed?.status).toBe('working');
+  // The ticket made one client order id for this click (t- and a UUID) and the engine kept it.
+  const sent = (await host.snapshot()).orders.find((o) => o.id === placed?.id);
+  expect(sent?.clientOrderId).toMatch(/^t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
   await row.getByRole('button', { name: /cancel/i }).click();
 
@@ -126,6 +203,43 @@ test('screenshot of the terminal after a trade (README)', async ({ terminal, hos
   await placeOrder(terminal, { side: 'Buy', qty: 1, type: /^market$/i });
   await openPositions(terminal);
   await expect.poll(async () => cell(await positionRow(terminal, limit.symbol), columns.qty)).toMatch(/1/);
-  mkdirSync(dirname(SCREENSHOT), { recursive: true });
-  await terminal.screenshot({ path: SCREENSHOT, fullPage: true });
+  await terminal.screenshot({ path: screenshotPath('terminal.png'), fullPage: true });
+});
+
+test('Flatten cancels the working orders on the symbol and closes the position; Close says orders stay', async ({
+  terminal,
+  host,
+}) => {
+  const limit = await restingBuyPrice(terminal, host);
+  await placeOrder(terminal, { side: 'Buy', qty: 1, type: /^limit$/i, limitPrice: limit.text });
+  await expect(rowsWithPrice(await openOrders(terminal, 'Working'), limit.pattern)).toContainText(/working/i);
+  await placeOrder(terminal, { side: 'Buy', qty: 2, type: /^market$/i });
+  await expect
+    .poll(async () => (await host.status()).positions.find((p) => p.symbol === limit.symbol)?.qty)
+    .toBe(2);
+  const resting = (await host.status()).orders.find((o) => o.price === limit.price && o.status === 'working');
+  expect(resting).toBeDefined();
+
+  const positions = await openPositions(terminal);
+  // By the symbol cell: a header such as "Fees" would match the text "ES".
+  const symbolRows = () =>
+    positions
+      .getByRole('row')
+      .filter({ has: terminal.getByRole('cell', { name: limit.symbol, exact: true }) });
+  const row = symbolRows();
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole('button', { name: 'Close', exact: true })).toHaveAttribute(
+    'title',
+    /stay working/,
+  );
+  await row.getByRole('button', { name: 'Flatten', exact: true }).click();
+
+  await expect
+    .poll(async () => (await host.status()).orders.find((o) => o.id === resting?.id)?.status)
+    .toBe('cancelled');
+  await expect
+    .poll(async () => (await host.status()).positions.find((p) => p.symbol === limit.symbol)?.qty ?? 0)
+    .toBe(0);
+  await expect(symbolRows()).toHaveCount(0);
+  await expect(rowsWithPrice(await openOrders(terminal, 'Working'), limit.pattern)).toHaveCount(0);
 });

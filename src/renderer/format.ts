@@ -1,5 +1,14 @@
 /** Display formatting that only the UI needs (prices and money come from src/shared/money). */
-import { decimalsOf } from '../shared/money';
+import { decimalsOf, formatMoney } from '../shared/money';
+
+/**
+ * `value` rounded to what is shown, without negative zero: the sign and colour of a figure are
+ * chosen from this, so -0.004 shows as an uncoloured "0.00", never a red "-0.00".
+ */
+export function shownValue(value: number, digits = 2): number {
+  const r = Number(value.toFixed(digits));
+  return r === 0 ? 0 : r;
+}
 
 /** Quantity at the step's precision, or with trailing zeros trimmed when no step is known. */
 export function formatQty(qty: number, step?: number): string {
@@ -14,8 +23,21 @@ export function formatSignedQty(qty: number, step?: number): string {
 
 export function formatPct(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '—';
-  const sign = value > 0 ? '+' : '';
-  return `${sign}${value.toFixed(2)}%`;
+  const v = shownValue(value);
+  const sign = v > 0 ? '+' : '';
+  return `${sign}${v.toFixed(2)}%`;
+}
+
+/** Signed P&L in its currency ("+$12.50", "-$3.00", "$0.00"), rounded to cents before the sign. */
+export function formatPnl(value: number, currency = 'USD'): string {
+  return formatMoney(shownValue(value), currency);
+}
+
+/** An amount such as equity: currency shown like P&L figures ("$101,234.50"), but never a "+". */
+export function formatAmount(value: number, currency = 'USD'): string {
+  const v = shownValue(value);
+  const abs = formatMoney(Math.abs(v), currency).replace(/^\+/, '');
+  return v < 0 ? `-${abs}` : abs;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -44,7 +66,9 @@ export function formatNumber(value: number, digits = 2): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-export function signClass(value: number | null | undefined): string {
-  if (value === null || value === undefined || value === 0) return '';
-  return value > 0 ? 'up' : 'down';
+/** 'up' / 'down' / '' for a figure shown with `digits` decimals (decided on the shown value). */
+export function signClass(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  const v = shownValue(value, digits);
+  return v === 0 ? '' : v > 0 ? 'up' : 'down';
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type Fill, type Instrument, type Order, type Quote, quoteKey } from '../../src/shared/domain';
 import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
-import { TerminalStore } from '../../src/renderer/state/store';
+import { fillKey, instrumentKey, orderKey, TerminalStore } from '../../src/renderer/state/store';
 
 const es: Instrument = {
   symbol: 'ES',
@@ -110,10 +110,10 @@ describe('TerminalStore', () => {
     expect(listener).toHaveBeenCalledTimes(1);
     expect(s.sync).toBe('live');
     expect(s.seq).toBe(10);
-    expect(s.instruments.get('ES')?.tickSize).toBe(0.25);
+    expect(s.instruments.get('paper:ES')?.tickSize).toBe(0.25);
     expect(s.quotes.get(quoteKey('paper', 'ES'))?.last).toBe(5000);
-    expect([...s.orders.keys()]).toEqual(['o1']);
-    expect([...s.fills.keys()]).toEqual(['f1']);
+    expect([...s.orders.keys()]).toEqual(['paper:o1']);
+    expect([...s.fills.keys()]).toEqual(['paper:f1']);
   });
 
   it('applies batches in order, merges entities and keeps untouched collections identical', () => {
@@ -129,7 +129,7 @@ describe('TerminalStore', () => {
     const s = store.getState();
     expect(s.seq).toBe(3);
     expect(s.quotes.get(quoteKey('paper', 'ES'))?.last).toBe(5002);
-    expect(s.orders.get('o1')?.status).toBe('cancelled');
+    expect(s.orders.get('paper:o1')?.status).toBe('cancelled');
     expect(s.orders.size).toBe(2);
     expect(s.positions).toBe(before.positions);
     expect(s.instruments).toBe(before.instruments);
@@ -165,7 +165,7 @@ describe('TerminalStore', () => {
     const s = store.getState();
     expect(s.sync).toBe('live');
     expect(s.seq).toBe(40);
-    expect([...s.orders.keys()]).toEqual(['o9']);
+    expect([...s.orders.keys()]).toEqual(['paper:o9']);
     expect(s.quotes.get(quoteKey('paper', 'ES'))?.last).toBe(5100);
     expect(store.stats.gaps).toBe(1);
     expect(store.apply(batch(41))).toBe('applied');
@@ -180,8 +180,8 @@ describe('TerminalStore', () => {
     await store.settled();
     runFrame();
     const s = store.getState();
-    expect([...s.orders.keys()]).toEqual(['o1', 'o2']);
-    expect([...s.fills.keys()]).toEqual(['f1', 'f2']);
+    expect([...s.orders.keys()]).toEqual(['paper:o1', 'paper:o2']);
+    expect([...s.fills.keys()]).toEqual(['paper:f1', 'paper:f2']);
     expect(s.snapshots).toBe(2);
   });
 
@@ -202,7 +202,7 @@ describe('TerminalStore', () => {
     });
     store.apply(snapshot(1, { fills: [fill('a'), fill('b')] }));
     store.apply(batch(2, { fills: [fill('c'), fill('d'), fill('e')] }));
-    expect([...store.peek().fills.keys()]).toEqual(['c', 'd', 'e']);
+    expect([...store.peek().fills.keys()]).toEqual(['paper:c', 'paper:d', 'paper:e']);
   });
 
   it('delivers forming bars to bar listeners without a commit', () => {
@@ -323,10 +323,10 @@ describe('TerminalStore', () => {
     expect([...s.connections.keys()]).toEqual(['paper']);
     expect([...s.accounts.keys()]).toEqual(['paper:A1']);
     expect([...s.positions.keys()]).toEqual(['paper:A1:ES']);
-    expect([...s.orders.keys()]).toEqual(['o1']);
-    expect([...s.fills.keys()]).toEqual(['f1']);
+    expect([...s.orders.keys()]).toEqual(['paper:o1']);
+    expect([...s.fills.keys()]).toEqual(['paper:f1']);
     expect([...s.quotes.keys()]).toEqual([quoteKey('paper', 'ES')]);
-    expect([...s.instruments.keys()]).toEqual(['ES']);
+    expect([...s.instruments.keys()]).toEqual(['paper:ES']);
     expect(s.seq).toBe(2);
     // A removal that touches nothing keeps the collections' identity (no needless re-render).
     expect(before.instruments).not.toBe(s.instruments);
@@ -358,7 +358,43 @@ describe('TerminalStore', () => {
     runFrame();
     const s = store.getState();
     // Removed then re-created in the same window: the new state stands.
-    expect(s.orders.get('o1')?.status).toBe('filled');
-    expect([...s.fills.keys()]).toEqual(['x1']);
+    expect(s.orders.get('paper:o1')?.status).toBe('filled');
+    expect([...s.fills.keys()]).toEqual(['paper:x1']);
+  });
+
+  it('keeps two connections’ listings, orders and fills apart when symbols and broker ids are equal', () => {
+    const { store, runFrame } = makeStore();
+    const onGw = <T extends { connectionId: string }>(x: T): T => ({ ...x, connectionId: 'gw' });
+    store.apply(
+      snapshot(1, {
+        instruments: [es, { ...onGw(es), tickSize: 0.01, pricePrecision: 4 }],
+        orders: [order('1'), { ...onGw(order('1')), limitPrice: 6000 }],
+        fills: [fill('e1'), { ...onGw(fill('e1')), price: 6000 }],
+      }),
+    );
+    runFrame();
+    let s = store.getState();
+    expect(s.instruments.size).toBe(2);
+    expect(s.instruments.get(instrumentKey('paper', 'ES'))?.pricePrecision).toBe(2);
+    expect(s.instruments.get(instrumentKey('gw', 'ES'))?.pricePrecision).toBe(4);
+    expect(s.orders.get(orderKey('paper', '1'))?.limitPrice).toBe(5000);
+    expect(s.orders.get(orderKey('gw', '1'))?.limitPrice).toBe(6000);
+    expect(s.fills.get(fillKey('gw', 'e1'))?.price).toBe(6000);
+    expect(s.fills.size).toBe(2);
+
+    // An update on one connection leaves the other's same-id order alone; so does a removal.
+    store.apply(
+      batch(2, {
+        orders: [onGw(order('1', 'cancelled'))],
+        fills: [onGw({ ...fill('e1'), price: 6001 })],
+        removed: { connections: [], accounts: [], positions: [], orders: [], fills: ['paper:e1'] },
+      }),
+    );
+    runFrame();
+    s = store.getState();
+    expect(s.orders.get(orderKey('paper', '1'))?.status).toBe('working');
+    expect(s.orders.get(orderKey('gw', '1'))?.status).toBe('cancelled');
+    expect([...s.fills.keys()]).toEqual([fillKey('gw', 'e1')]);
+    expect(s.fills.get(fillKey('gw', 'e1'))?.price).toBe(6001);
   });
 });

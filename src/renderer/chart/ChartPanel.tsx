@@ -31,6 +31,7 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
   const orders = useStore((s) => s.orders);
   const positions = useStore((s) => s.positions);
   const symbol = instrument?.symbol;
+  const connectionId = instrument?.connectionId;
   const listing = instrument ? quoteKey(instrument.connectionId, instrument.symbol) : undefined;
   const receivedAt = useStore((s) => (listing ? s.quotes.get(listing)?.receivedAt : undefined));
   const now = useNow();
@@ -84,7 +85,7 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
     if (!symbol) return [];
     const out: PriceLineSpec[] = [];
     for (const p of positions.values()) {
-      if (p.symbol === symbol && p.qty !== 0)
+      if (p.symbol === symbol && p.connectionId === connectionId && p.qty !== 0)
         out.push({
           key: `pos:${p.key}`,
           price: p.avgPrice,
@@ -93,7 +94,8 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
         });
     }
     for (const o of orders.values()) {
-      if (o.symbol !== symbol || isOrderDone(o.status)) continue;
+      // Only this listing's orders: another connection's ES is a different book.
+      if (o.symbol !== symbol || o.connectionId !== connectionId || isOrderDone(o.status)) continue;
       const side = o.side === 'buy' ? 'BUY' : 'SELL';
       const color = o.side === 'buy' ? '#3fb68b' : '#ff5b5a';
       const qty = o.qty - o.filledQty;
@@ -115,7 +117,7 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
         });
     }
     return out;
-  }, [symbol, orders, positions]);
+  }, [symbol, connectionId, orders, positions]);
 
   useEffect(() => {
     ctl?.setPriceLines(lines);

@@ -1,16 +1,21 @@
 /** App name, account mode band, account summaries, host link and connection pills. */
 import { useMemo } from 'react';
 import type { Account, AccountMode } from '../../shared/domain';
-import { formatMoney } from '../../shared/money';
 import { freshness, type Freshness } from '../state/clock';
 import { useLink, useNow, useStore } from '../state/context';
-import { formatNumber, signClass } from '../format';
+import { formatAmount, formatPnl, signClass } from '../format';
 import { ConnectionPills } from '../connections/ConnectionsPanel';
 import { riskiestMode, useConnectionSettings, useModeTitle } from '../connectionManager';
 
 /** The riskiest mode on screen sets the band: one live account turns the whole bar red. */
 export function bandMode(accounts: Iterable<Account>): AccountMode {
   return riskiestMode(accounts);
+}
+
+/** What Day P&L is made of, so the figure can be checked against the positions table. */
+export function dayPnlTitle(account: Account): string {
+  const parts = `Realized ${formatPnl(account.realizedPnl, account.currency)} − Fees ${formatAmount(account.fees, account.currency)} + Unrealized ${formatPnl(account.unrealizedPnl, account.currency)}`;
+  return `Day P&L, net of fees and commissions (${parts}, or the broker's own figure where it reports one, moved by our marks since).`;
 }
 
 function AccountSummary({ account, marks, band }: { account: Account; marks: Freshness; band: AccountMode }) {
@@ -27,12 +32,14 @@ function AccountSummary({ account, marks, band }: { account: Account; marks: Fre
       <span className="acct-name">{account.name}</span>
       <span className="kv">
         <span className="k">Equity</span>
-        <span className={`v num mark-${marks}`}>{formatNumber(account.equity)}</span>
+        <span className={`v num mark-${marks}`} title="Equity: cash plus unrealized P&L at current marks.">
+          {formatAmount(account.equity, account.currency)}
+        </span>
       </span>
-      <span className="kv">
+      <span className="kv" title={dayPnlTitle(account)}>
         <span className="k">Day P&amp;L</span>
         <span className={`v num ${signClass(account.dayPnl)} mark-${marks}`}>
-          {formatMoney(account.dayPnl, account.currency)}
+          {formatPnl(account.dayPnl, account.currency)}
         </span>
       </span>
       {account.verified ? null : (

@@ -32,11 +32,13 @@ export interface ClientState {
   readonly sentAt: number;
   /** Snapshots applied so far; charts reload history when it changes. */
   readonly snapshots: number;
+  /** Per listing, keyed by `instrumentKey(connectionId, symbol)`: two brokers may list ES. */
   readonly instruments: ReadonlyMap<string, Instrument>;
   /** Latest quote per listing, keyed by `quoteKey(connectionId, symbol)`. */
   readonly quotes: ReadonlyMap<string, Quote>;
+  /** Keyed by `orderKey(connectionId, id)`: broker ids are unique per connection only. */
   readonly orders: ReadonlyMap<string, Order>;
-  /** Newest last, bounded. */
+  /** Keyed by `fillKey(connectionId, id)`. Newest last, bounded. */
   readonly fills: ReadonlyMap<string, Fill>;
   readonly positions: ReadonlyMap<string, Position>;
   /** Keyed by `accountKey(connectionId, accountId)`. */
@@ -48,6 +50,21 @@ export interface ClientState {
 
 export function accountKey(connectionId: string, accountId: string): string {
   return `${connectionId}:${accountId}`;
+}
+
+/** A listing: the same format as `quoteKey`, so an instrument finds its quote by its own key. */
+export function instrumentKey(connectionId: string, symbol: string): string {
+  return quoteKey(connectionId, symbol);
+}
+
+/** An order by the broker's id within its connection (the shape the stream's `removed` uses). */
+export function orderKey(connectionId: string, id: string): string {
+  return `${connectionId}:${id}`;
+}
+
+/** A fill by its execution id within its connection. */
+export function fillKey(connectionId: string, id: string): string {
+  return `${connectionId}:${id}`;
 }
 
 export type ApplyOutcome = 'applied' | 'ignored' | 'gap';
@@ -109,8 +126,10 @@ function bounded<T>(m: Map<string, T>, max: number): Map<string, T> {
   return m;
 }
 
-const bySymbol = (x: { symbol: string }): string => x.symbol;
+const byInstrument = (i: Instrument): string => instrumentKey(i.connectionId, i.symbol);
 const byListing = (q: Quote): string => quoteKey(q.connectionId, q.symbol);
+const byOrder = (o: Order): string => orderKey(o.connectionId, o.id);
+const byFill = (f: Fill): string => fillKey(f.connectionId, f.id);
 const byId = (x: { id: string }): string => x.id;
 const byKey = (x: { key: string }): string => x.key;
 const byAccount = (a: Account): string => accountKey(a.connectionId, a.accountId);
@@ -156,9 +175,9 @@ function removeFrom(cur: Collections, r: Removed | undefined): Collections {
     connections: without(cur.connections, (k) => conns.has(k)),
     instruments: conns.size === 0 ? cur.instruments : without(cur.instruments, (_, i) => gone(i)),
     quotes: conns.size === 0 ? cur.quotes : without(cur.quotes, (_, q) => gone(q)),
-    // The store keys orders and fills by the broker's id; removals name them with their connection.
-    orders: without(cur.orders, (_, o) => gone(o) || orders.has(`${o.connectionId}:${o.id}`)),
-    fills: without(cur.fills, (_, f) => gone(f) || fills.has(`${f.connectionId}:${f.id}`)),
+    // Removals name orders and fills `${connectionId}:${id}`, which is how the store keys them.
+    orders: without(cur.orders, (k, o) => gone(o) || orders.has(k)),
+    fills: without(cur.fills, (k, f) => gone(f) || fills.has(k)),
     positions: without(cur.positions, (k, p) => gone(p) || positions.has(k)),
     accounts: without(cur.accounts, (k, a) => gone(a) || accounts.has(k)),
   };
@@ -253,10 +272,10 @@ export class TerminalStore {
       seq: s.seq,
       sentAt: s.sentAt,
       snapshots: this.current.snapshots + 1,
-      instruments: keyed(s.instruments, bySymbol),
+      instruments: keyed(s.instruments, byInstrument),
       quotes: keyed(s.quotes, byListing),
-      orders: keyed(s.orders, byId),
-      fills: bounded(keyed(s.fills, byId), this.maxFills),
+      orders: keyed(s.orders, byOrder),
+      fills: bounded(keyed(s.fills, byFill), this.maxFills),
       positions: keyed(s.positions, byKey),
       accounts: keyed(s.accounts, byAccount),
       connections: keyed(s.connections, byId),
@@ -288,7 +307,7 @@ export class TerminalStore {
     let fills = base.fills;
     if (b.fills.length > 0) {
       const m = new Map(base.fills);
-      for (const f of b.fills) m.set(f.id, f);
+      for (const f of b.fills) m.set(byFill(f), f);
       fills = bounded(m, this.maxFills);
     }
     this.commit({
@@ -296,9 +315,9 @@ export class TerminalStore {
       seq: b.seq,
       sentAt: b.sentAt,
       snapshots: cur.snapshots,
-      instruments: merged(base.instruments, b.instruments, bySymbol),
+      instruments: merged(base.instruments, b.instruments, byInstrument),
       quotes: merged(base.quotes, b.quotes, byListing),
-      orders: merged(base.orders, b.orders, byId),
+      orders: merged(base.orders, b.orders, byOrder),
       fills,
       positions: merged(base.positions, b.positions, byKey),
       accounts: merged(base.accounts, b.accounts, byAccount),

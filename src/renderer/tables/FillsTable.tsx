@@ -4,10 +4,10 @@
  */
 import { useMemo } from 'react';
 import type { Fill } from '../../shared/domain';
-import { formatMoney } from '../../shared/money';
 import { useStore } from '../state/context';
-import { formatQty, formatTime } from '../format';
-import { PriceCell, SideCell } from './cells';
+import { fillKey } from '../state/store';
+import { formatPnl, formatQty, formatTime } from '../format';
+import { AccountCell, PriceCell, SideCell } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';
 
 const columns: Column<Fill>[] = [
@@ -30,6 +30,12 @@ const columns: Column<Fill>[] = [
       </>
     ),
   },
+  {
+    id: 'account',
+    header: 'Account',
+    width: '180px',
+    cell: (f) => <AccountCell connectionId={f.connectionId} accountId={f.accountId} />,
+  },
   { id: 'side', header: 'Side', width: '56px', cell: (f) => <SideCell side={f.side} /> },
   {
     id: 'qty',
@@ -43,14 +49,14 @@ const columns: Column<Fill>[] = [
     header: 'Price',
     width: '110px',
     align: 'right',
-    cell: (f) => <PriceCell symbol={f.symbol} value={f.price} />,
+    cell: (f) => <PriceCell connectionId={f.connectionId} symbol={f.symbol} value={f.price} />,
   },
   {
     id: 'fee',
     header: 'Fee',
     width: '90px',
     align: 'right',
-    cell: (f) => <span className="num">{formatMoney(-f.commission)}</span>,
+    cell: (f) => <span className="num">{formatPnl(-f.commission)}</span>,
   },
   { id: 'order', header: 'Order', width: '220px', cell: (f) => <span className="dim">{f.orderId}</span> },
 ];
@@ -65,7 +71,7 @@ export function FillsTable() {
       label="Fills"
       rows={rows}
       columns={columns}
-      rowKey={(f) => f.id}
+      rowKey={(f) => fillKey(f.connectionId, f.id)}
       ctx={noClock}
       empty="No fills yet."
     />

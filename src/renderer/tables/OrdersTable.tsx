@@ -2,10 +2,12 @@
 import { useMemo, useState } from 'react';
 import type { Order } from '../../shared/domain';
 import { isOrderDone } from '../../shared/domain';
+import { READ_ONLY_TEXT } from '../connections/trading';
 import { useStore, useTerminal } from '../state/context';
+import { orderKey } from '../state/store';
 import { formatQty, formatTime } from '../format';
 import { useUi } from '../layout/dialogs';
-import { PriceCell, SideCell } from './cells';
+import { AccountCell, PriceCell, SideCell, useReadOnly } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';
 
 const typeText = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop limit' } as const;
@@ -22,6 +24,7 @@ const statusText: Record<Order['status'], string> = {
 function CancelButton({ order }: { order: Order }) {
   const { api } = useTerminal();
   const ui = useUi();
+  const readOnly = useReadOnly(order.connectionId);
   const onClick = async () => {
     try {
       const res = await api.orders.cancel({ orderId: order.id });
@@ -35,8 +38,9 @@ function CancelButton({ order }: { order: Order }) {
       type="button"
       className="row-btn"
       onClick={() => void onClick()}
+      disabled={readOnly}
       aria-label="Cancel"
-      title={`Cancel order ${order.id}`}
+      title={readOnly ? READ_ONLY_TEXT : `Cancel order ${order.id}`}
     >
       Cancel
     </button>
@@ -51,6 +55,12 @@ const baseColumns: Column<Order>[] = [
     cell: (o) => <span className="num">{formatTime(o.createdAt)}</span>,
   },
   { id: 'symbol', header: 'Symbol', width: '84px', cell: (o) => <strong>{o.symbol}</strong> },
+  {
+    id: 'account',
+    header: 'Account',
+    width: '180px',
+    cell: (o) => <AccountCell connectionId={o.connectionId} accountId={o.accountId} />,
+  },
   { id: 'side', header: 'Side', width: '48px', cell: (o) => <SideCell side={o.side} /> },
   { id: 'type', header: 'Type', width: '76px', cell: (o) => typeText[o.type] },
   {
@@ -72,19 +82,19 @@ const baseColumns: Column<Order>[] = [
     header: 'Limit',
     width: '96px',
     align: 'right',
-    cell: (o) => <PriceCell symbol={o.symbol} value={o.limitPrice} />,
+    cell: (o) => <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={o.limitPrice} />,
   },
   {
     id: 'stop',
     header: 'Stop',
     width: '96px',
     align: 'right',
-    cell: (o) => <PriceCell symbol={o.symbol} value={o.stopPrice} />,
+    cell: (o) => <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={o.stopPrice} />,
   },
   {
     id: 'status',
     header: 'Status',
-    width: '200px',
+    width: '170px',
     cell: (o) => (
       <span className={`status status-${o.status}`} title={o.rejectReason ?? undefined}>
         {statusText[o.status]}
@@ -111,7 +121,7 @@ const doneColumns: Column<Order>[] = [
     header: 'Avg fill',
     width: '96px',
     align: 'right',
-    cell: (o) => <PriceCell symbol={o.symbol} value={o.avgFillPrice} />,
+    cell: (o) => <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={o.avgFillPrice} />,
   },
 ];
 
@@ -159,7 +169,7 @@ export function OrdersTable() {
           label="Working orders"
           rows={working}
           columns={workingColumns}
-          rowKey={(o) => o.id}
+          rowKey={(o) => orderKey(o.connectionId, o.id)}
           ctx={noClock}
           empty="No working orders."
         />
@@ -168,7 +178,7 @@ export function OrdersTable() {
           label="Done orders"
           rows={done}
           columns={doneColumns}
-          rowKey={(o) => o.id}
+          rowKey={(o) => orderKey(o.connectionId, o.id)}
           ctx={noClock}
           empty="No finished orders yet."
         />

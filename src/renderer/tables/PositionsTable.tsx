@@ -1,13 +1,14 @@
 /** Open positions with live P&L, dimmed by the age of their mark. */
 import { useMemo } from 'react';
-import type { Position } from '../../shared/domain';
-import { formatMoney } from '../../shared/money';
+import { quoteKey, type Order, type Position } from '../../shared/domain';
+import { READ_ONLY_TEXT } from '../connections/trading';
 import { freshness } from '../state/clock';
-import { accountKey } from '../state/store';
+import { accountKey, instrumentKey } from '../state/store';
 import { useNow, useStore, useTerminal } from '../state/context';
-import { formatPct, formatSignedQty, signClass } from '../format';
+import { formatPct, formatPnl, formatSignedQty, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
-import { AccountCell, PriceCell } from './cells';
+import { AccountCell, PriceCell, useReadOnly } from './cells';
+import { MARK_LEGEND, markTitle } from './mark';
 import { VirtualTable, type Column, type RowContext } from './VirtualTable';
 
 function pnlPct(p: Position): number | null {
@@ -15,42 +16,80 @@ function pnlPct(p: Position): number | null {
   return basis > 0 ? (p.unrealizedPnl / basis) * 100 : null;
 }
 
-function CloseButton({ position }: { position: Position }) {
+type PositionAction = 'close' | 'flatten';
+
+const actionText: Record<PositionAction, { label: string; verb: string; title(symbol: string): string }> = {
+  close: {
+    label: 'Close',
+    verb: 'Closing',
+    title: (s) =>
+      `Close ${s}: one market order for the opposite quantity. Resting orders on ${s} (stops, targets, limits) stay working and can re-open a position — use Flatten to cancel them too.`,
+  },
+  flatten: {
+    label: 'Flatten',
+    verb: 'Flattening',
+    title: (s) =>
+      `Flatten ${s}: cancel every working order on ${s} in this account, then close the position, so nothing can re-open it.`,
+  },
+};
+
+/** "1 order cancelled, 1 order sent": what a close or flatten did, in the trader's words. */
+function describeOrders(orders: readonly Order[]): string {
+  const cancelled = orders.filter((o) => o.status === 'cancelled').length;
+  const sent = orders.length - cancelled;
+  const n = (k: number, what: string) => `${k} order${k === 1 ? '' : 's'} ${what}`;
+  return cancelled > 0 ? `${n(cancelled, 'cancelled')}, ${n(sent, 'sent')}` : n(sent, 'sent');
+}
+
+function PositionButton({ position, action }: { position: Position; action: PositionAction }) {
   const { api } = useTerminal();
   const ui = useUi();
   const verified = useStore(
     (s) => s.accounts.get(accountKey(position.connectionId, position.accountId))?.verified,
   );
+  const readOnly = useReadOnly(position.connectionId);
+  const text = actionText[action];
   const onClick = async () => {
     if (verified !== true) {
+      const what =
+        action === 'flatten'
+          ? 'Cancel its working orders on this symbol and send a closing order anyway?'
+          : 'Send a closing order anyway?';
       const ok = await ui.confirm(
-        `Close ${position.symbol}?`,
-        `Account ${position.accountId} is UNVERIFIED: the terminal has not reconciled it with the broker since the last reconnect, so this position (${formatSignedQty(position.qty)}) may not be current. Send a closing order anyway?`,
-        'Close position',
+        `${text.label} ${position.symbol}?`,
+        `Account ${position.accountId} is UNVERIFIED: the terminal has not reconciled it with the broker since the last reconnect, so this position (${formatSignedQty(position.qty)}) may not be current. ${what}`,
+        action === 'flatten' ? 'Flatten position' : 'Close position',
       );
       if (!ok) return;
     }
+    const request = {
+      connectionId: position.connectionId,
+      accountId: position.accountId,
+      symbol: position.symbol,
+    };
     try {
-      const res = await api.positions.close({
-        connectionId: position.connectionId,
-        accountId: position.accountId,
-        symbol: position.symbol,
-      });
-      if (!res.ok) ui.notify('error', `Close ${position.symbol} rejected: ${res.error.message}`);
-      else ui.notify('info', `Closing ${position.symbol}: ${res.value.length} order(s) sent.`);
+      const res = await (action === 'flatten'
+        ? api.positions.flatten(request)
+        : api.positions.close(request));
+      if (!res.ok) ui.notify('error', `${text.label} ${position.symbol} rejected: ${res.error.message}`);
+      else ui.notify('info', `${text.verb} ${position.symbol}: ${describeOrders(res.value)}.`);
     } catch (e) {
-      ui.notify('error', `Close ${position.symbol} failed: ${e instanceof Error ? e.message : String(e)}`);
+      ui.notify(
+        'error',
+        `${text.label} ${position.symbol} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   };
   return (
     <button
       type="button"
-      className="row-btn"
+      className={`row-btn ${action === 'flatten' ? 'row-btn-strong' : ''}`}
       onClick={() => void onClick()}
-      aria-label="Close"
-      title={`Close ${position.symbol}`}
+      disabled={readOnly}
+      aria-label={text.label}
+      title={readOnly ? READ_ONLY_TEXT : text.title(position.symbol)}
     >
-      Close
+      {text.label}
     </button>
   );
 }
@@ -63,6 +102,28 @@ function Marked({ p, ctx, children }: { p: Position; ctx: RowContext; children: 
       <span className={`mark-${f}`}>{children}</span>
       {f === 'stale' ? <span className="tag stale-tag">stale</span> : null}
     </>
+  );
+}
+
+/** The mark at the listing's precision; the tooltip gives the exact value and its source. */
+function MarkCell({ p }: { p: Position }) {
+  const quote = useStore((s) => s.quotes.get(quoteKey(p.connectionId, p.symbol)));
+  const precision = useStore(
+    (s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol))?.pricePrecision,
+  );
+  return (
+    <span title={markTitle(p.last, quote, precision)}>
+      <PriceCell connectionId={p.connectionId} symbol={p.symbol} value={p.last} />
+    </span>
+  );
+}
+
+function Actions({ p }: { p: Position }) {
+  return (
+    <span className="row-actions">
+      <PositionButton position={p} action="close" />
+      <PositionButton position={p} action="flatten" />
+    </span>
   );
 }
 
@@ -79,49 +140,62 @@ const columns: Column<Position>[] = [
     header: 'Qty',
     width: '70px',
     align: 'right',
-    cell: (p) => <span className={`num ${signClass(p.qty)}`}>{formatSignedQty(p.qty)}</span>,
+    // Quantities can be fractional (crypto): colour by the sign at full precision.
+    cell: (p) => <span className={`num ${signClass(p.qty, 8)}`}>{formatSignedQty(p.qty)}</span>,
   },
   {
     id: 'avg',
     header: 'Avg',
     width: '100px',
     align: 'right',
-    cell: (p) => <PriceCell symbol={p.symbol} value={p.avgPrice} />,
+    cell: (p) => <PriceCell connectionId={p.connectionId} symbol={p.symbol} value={p.avgPrice} />,
   },
   {
-    id: 'last',
-    header: 'Last',
+    id: 'mark',
+    header: 'Mark',
+    title: MARK_LEGEND,
     width: '120px',
     align: 'right',
     cell: (p, ctx) => (
       <Marked p={p} ctx={ctx}>
-        <PriceCell symbol={p.symbol} value={p.last} />
+        <MarkCell p={p} />
       </Marked>
     ),
   },
   {
     id: 'upnl',
     header: 'Unrealized',
+    title: 'Open P&L: quantity × (mark − average price) × contract multiplier.',
     width: '110px',
     align: 'right',
     cell: (p, ctx) => (
       <span className={`num ${signClass(p.unrealizedPnl)} mark-${freshness(p.markedAt, ctx.now)}`}>
-        {formatMoney(p.unrealizedPnl, p.currency)}
+        {formatPnl(p.unrealizedPnl, p.currency)}
       </span>
     ),
   },
   {
     id: 'rpnl',
     header: 'Realized',
+    title: 'Closed P&L today, before fees.',
     width: '110px',
     align: 'right',
     cell: (p) => (
-      <span className={`num ${signClass(p.realizedPnl)}`}>{formatMoney(p.realizedPnl, p.currency)}</span>
+      <span className={`num ${signClass(p.realizedPnl)}`}>{formatPnl(p.realizedPnl, p.currency)}</span>
     ),
+  },
+  {
+    id: 'fees',
+    header: 'Fees',
+    title: 'Commissions and fees paid today on this position. Day P&L = Realized − Fees + Unrealized.',
+    width: '90px',
+    align: 'right',
+    cell: (p) => <span className="num dim">{formatPnl(-p.fees, p.currency)}</span>,
   },
   {
     id: 'pct',
     header: 'P&L %',
+    title: 'Unrealized P&L as a percentage of the position’s cost (quantity × average × multiplier).',
     width: '80px',
     align: 'right',
     cell: (p, ctx) => {
@@ -132,11 +206,11 @@ const columns: Column<Position>[] = [
     },
   },
   {
-    id: 'close',
+    id: 'actions',
     header: 'Action',
-    width: '70px',
+    width: '130px',
     align: 'center',
-    cell: (p) => <CloseButton position={p} />,
+    cell: (p) => <Actions p={p} />,
   },
 ];
 

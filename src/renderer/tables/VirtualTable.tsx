@@ -9,6 +9,8 @@ import { useRowWindow } from './useRowWindow';
 export interface Column<T> {
   id: string;
   header: string;
+  /** Header tooltip: what the column means when its name alone could mislead. */
+  title?: string;
   /** CSS grid track, e.g. "72px" or "minmax(80px, 1fr)". */
   width: string;
   align?: 'left' | 'right' | 'center';
@@ -33,6 +35,7 @@ interface Props<T> {
 
 interface RowProps<T> {
   row: T;
+  rowKey: string;
   columns: readonly Column<T>[];
   template: string;
   top: number;
@@ -42,11 +45,12 @@ interface RowProps<T> {
   ctx: RowContext;
 }
 
-function RowView<T>({ row, columns, template, top, height, index, className, ctx }: RowProps<T>) {
+function RowView<T>({ row, rowKey, columns, template, top, height, index, className, ctx }: RowProps<T>) {
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
+      data-key={rowKey}
       className={`vt-row ${className}`}
       style={{ gridTemplateColumns: template, transform: `translateY(${top}px)`, height }}
     >
@@ -84,7 +88,7 @@ export function VirtualTable<T>({
           style={{ gridTemplateColumns: template }}
         >
           {columns.map((c) => (
-            <div role="columnheader" key={c.id} className={`vt-cell ${c.align ?? 'left'}`}>
+            <div role="columnheader" key={c.id} className={`vt-cell ${c.align ?? 'left'}`} title={c.title}>
               {c.header}
             </div>
           ))}
@@ -97,9 +101,11 @@ export function VirtualTable<T>({
           <div role="rowgroup" className="vt-body" style={{ height: totalSize }}>
             {items.map((item) => {
               const row = rows[item.index] as T;
+              const key = rowKey(row);
               return (
                 <Row
-                  key={rowKey(row)}
+                  key={key}
+                  rowKey={key}
                   row={row}
                   columns={columns}
                   template={template}

@@ -5,11 +5,13 @@
  */
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
-import { formatMoney, formatPrice, roundToStep } from '../../shared/money';
+import { formatPrice, roundToStep } from '../../shared/money';
 import { positionKey, quoteKey } from '../../shared/domain';
 import { freshness } from '../state/clock';
-import { formatSignedQty, signClass } from '../format';
-import { accountKey } from '../state/store';
+import { formatPnl, formatSignedQty, signClass } from '../format';
+import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
+import { accountKey, orderKey } from '../state/store';
+import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { needsLimit, needsStop, validateTicket, type TicketErrors, type TicketInput } from './validate';
 
@@ -25,11 +27,21 @@ const tifs: { value: TimeInForce; label: string }[] = [
   { value: 'ioc', label: 'IOC' },
 ];
 
-type Outcome = { kind: 'sent'; orderId: string; text: string } | { kind: 'error'; text: string } | null;
+type Outcome =
+  | { kind: 'sent'; orderKey: string; text: string }
+  | { kind: 'error'; text: string }
+  | { kind: 'unknown'; text: string }
+  | null;
 
 export function OrderTicket({ instrument }: { instrument: Instrument | undefined }) {
   const { api } = useTerminal();
   const accounts = useStore((s) => s.accounts);
+  const connections = useStore((s) => s.connections);
+  const readOnly = useStore((s) =>
+    instrument ? isReadOnly(s.connections.get(instrument.connectionId)) : false,
+  );
+  // Lives as long as the ticket: a retry after a reload is a new intent (the page lost the id).
+  const [intents] = useState(() => new OrderIntents());
   const quote = useStore((s) =>
     instrument ? s.quotes.get(quoteKey(instrument.connectionId, instrument.symbol)) : undefined,
   );
@@ -48,10 +60,15 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
 
+  // Read-only connections are never offered: an order there could only be refused.
   const eligible = useMemo<Account[]>(
     () =>
-      instrument ? [...accounts.values()].filter((a) => a.connectionId === instrument.connectionId) : [],
-    [accounts, instrument],
+      instrument
+        ? tradableAccounts(accounts.values(), connections).filter(
+            (a) => a.connectionId === instrument.connectionId,
+          )
+        : [],
+    [accounts, connections, instrument],
   );
   const account =
     eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
@@ -59,7 +76,9 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
   // later ticks do not overwrite what the trader typed. State adjusted during render, as React
   // recommends for values derived from a changed prop, so there is no extra commit.
-  const prefillKey = instrument ? `${instrument.symbol}${quote ? '' : ':noquote'}` : null;
+  const prefillKey = instrument
+    ? `${instrument.connectionId}:${instrument.symbol}${quote ? '' : ':noquote'}`
+    : null;
   const [prefilledFor, setPrefilledFor] = useState<string | null>(null);
   if (prefillKey !== prefilledFor) {
     setPrefilledFor(prefillKey);
@@ -74,7 +93,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   }
 
   // A rejection can arrive later on the stream; show the engine's reason when it does.
-  const sentOrder = outcome?.kind === 'sent' ? orders.get(outcome.orderId) : undefined;
+  const sentOrder = outcome?.kind === 'sent' ? orders.get(outcome.orderKey) : undefined;
   const streamRejection =
     sentOrder?.status === 'rejected' ? (sentOrder.rejectReason ?? 'Rejected by the broker.') : null;
 
@@ -95,26 +114,34 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
     }
     setErrors({});
     setBusy(true);
+    // Same order as an attempt whose outcome is unknown → same client order id (no double fill).
+    const request = intents.begin(check.request);
     try {
-      const res = await api.orders.place(check.request);
+      const res = await api.orders.place(request);
+      intents.settled(request.clientOrderId);
       if (!res.ok) setOutcome({ kind: 'error', text: res.error.message });
       else if (res.value.status === 'rejected')
         setOutcome({ kind: 'error', text: res.value.rejectReason ?? 'Rejected by the broker.' });
       else
         setOutcome({
           kind: 'sent',
-          orderId: res.value.id,
+          orderKey: orderKey(res.value.connectionId, res.value.id),
           text: `${side === 'buy' ? 'Buy' : 'Sell'} ${check.request.qty} ${instrument.symbol} sent (${res.value.status}).`,
         });
     } catch (e) {
-      setOutcome({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
+      // The call may or may not have reached the broker: keep the intent so a retry is safe.
+      setOutcome({
+        kind: 'unknown',
+        text: `${e instanceof Error ? e.message : String(e)} Check Orders; clicking ${side === 'buy' ? 'Buy' : 'Sell'} again with the same order retries it under the same client order id, so it cannot be placed twice.`,
+      });
     } finally {
       setBusy(false);
     }
   };
 
   const errorText = outcome?.kind === 'error' ? outcome.text : streamRejection;
-  const disabled = !instrument || busy;
+  const disabled = !instrument || busy || readOnly;
+  const sideTitle = readOnly ? READ_ONLY_TEXT : undefined;
   return (
     <section className="panel ticket" aria-label="Order ticket">
       <header className="panel-head">
@@ -267,20 +294,42 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
           </div>
         ) : null}
 
+        {/* Sell sits under the bid it hits, Buy under the ask it lifts, in the same colours. */}
         <div className="sides">
-          <button type="button" className="side buy" disabled={disabled} onClick={() => void submit('buy')}>
-            Buy
-          </button>
-          <button type="button" className="side sell" disabled={disabled} onClick={() => void submit('sell')}>
+          <button
+            type="button"
+            className="side sell"
+            disabled={disabled}
+            title={sideTitle}
+            onClick={() => void submit('sell')}
+          >
             Sell
           </button>
+          <button
+            type="button"
+            className="side buy"
+            disabled={disabled}
+            title={sideTitle}
+            onClick={() => void submit('buy')}
+          >
+            Buy
+          </button>
         </div>
+        {readOnly ? (
+          <div className="ticket-hint" role="note">
+            {READ_ONLY_TEXT}: {instrument?.connectionId} streams prices and positions but cannot take orders.
+          </div>
+        ) : null}
 
         <PositionSummary instrument={instrument} account={account} />
 
         {errorText ? (
           <div className="ticket-result error" role="alert">
             Rejected: {errorText}
+          </div>
+        ) : outcome?.kind === 'unknown' ? (
+          <div className="ticket-result error" role="alert">
+            Result unknown: {outcome.text}
           </div>
         ) : outcome?.kind === 'sent' ? (
           <div className="ticket-result ok" role="status">
@@ -309,12 +358,12 @@ function PositionSummary({
   return (
     <div className="ticket-position" aria-label="Current position">
       <span className="k">Position</span>
-      <span className={`v num ${signClass(position.qty)}`}>
+      <span className={`v num ${signClass(position.qty, 8)}`}>
         {formatSignedQty(position.qty)} @ {formatPrice(position.avgPrice, instrument)}
       </span>
       <span className="k">Unrealized</span>
       <span className={`v num ${signClass(position.unrealizedPnl)} mark-${f}`}>
-        {formatMoney(position.unrealizedPnl, position.currency)}
+        {formatPnl(position.unrealizedPnl, position.currency)}
       </span>
     </div>
   );

@@ -4,39 +4,43 @@
  * quote, so a tick re-renders that row only; the up/down flash is a CSS class restarted on the
  * cell's DOM node.
  */
-import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { type Instrument, quoteKey } from '../../shared/domain';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore } from '../state/context';
 import { formatPct, signClass } from '../format';
 import { useRowWindow } from '../tables/useRowWindow';
+import { listingKey, sharedSymbols } from './listings';
 
 /** `.wl-row` height in styles.css. */
 const ROW_HEIGHT = 24;
 
 interface Props {
   instruments: readonly Instrument[];
+  /** The selected listing, `listingKey(instrument)`. */
   selected: string | undefined;
-  onSelect(symbol: string): void;
+  onSelect(listing: string): void;
 }
 
 export function Watchlist({ instruments, selected, onSelect }: Props) {
   const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
   const { items, totalSize, scrollToIndex } = useRowWindow(instruments.length, ROW_HEIGHT, scrollEl);
+  const shared = useMemo(() => sharedSymbols(instruments), [instruments]);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
-    const i = instruments.findIndex((x) => x.symbol === selected);
+    const i = instruments.findIndex((x) => listingKey(x) === selected);
     const to = Math.min(instruments.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)));
     const next = instruments[to];
     if (next) {
-      onSelect(next.symbol);
+      const key = listingKey(next);
+      onSelect(key);
       scrollToIndex(to);
       const table = e.currentTarget;
       // The row may mount only after the scroll: focus it on the next frame.
       requestAnimationFrame(() =>
-        (table.querySelector(`[data-symbol="${CSS.escape(next.symbol)}"]`) as HTMLElement | null)?.focus(),
+        (table.querySelector(`[data-listing="${CSS.escape(key)}"]`) as HTMLElement | null)?.focus(),
       );
     }
   };
@@ -67,11 +71,12 @@ export function Watchlist({ instruments, selected, onSelect }: Props) {
               if (inst === undefined) return null;
               return (
                 <WatchRow
-                  key={inst.symbol}
+                  key={listingKey(inst)}
                   instrument={inst}
+                  showConnection={shared.has(inst.symbol)}
                   index={item.index}
                   top={item.start}
-                  selected={inst.symbol === selected}
+                  selected={listingKey(inst) === selected}
                   onSelect={onSelect}
                 />
               );
@@ -85,17 +90,22 @@ export function Watchlist({ instruments, selected, onSelect }: Props) {
 
 const WatchRow = memo(function WatchRow({
   instrument,
+  showConnection,
   index,
   top,
   selected,
   onSelect,
 }: {
   instrument: Instrument;
+  /** The symbol is also listed by another connection: label this row with its own. */
+  showConnection: boolean;
   index: number;
   top: number;
   selected: boolean;
-  onSelect(symbol: string): void;
+  onSelect(listing: string): void;
 }) {
+  const listing = listingKey(instrument);
+  const connectionLabel = useStore((s) => s.connections.get(instrument.connectionId)?.label);
   const quote = useStore((s) => s.quotes.get(quoteKey(instrument.connectionId, instrument.symbol)));
   const now = useNow();
   const lastRef = useRef<HTMLDivElement>(null);
@@ -123,15 +133,21 @@ const WatchRow = memo(function WatchRow({
       tabIndex={selected ? 0 : -1}
       aria-selected={selected}
       data-symbol={instrument.symbol}
+      data-listing={listing}
       className={`wl-row ${selected ? 'selected' : ''} ${quote ? fresh : 'stale'}`}
-      onClick={() => onSelect(instrument.symbol)}
+      onClick={() => onSelect(listing)}
       onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') onSelect(instrument.symbol);
+        if (e.key === 'Enter' || e.key === ' ') onSelect(listing);
       }}
-      title={`${instrument.name} · bid ${formatPrice(quote?.bid, instrument)} / ask ${formatPrice(quote?.ask, instrument)}`}
+      title={`${instrument.name} on ${connectionLabel ?? instrument.connectionId} · bid ${formatPrice(quote?.bid, instrument)} / ask ${formatPrice(quote?.ask, instrument)}`}
     >
       <div role="cell" className="wl-sym">
         {instrument.symbol}
+        {showConnection ? (
+          <span className="wl-conn" title={`Listed by ${connectionLabel ?? instrument.connectionId}`}>
+            {connectionLabel ?? instrument.connectionId}
+          </span>
+        ) : null}
         {fresh === 'stale' && quote ? <span className="tag stale-tag">stale</span> : null}
       </div>
       <div role="cell" className="right num" ref={lastRef}>

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatAmount, formatPct, formatPnl, shownValue, signClass } from '../../src/renderer/format';
+
+describe('figures are signed and coloured by what is shown', () => {
+  it('never shows a red "-0.00%" for a tiny negative', () => {
+    expect(formatPct(-0.004)).toBe('0.00%');
+    expect(signClass(-0.004)).toBe('');
+    expect(formatPct(-0.006)).toBe('-0.01%');
+    expect(signClass(-0.006)).toBe('down');
+    expect(formatPct(0.004)).toBe('0.00%');
+    expect(formatPct(12.345)).toBe('+12.35%');
+    expect(formatPct(null)).toBe('—');
+  });
+
+  it('rounds P&L to cents before choosing its sign', () => {
+    expect(formatPnl(-0.001)).toBe('$0.00');
+    expect(formatPnl(-0.005001)).toBe('-$0.01');
+    expect(formatPnl(1234.5)).toBe('+$1,234.50');
+    expect(formatPnl(-3, 'EUR')).toBe('-3.00 EUR');
+    expect(shownValue(-0.0001)).toBe(0);
+    expect(Object.is(shownValue(-0.0001), -0)).toBe(false);
+  });
+
+  it('colours a fractional quantity at the precision asked for', () => {
+    expect(signClass(0.0001)).toBe('');
+    expect(signClass(0.0001, 8)).toBe('up');
+    expect(signClass(-2, 8)).toBe('down');
+    expect(signClass(Number.NaN)).toBe('');
+  });
+
+  it('shows an amount such as equity with its currency and no plus sign', () => {
+    expect(formatAmount(101_234.5)).toBe('$101,234.50');
+    expect(formatAmount(-12)).toBe('-$12.00');
+    expect(formatAmount(-0.001)).toBe('$0.00');
+    expect(formatAmount(5, 'EUR')).toBe('5.00 EUR');
+  });
+});
