@@ -23,6 +23,11 @@ export interface PortfolioStreamSimOptions {
   maxMessagesPerSec?: number;
   /** Send the full portfolio as a batch right after a subscription (the adapter's resync). */
   snapshotOnSubscribe?: boolean;
+  /**
+   * Write the `info` reply and the snapshot batch in one TCP write, so the client reads both at
+   * once (what a busy gateway or a coalescing proxy does). Default false: two writes.
+   */
+  coalesceSubscribeReply?: boolean;
   /** Close connections older than this with 1001 (brokers that cut connections at a fixed age). */
   maxConnectionAgeMs?: number;
   seed?: number;
@@ -76,6 +81,7 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
       maxConnectionsTotal: opts.maxConnectionsTotal ?? 100,
       maxMessagesPerSec: opts.maxMessagesPerSec ?? 100,
       snapshotOnSubscribe: opts.snapshotOnSubscribe ?? true,
+      coalesceSubscribeReply: opts.coalesceSubscribeReply ?? false,
       maxConnectionAgeMs: opts.maxConnectionAgeMs ?? null,
       seed: opts.seed ?? 42,
     };
@@ -177,8 +183,12 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
       return;
     }
     for (const c of channels) client.meta.channels.add(c);
+    // Corked, both frames leave in one write (ws's own cork/uncork per frame nests inside ours).
+    const coalesce = this.o.coalesceSubscribeReply && this.o.snapshotOnSubscribe;
+    if (coalesce) client.socket.cork();
     this.emit(client, 'info', { message: 'Subscribed', channels: [...client.meta.channels] });
     if (this.o.snapshotOnSubscribe) this.sendBatch(client, this.book(client.meta.userId).full(now));
+    if (coalesce) client.socket.uncork();
   }
 
   protected override route(req: IncomingMessage, res: ServerResponse): boolean {

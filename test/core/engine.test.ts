@@ -5,6 +5,7 @@ import { StatusReport } from '../../src/shared/status';
 import { Snapshot, type Batch, type StreamMessage } from '../../src/shared/stream';
 import type { Result } from '../../src/shared/contract';
 import type { Order } from '../../src/shared/domain';
+import { ES, fill, order, quote } from './fixtures';
 
 const T0 = Date.UTC(2026, 0, 5, 14, 30);
 let engine: Engine | null = null;
@@ -195,5 +196,144 @@ describe('Engine: removing and disabling a connection', () => {
     // Removing it later forgets the kept rows.
     expect(await e.removeConnection('paper')).toBe(false);
     expect(e.snapshot().accounts).toEqual([]);
+  });
+});
+
+describe('Engine: client order id per intent', () => {
+  const intent = { ...place, clientOrderId: 'ticket-7f3a-0001' } as const;
+
+  it('uses the trader’s id and turns a retry into the existing order, never a second one', async () => {
+    const { e } = await makeEngine();
+    const first = (await e.dispatch('term:orders.place', intent)) as Result<Order>;
+    expect(first.ok && first.value.clientOrderId).toBe('ticket-7f3a-0001');
+    const retry = (await e.dispatch('term:orders.place', intent)) as Result<Order>;
+    expect(retry.ok && first.ok && retry.value.id === first.value.id).toBe(true);
+    expect(e.snapshot().orders).toHaveLength(1);
+    expect(e.snapshot().positions.find((p) => p.symbol === 'ES')?.qty).toBe(2);
+  });
+
+  it('places once when two requests with the same id are in flight together', async () => {
+    const { e } = await makeEngine();
+    const [a, b] = (await Promise.all([
+      e.dispatch('term:orders.place', intent),
+      e.dispatch('term:orders.place', intent),
+    ])) as Result<Order>[];
+    expect(a?.ok && b?.ok && a.value.id === b.value.id).toBe(true);
+    expect(e.snapshot().orders).toHaveLength(1);
+  });
+
+  it('refuses an id reused for a different order, and retries a refused attempt afresh', async () => {
+    const { e } = await makeEngine();
+    await e.dispatch('term:orders.place', intent);
+    const other = (await e.dispatch('term:orders.place', {
+      ...intent,
+      symbol: 'NQ',
+    })) as Result<Order>;
+    expect(!other.ok && other.error.code).toBe('duplicate_client_order_id');
+    // Refused before it reached the broker: nothing exists, so the same id may try again.
+    const refusedId = { ...place, clientOrderId: 'ticket-7f3a-0002', qty: 100 } as const;
+    const refused = (await e.dispatch('term:orders.place', refusedId)) as Result<Order>;
+    expect(!refused.ok && refused.error.code).toBe('insufficient_buying_power');
+    const retried = (await e.dispatch('term:orders.place', { ...refusedId, qty: 1 })) as Result<Order>;
+    expect(retried.ok && retried.value.clientOrderId).toBe('ticket-7f3a-0002');
+    expect(e.snapshot().orders).toHaveLength(2);
+  });
+});
+
+describe('Engine: flatten', () => {
+  it('cancels the resting stop, then closes the position: nothing working, nothing held', async () => {
+    const { e, paper } = await makeEngine();
+    await e.dispatch('term:orders.place', place);
+    const last = paper.exchange.quote('ES')?.last ?? NaN;
+    const stop = (await e.dispatch('term:orders.place', {
+      ...place,
+      side: 'sell',
+      type: 'stop',
+      stopPrice: last - 5,
+      tif: 'gtc',
+    })) as Result<Order>;
+    expect(stop.ok && stop.value.status).toBe('working');
+    const r = (await e.dispatch('term:positions.flatten', {
+      connectionId: 'paper',
+      accountId: 'PAPER-1',
+      symbol: 'ES',
+    })) as Result<Order[]>;
+    expect(r.ok && r.value.map((o) => [o.type, o.side, o.status])).toEqual([
+      ['stop', 'sell', 'cancelled'],
+      ['market', 'sell', 'filled'],
+    ]);
+    const snap = e.snapshot();
+    expect(
+      snap.orders.filter((o) => o.symbol === 'ES' && !['filled', 'cancelled'].includes(o.status)),
+    ).toEqual([]);
+    expect(snap.positions.find((p) => p.symbol === 'ES')?.qty).toBe(0);
+    // Already flat with nothing working: nothing to touch.
+    const again = (await e.dispatch('term:positions.flatten', {
+      connectionId: 'paper',
+      accountId: 'PAPER-1',
+      symbol: 'ES',
+    })) as Result<Order[]>;
+    expect(again).toEqual({ ok: true, value: [] });
+  });
+});
+
+describe('Engine: health carries the trading capability', () => {
+  it('sets trading on the snapshot and on every streamed health', async () => {
+    const { e } = await makeEngine();
+    expect(e.snapshot().connections.map((c) => [c.id, c.trading])).toEqual([['paper', true]]);
+    const stopped = nextBatch(e, (b) => b.connections.some((c) => c.state === 'stopped'));
+    await e.dispatch('term:connections.disconnect', { id: 'paper' });
+    const b = await stopped;
+    expect(b.connections.every((c) => c.trading === true)).toBe(true);
+    const live = nextBatch(e, (x) => x.connections.some((c) => c.state === 'live'));
+    await e.dispatch('term:connections.reconnect', { id: 'paper' });
+    expect((await live).connections.every((c) => c.trading === true)).toBe(true);
+  });
+});
+
+describe('Engine.status', () => {
+  it('rounds prices to the instrument precision and money to cents, in the report only', async () => {
+    // 0.1 + 0.2 style tails: avg (0.1 + 2 × 0.2) / 3, mid (0.3 + 0.31) / 2, a limit of 0.1 + 0.2.
+    const e = Engine.create({ paper: false, flushMs: 5 });
+    engine = e;
+    const l = e.ledger;
+    l.apply('c1', {
+      type: 'instrument',
+      instrument: { ...ES, symbol: 'X', tickSize: 0.01, multiplier: 1, pricePrecision: 2 },
+    });
+    l.apply('c1', {
+      type: 'account',
+      account: { accountId: 'A1', name: 'A', currency: 'USD', cash: 1000.1 },
+    });
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'f1', symbol: 'X', side: 'buy', qty: 1, price: 0.1 }) });
+    l.apply('c1', { type: 'fill', fill: fill({ id: 'f2', symbol: 'X', side: 'buy', qty: 2, price: 0.2 }) });
+    l.apply('c1', { type: 'quote', quote: quote({ symbol: 'X', bid: 0.3, ask: 0.31, last: 0.3 }) });
+    l.apply('c1', { type: 'order', order: order({ symbol: 'X', limitPrice: 0.1 + 0.2 }) });
+    const raw = l.positions()[0];
+    // The ledger keeps full precision (the float tails this report must not show).
+    expect(raw?.avgPrice).not.toBe(0.166667);
+    expect(l.orders()[0]?.limitPrice).not.toBe(0.3);
+    const s = e.status();
+    // An average and a mid are not on the tick grid: they keep their real digits, minus the tail.
+    expect(s.positions[0]).toMatchObject({ avgPrice: 0.166667, last: 0.305 });
+    expect(s.positions[0]?.unrealizedPnl).toBe(Number((raw?.unrealizedPnl ?? NaN).toFixed(2)));
+    expect(s.orders[0]?.price).toBe(0.3);
+    for (const n of [s.accounts[0]?.equity, s.accounts[0]?.dayPnl, s.positions[0]?.unrealizedPnl])
+      expect(String(n)).toMatch(/^-?\d+(\.\d{1,2})?$/);
+  });
+});
+
+describe('Engine: paper day P&L', () => {
+  it('starts the day P&L again from the equity marked at the session boundary', async () => {
+    const { e, paper, clock, tick } = await makeEngine();
+    await e.dispatch('term:orders.place', place);
+    for (let i = 0; i < 30; i++) tick();
+    const before = e.ledger.account('paper', 'PAPER-1');
+    expect(before?.dayPnl).toBeCloseTo((before?.equity ?? NaN) - 100_000, 6);
+    clock.t = Date.UTC(2026, 0, 6, 0, 0, 0, 50);
+    const atClose = Math.round(paper.exchange.equity() * 100) / 100;
+    paper.exchange.step();
+    const after = e.ledger.account('paper', 'PAPER-1');
+    expect(after?.dayPnl).toBeCloseTo((after?.equity ?? NaN) - atClose, 6);
   });
 });

@@ -142,6 +142,48 @@ describe('Ledger orders', () => {
     expect(l.order('c1', 'o1')).toMatchObject({ status: 'filled', filledQty: 3 });
   });
 
+  it('orders versions by progress first: a fill dated before the last "accepted" still wins', () => {
+    const l = ledgerWithES();
+    // Accepted, reported in a frame at 2 000; the fill is dated by the exchange at 1 900.
+    l.apply('c1', { type: 'order', order: order({ status: 'working', updatedAt: 2_000 }) });
+    l.apply('c1', {
+      type: 'order',
+      order: order({ status: 'filled', filledQty: 3, avgFillPrice: 5000, updatedAt: 1_900 }),
+    });
+    expect(l.order('c1', 'o1')).toMatchObject({ status: 'filled', filledQty: 3 });
+    // More filled at the same rank also moves forward whatever its date.
+    l.apply('c1', { type: 'order', order: order({ id: 'o2', status: 'partially_filled', filledQty: 1 }) });
+    l.apply('c1', {
+      type: 'order',
+      order: order({ id: 'o2', status: 'partially_filled', filledQty: 2, updatedAt: 500 }),
+    });
+    expect(l.order('c1', 'o2')?.filledQty).toBe(2);
+  });
+
+  it('uses the date only between versions at the same progress: an older modify loses', () => {
+    const l = ledgerWithES();
+    l.apply('c1', { type: 'order', order: order({ limitPrice: 5001, updatedAt: 2_000 }) });
+    l.apply('c1', { type: 'order', order: order({ limitPrice: 4999, updatedAt: 1_500 }) });
+    expect(l.order('c1', 'o1')?.limitPrice).toBe(5001);
+    l.apply('c1', { type: 'order', order: order({ limitPrice: 4998, updatedAt: 2_500 }) });
+    expect(l.order('c1', 'o1')?.limitPrice).toBe(4998);
+  });
+
+  it('lets a resync advance an order whose fill is dated before its last update', () => {
+    const l = ledgerWithES();
+    l.apply('c1', { type: 'order', order: order({ status: 'working', updatedAt: 2_000 }) });
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        accounts: [],
+        orders: [order({ status: 'filled', filledQty: 3, avgFillPrice: 5000, updatedAt: 1_900 })],
+        fills: [],
+      },
+    });
+    expect(l.order('c1', 'o1')?.status).toBe('filled');
+    expect(l.position(KEY)?.qty).toBe(3);
+  });
+
   it('ignores a repeated version and records no change for it', () => {
     const l = ledgerWithES();
     const o = order();
@@ -203,6 +245,23 @@ describe('Ledger verification and resync', () => {
     // Reconciling again synthesizes nothing more.
     l.apply('c1', { type: 'resync', snapshot: { accounts: [], orders: [], fills: [] } });
     expect(l.position(KEY)?.qty).toBe(3);
+  });
+
+  it('anchors a reported account to the positions of the same snapshot (no double-counted marks)', () => {
+    const l = ledgerWithES();
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        accounts: [
+          { accountId: 'A1', name: 'Test', currency: 'USD', cash: 10_000, equity: 10_500, dayPnl: 100 },
+        ],
+        orders: [],
+        fills: [],
+        positions: [{ accountId: 'A1', symbol: 'ES', qty: 2, avgPrice: 5000, mark: 5001, markedAt: 4_000 }],
+      },
+    });
+    expect(l.account('c1', 'A1')).toMatchObject({ unrealizedPnl: 100, equity: 10_500, dayPnl: 100 });
+    expect(l.brokerReportsPnl('c1', 'A1')).toBe(true);
   });
 
   it('flattens positions a position-reporting broker no longer lists', () => {

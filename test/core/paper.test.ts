@@ -106,7 +106,7 @@ describe('paper matching', () => {
     expect(fills.reduce((s, f) => s + f.qty, 0)).toBe(10);
   });
 
-  it('triggers a buy stop only when the market reaches it, then fills as a market order', () => {
+  it('triggers a buy stop only when a trade reaches it, then fills as a market order', () => {
     const { ex, fills, quotes, step } = makeExchange(5);
     const last = ex.quote('ES')?.last ?? NaN;
     const stop = last + 1; // four ticks above
@@ -114,11 +114,37 @@ describe('paper matching', () => {
     expect(r.ok).toBe(true);
     stepUntil(step, () => fills.length > 0);
     const at = quotes.filter((q) => q.symbol === 'ES' && q.ts === fills[0]?.ts).at(-1);
-    expect(at !== undefined && (at.last >= stop || at.ask >= stop)).toBe(true);
-    // No earlier ES quote reached the stop.
+    expect(at !== undefined && at.last >= stop).toBe(true);
+    // No earlier ES trade reached the stop.
     const before = quotes.filter((q) => q.symbol === 'ES' && q.ts < (fills[0]?.ts ?? 0));
-    expect(before.every((q) => q.last < stop && q.ask < stop)).toBe(true);
+    expect(before.every((q) => q.last < stop)).toBe(true);
     expect(fills[0]?.price).toBe(at?.ask);
+  });
+
+  it('does not trigger a buy stop one tick above the last through a one-tick spread (trades only)', () => {
+    const { ex, fills, quotes, step } = makeExchange(5);
+    const tick = ex.instrument('ES')?.tickSize ?? NaN;
+    // A moment when the last trade sits on the bid and the ask is one tick above it.
+    stepUntil(step, () => {
+      const q = ex.quote('ES');
+      return q !== undefined && q.ask - q.last === tick && q.ask - q.bid === tick;
+    });
+    const q0 = ex.quote('ES');
+    const stop = (q0?.last ?? NaN) + tick; // = the ask
+    const r = ex.place(req({ symbol: 'ES', side: 'buy', type: 'stop', qty: 1, stopPrice: stop }));
+    expect(r.ok && r.value.status).toBe('working');
+    expect(fills).toHaveLength(0);
+    const seen = quotes.length;
+    stepUntil(step, () => fills.length > 0);
+    // It fired on the first tick whose trade reached the stop, not on an ask touching it.
+    const after = quotes.slice(seen).filter((q) => q.symbol === 'ES');
+    const firstTrade = after.findIndex((q) => q.last >= stop);
+    expect(after[firstTrade]?.ts).toBe(fills[0]?.ts);
+    // Moving the stop to the last trade or through it is refused, as on placement.
+    const w = ex.place(req({ symbol: 'ES', side: 'sell', type: 'stop', qty: 1, stopPrice: stop - 40 }));
+    const cur = ex.quote('ES')?.last ?? NaN;
+    const moved = w.ok ? ex.modify(w.value.id, { orderId: w.value.id, stopPrice: cur }) : null;
+    expect(moved !== null && !moved.ok && moved.error.code).toBe('stop_wrong_side');
   });
 
   it('turns a triggered sell stop-limit into a limit that never fills below its limit', () => {
@@ -176,6 +202,27 @@ describe('paper matching', () => {
     expect(gtc.ok && byId.get(gtc.value.id)).toBe('working');
   });
 
+  it('rolls day P&L over at the session boundary: start-of-day equity is marked at 00:00 UTC', () => {
+    const { ex, clock, step } = makeExchange();
+    const accounts: number[] = [];
+    ex.onEvent((e) => {
+      if (e.type === 'account' && e.account.startOfDayEquity !== undefined)
+        accounts.push(e.account.startOfDayEquity);
+    });
+    ex.place(req({ symbol: 'ES', side: 'buy', type: 'market', qty: 2 }));
+    for (let i = 0; i < 50; i++) step();
+    expect(ex.account().startOfDayEquity).toBe(100_000);
+    clock.t = Date.UTC(2026, 0, 6, 0, 0, 0, 100);
+    const atClose = Math.round(ex.equity() * 100) / 100;
+    expect(atClose).not.toBe(100_000);
+    ex.step();
+    expect(ex.account().startOfDayEquity).toBe(atClose);
+    expect(accounts.at(-1)).toBe(atClose);
+    // Within the session it stays put.
+    step();
+    expect(ex.account().startOfDayEquity).toBe(atClose);
+  });
+
   it('charges commissions per asset class', () => {
     const { ex, fills } = makeExchange();
     ex.place(req({ symbol: 'ES', side: 'buy', type: 'market', qty: 2 }));
@@ -220,8 +267,11 @@ describe('PaperConnection', () => {
     expect(conn.health().state).toBe('stopped');
     const r = await conn.placeOrder(req({ symbol: 'ES', side: 'buy', type: 'market', qty: 1 }));
     expect(!r.ok && r.error.code).toBe('not_connected');
+    expect(conn.health().reconnects).toBe(0);
     conn.reconnect();
     expect(events.at(-2)?.type).toBe('resync');
+    // The user's disconnect and reconnect counts, as a socket's would.
+    expect(conn.health()).toMatchObject({ state: 'live', reconnects: 1 });
     await conn.stop();
   });
 });

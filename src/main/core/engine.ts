@@ -13,7 +13,13 @@ import {
   type Result,
   type ChartHistory,
 } from '../../shared/contract';
-import { type Instrument, type Order, isOrderDone, positionKey } from '../../shared/domain';
+import {
+  type ConnectionHealth,
+  type Instrument,
+  type Order,
+  isOrderDone,
+  positionKey,
+} from '../../shared/domain';
 import { isOnStep, isOnTick, roundToStep } from '../../shared/money';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
@@ -38,6 +44,26 @@ export interface EngineOptions {
 /** How often connection health is sampled into the stream (ages and rates change without events). */
 const HEALTH_POLL_MS = 1000;
 
+/**
+ * A place request that carried the trader's client order id and has not settled yet, or whose
+ * outcome is unknown (the broker threw: the order may or may not exist).
+ */
+interface Intent {
+  req: ParsedRequestOf<'term:orders.place'>;
+  result: Promise<Result<Order>>;
+  settled: boolean;
+}
+
+/** Float tails are removed from report figures by rounding to this many decimals at most. */
+const MAX_DECIMALS = 8;
+/** Decimals an average price keeps beyond the tick's (as the paper broker reports averages). */
+const AVERAGE_EXTRA_DECIMALS = 4;
+
+/** `x` rounded to `decimals` places (a clean decimal, not 0.30000000000000004). */
+function roundTo(x: number, decimals: number): number {
+  return roundToStep(x, 10 ** -Math.min(decimals, MAX_DECIMALS));
+}
+
 /** Readable text for a zod failure: "limitPrice: a limit order needs a limit price". */
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -58,6 +84,8 @@ export class Engine {
   /** Per-session nonce: client order ids are `${nonce}-${seq}`, unique across restarts. */
   private readonly nonce: string;
   private orderSeq = 0;
+  /** Place requests by the trader's client order id, while in flight or of unknown outcome. */
+  private readonly intents = new Map<string, Intent>();
 
   private constructor(opts: EngineOptions) {
     this.log = opts.logger ?? silentLogger();
@@ -79,7 +107,16 @@ export class Engine {
     if (this.conns.has(c.id)) throw new Error(`A connection with id "${c.id}" is already registered.`);
     this.conns.set(c.id, c);
     this.ledger.registerConnection(c.id, c.mode);
-    this.ledger.apply(c.id, { type: 'health', health: c.health() });
+    this.publishHealth(c);
+  }
+
+  /** Health as the engine publishes it: the connection's own, plus whether it can trade. */
+  private healthOf(c: Connection, h: ConnectionHealth = c.health()): ConnectionHealth {
+    return { ...h, trading: c.capabilities.trading };
+  }
+
+  private publishHealth(c: Connection): void {
+    this.ledger.apply(c.id, { type: 'health', health: this.healthOf(c) });
   }
 
   /**
@@ -88,7 +125,11 @@ export class Engine {
    */
   private sinkFor(c: Connection): (connectionId: string, event: ConnectionEvent) => void {
     return (connectionId, event) => {
-      if (this.conns.get(c.id) === c) this.sink(connectionId, event);
+      if (this.conns.get(c.id) !== c) return;
+      this.sink(
+        connectionId,
+        event.type === 'health' ? { type: 'health', health: this.healthOf(c, event.health) } : event,
+      );
     };
   }
 
@@ -111,11 +152,11 @@ export class Engine {
     this.started.add(c.id);
     try {
       await c.start(this.sinkFor(c));
-      this.ledger.apply(c.id, { type: 'health', health: c.health() });
+      this.publishHealth(c);
       this.log.info({ connectionId: c.id, kind: c.kind }, 'connection started');
     } catch (err) {
       this.log.error({ connectionId: c.id, err }, 'connection failed to start');
-      this.ledger.apply(c.id, { type: 'health', health: c.health() });
+      this.publishHealth(c);
     }
   }
 
@@ -128,7 +169,7 @@ export class Engine {
   }
 
   private pollHealth(): void {
-    for (const c of this.conns.values()) this.ledger.apply(c.id, { type: 'health', health: c.health() });
+    for (const c of this.conns.values()) this.publishHealth(c);
   }
 
   async stop(): Promise<void> {
@@ -172,7 +213,7 @@ export class Engine {
   async disableConnection(id: string): Promise<boolean> {
     const c = await this.detach(id);
     if (c === undefined) return false;
-    this.ledger.apply(id, { type: 'health', health: c.health() });
+    this.publishHealth(c);
     this.ledger.apply(id, { type: 'unverified' });
     this.log.info({ connectionId: id, kind: c.kind }, 'connection disabled');
     return true;
@@ -240,6 +281,8 @@ export class Engine {
         return this.cancelOrder(req as ParsedRequestOf<'term:orders.cancel'>);
       case 'term:positions.close':
         return this.closePosition(req as ParsedRequestOf<'term:positions.close'>);
+      case 'term:positions.flatten':
+        return this.flattenPosition(req as ParsedRequestOf<'term:positions.flatten'>);
       case 'term:charts.open':
         return this.openChart(req as ParsedRequestOf<'term:charts.open'>);
       case 'term:charts.close':
@@ -253,7 +296,7 @@ export class Engine {
         this.log.info({ connectionId: id, action: channel }, 'user action');
         if (channel === 'term:connections.reconnect') c.reconnect();
         else c.disconnect();
-        this.ledger.apply(id, { type: 'health', health: c.health() });
+        this.publishHealth(c);
         return ok({});
       }
       case 'term:connections.list':
@@ -308,9 +351,44 @@ export class Engine {
     return `pg-${this.nonce}-${++this.orderSeq}`;
   }
 
-  private async placeOrder(
+  /**
+   * Place an order. With the trader's client order id (one per click, reused by every retry of
+   * that click) this is idempotent: a retry after a dropped link or a lost reply must never become
+   * a second order, so a known id returns the order it already placed (or waits for the attempt
+   * still in flight) instead of sending again. Without one, a fresh id is generated.
+   */
+  private async placeOrder(req: ParsedRequestOf<'term:orders.place'>): Promise<Result<Order>> {
+    const id = req.clientOrderId;
+    if (id === undefined) return this.submitOrder(req, this.nextClientOrderId());
+    const placed = this.ledger.orderByClientOrderId(id);
+    if (placed !== undefined)
+      return sameOrderIntent(placed, req)
+        ? ok(placed)
+        : fail('duplicate_client_order_id', `Client order id ${id} already belongs to order ${placed.id}.`);
+    const prior = this.intents.get(id);
+    if (prior !== undefined) {
+      if (!sameRequest(prior.req, req))
+        return fail('duplicate_client_order_id', `Client order id ${id} is already used by another order.`);
+      if (!prior.settled) return prior.result;
+      // The broker threw: the order may exist. Resolve by looking, never by resending.
+      return fail(
+        'outcome_unknown',
+        `The first attempt of this order (${id}) ended without a clear answer from the broker and the order has not been reported since; check the orders list before placing it again.`,
+      );
+    }
+    const intent: Intent = { req, result: this.submitOrder(req, id), settled: false };
+    this.intents.set(id, intent);
+    const r = await intent.result;
+    intent.settled = true;
+    // Placed: the ledger has it now. Refused: nothing exists, so a retry may try again. Only an
+    // ambiguous failure keeps the id blocked.
+    if (r.ok || r.error.code !== 'broker_error') this.intents.delete(id);
+    return r;
+  }
+
+  private async submitOrder(
     req: ParsedRequestOf<'term:orders.place'>,
-    clientOrderId?: string,
+    clientOrderId: string,
   ): Promise<Result<Order>> {
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
@@ -323,7 +401,7 @@ export class Engine {
     if (!prices.ok) return prices;
     const qty = this.checkQty(inst, req.qty);
     if (!qty.ok) return qty;
-    const id = clientOrderId ?? this.nextClientOrderId();
+    const id = clientOrderId;
     const log = this.log.child({ connectionId: req.connectionId });
     log.info(
       {
@@ -393,7 +471,10 @@ export class Engine {
   private async cancelOrder(req: ParsedRequestOf<'term:orders.cancel'>): Promise<Result<Order>> {
     const found = this.findOrder(req.orderId);
     if (!found.ok) return found;
-    const o = found.value;
+    return this.cancelKnownOrder(found.value);
+  }
+
+  private async cancelKnownOrder(o: Order): Promise<Result<Order>> {
     if (isOrderDone(o.status)) return fail('order_done', `Order ${o.id} is already ${o.status}.`);
     const conn = this.tradingConnection(o.connectionId);
     if (!conn.ok) return conn;
@@ -422,6 +503,58 @@ export class Engine {
       tif: 'day',
     });
     return r.ok ? ok([r.value]) : r;
+  }
+
+  /**
+   * Cancel every working order on the symbol (stops and targets included), then close what is
+   * left of the position at market: cancelling first means no resting order can re-open the
+   * position after it was closed. Returns the orders touched, cancels first.
+   */
+  private async flattenPosition(req: ParsedRequestOf<'term:positions.flatten'>): Promise<Result<Order[]>> {
+    const conn = this.tradingConnection(req.connectionId);
+    if (!conn.ok) return conn;
+    const touched: Order[] = [];
+    const working = this.ledger
+      .orders()
+      .filter(
+        (o) =>
+          o.connectionId === req.connectionId &&
+          o.accountId === req.accountId &&
+          o.symbol === req.symbol &&
+          !isOrderDone(o.status),
+      );
+    for (const o of working) {
+      const r = await this.cancelKnownOrder(o);
+      if (r.ok) touched.push(r.value);
+      // Finished meanwhile (e.g. the stop filled): its fills are in the position closed below.
+      else if (r.error.code !== 'order_done')
+        return fail(
+          'flatten_incomplete',
+          `Could not cancel order ${o.id} (${r.error.message}), so the ${req.symbol} position was not closed${touched.length > 0 ? `; cancelled before that: ${touched.map((x) => x.id).join(', ')}` : ''}.`,
+        );
+    }
+    const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
+    if (p !== undefined && p.qty !== 0) {
+      const r = await this.submitOrder(
+        {
+          connectionId: req.connectionId,
+          accountId: req.accountId,
+          symbol: req.symbol,
+          side: p.qty > 0 ? 'sell' : 'buy',
+          type: 'market',
+          qty: Math.abs(p.qty),
+          tif: 'day',
+        },
+        this.nextClientOrderId(),
+      );
+      if (!r.ok)
+        return fail(
+          r.error.code,
+          `${touched.length} working order(s) cancelled, but the ${req.symbol} position was not closed: ${r.error.message}`,
+        );
+      touched.push(r.value);
+    }
+    return ok(touched);
   }
 
   private async openChart(req: ParsedRequestOf<'term:charts.open'>): Promise<Result<ChartHistory>> {
@@ -458,35 +591,51 @@ export class Engine {
           reconnects: h.reconnects,
         };
       }),
+      // Rounded for the report only (prices to the instrument's precision, money to cents); the
+      // ledger keeps full precision so sums do not drift. A mark may be a mid (half a tick) and an
+      // average price is not on the grid at all: they keep the digits that are real, so the
+      // report's unrealized P&L still follows from its own qty, avgPrice and last.
       accounts: this.ledger.accounts().map((a) => ({
         connectionId: a.connectionId,
         accountId: a.accountId,
-        equity: a.equity,
-        dayPnl: a.dayPnl,
+        equity: roundTo(a.equity, 2),
+        dayPnl: roundTo(a.dayPnl, 2),
         verified: a.verified,
       })),
-      positions: this.ledger.positions().map((p) => ({
-        connectionId: p.connectionId,
-        accountId: p.accountId,
-        symbol: p.symbol,
-        qty: p.qty,
-        avgPrice: p.avgPrice,
-        last: p.last,
-        unrealizedPnl: p.unrealizedPnl,
-        realizedPnl: p.realizedPnl,
-      })),
-      orders: this.ledger.orders().map((o) => ({
-        id: o.id,
-        symbol: o.symbol,
-        side: o.side,
-        type: o.type,
-        status: o.status,
-        qty: o.qty,
-        filledQty: o.filledQty,
-        price: o.limitPrice,
-        stopPrice: o.stopPrice,
-      })),
+      positions: this.ledger.positions().map((p) => {
+        const decimals = this.pricePrecision(p.connectionId, p.symbol);
+        return {
+          connectionId: p.connectionId,
+          accountId: p.accountId,
+          symbol: p.symbol,
+          qty: p.qty,
+          avgPrice: roundTo(p.avgPrice, decimals + AVERAGE_EXTRA_DECIMALS),
+          last: p.last === null ? null : roundTo(p.last, decimals + 1),
+          unrealizedPnl: roundTo(p.unrealizedPnl, 2),
+          realizedPnl: roundTo(p.realizedPnl, 2),
+        };
+      }),
+      orders: this.ledger.orders().map((o) => {
+        const decimals = this.pricePrecision(o.connectionId, o.symbol);
+        const price = (x: number) => roundTo(x, decimals);
+        return {
+          id: o.id,
+          symbol: o.symbol,
+          side: o.side,
+          type: o.type,
+          status: o.status,
+          qty: o.qty,
+          filledQty: o.filledQty,
+          price: o.limitPrice === null ? null : price(o.limitPrice),
+          stopPrice: o.stopPrice === null ? null : price(o.stopPrice),
+        };
+      }),
     };
+  }
+
+  /** The instrument's price decimals; an unlisted symbol only loses its float tail. */
+  private pricePrecision(connectionId: string, symbol: string): number {
+    return this.ledger.instrument(connectionId, symbol)?.pricePrecision ?? MAX_DECIMALS;
   }
 
   /** For the tray: totals over accounts in the first account's currency. */
@@ -510,7 +659,11 @@ export class Engine {
         unverified = true;
         continue;
       }
-      totalPnl += a.realizedPnl + a.unrealizedPnl - a.fees;
+      // A broker that reports positions tells us its P&L, not the fills to derive it from: our
+      // realized figure would be missing, so its day P&L (equity change) is the total we know.
+      totalPnl += this.ledger.brokerReportsPnl(a.connectionId, a.accountId)
+        ? a.dayPnl
+        : a.realizedPnl + a.unrealizedPnl - a.fees;
       dayPnl += a.dayPnl;
       unrealized += a.unrealizedPnl;
     }
@@ -523,4 +676,35 @@ export class Engine {
       unverified,
     };
   }
+}
+
+/** A retried place request is the same intent only if it asks for the same order. */
+function sameRequest(
+  a: ParsedRequestOf<'term:orders.place'>,
+  b: ParsedRequestOf<'term:orders.place'>,
+): boolean {
+  return (
+    a.connectionId === b.connectionId &&
+    a.accountId === b.accountId &&
+    a.symbol === b.symbol &&
+    a.side === b.side &&
+    a.type === b.type &&
+    a.qty === b.qty &&
+    a.limitPrice === b.limitPrice &&
+    a.stopPrice === b.stopPrice &&
+    a.tif === b.tif
+  );
+}
+
+/**
+ * An order already placed under the id matches a retry when it is for the same account, symbol
+ * and side; its price or quantity may since have been modified by the trader.
+ */
+function sameOrderIntent(o: Order, req: ParsedRequestOf<'term:orders.place'>): boolean {
+  return (
+    o.connectionId === req.connectionId &&
+    o.accountId === req.accountId &&
+    o.symbol === req.symbol &&
+    o.side === req.side
+  );
 }

@@ -48,6 +48,25 @@ export function orderVersionKey(o: Order): string {
   return `${o.status}-${o.limitPrice ?? ''}/${o.stopPrice ?? ''}-${o.filledQty}-${o.qty}`;
 }
 
+/**
+ * Whether report `o` is a newer state of the order than `c`. Versions are ordered by progress
+ * first — status rank, then filled quantity, both monotone — and by `updatedAt` only between
+ * reports at the same progress (a modify, a repeat). Brokers date reports with different clocks
+ * (exchange fill time vs. message time), so a fill dated before the last "accepted" message must
+ * still win: comparing timestamps first left filled orders "working" forever.
+ */
+export function supersedes(o: Order, c: Order, seenVersion: boolean): boolean {
+  // A finished order is final.
+  if (isOrderDone(c.status)) return false;
+  const rank = statusRank[o.status] - statusRank[c.status];
+  if (rank < 0 || o.filledQty < c.filledQty) return false;
+  if (rank > 0 || o.filledQty > c.filledQty) return true;
+  // Same progress: an older report loses; a repeated version adds nothing.
+  if (o.updatedAt < c.updatedAt) return false;
+  if (seenVersion && o.updatedAt <= c.updatedAt) return false;
+  return orderVersionKey(o) !== orderVersionKey(c);
+}
+
 /** Mid when both sides are present and sane, else the last trade. */
 export function markOf(q: Quote): number {
   return q.bid > 0 && q.ask > 0 && q.ask >= q.bid ? (q.bid + q.ask) / 2 : q.last;
@@ -318,6 +337,11 @@ export class Ledger {
   order(connectionId: string, id: string): Order | undefined {
     return this.orderMap.get(`${connectionId}:${id}`)?.order;
   }
+  /** The order placed under this client order id (our intent id), on any connection. */
+  orderByClientOrderId(clientOrderId: string): Order | undefined {
+    for (const s of this.orderMap.values()) if (s.order.clientOrderId === clientOrderId) return s.order;
+    return undefined;
+  }
   /** Orders with this broker id on any connection (ids are only unique per broker). */
   findOrders(id: string): Order[] {
     return this.orders().filter((o) => o.id === id);
@@ -342,6 +366,16 @@ export class Ledger {
   accountByKey(key: string): Account | undefined {
     this.settleAccounts();
     return this.accountMap.get(key)?.a;
+  }
+  /**
+   * True when the account's P&L comes from the broker: its connection reports positions (not
+   * fills we average ourselves) and the broker reported equity or day P&L. Our realized P&L for
+   * such an account is only what the broker chose to tell, so totals use its day P&L instead.
+   */
+  brokerReportsPnl(connectionId: string, accountId: string): boolean {
+    if (!this.reportsPositions.has(connectionId)) return false;
+    const s = this.accountMap.get(`${connectionId}:${accountId}`);
+    return s !== undefined && (s.reportedDayPnl !== null || s.reportedEquity !== null);
   }
   connections(): ConnectionHealth[] {
     return [...this.healthMap.values()];
@@ -475,13 +509,7 @@ export class Ledger {
       return;
     }
     const c = cur.order;
-    // Monotone: a finished order is final; state and fills never go backwards; old reports lose.
-    if (isOrderDone(c.status)) return;
-    if (cur.seen.has(version) && o.updatedAt <= c.updatedAt) return;
-    if (o.updatedAt < c.updatedAt) return;
-    if (o.filledQty < c.filledQty) return;
-    if (statusRank[o.status] < statusRank[c.status]) return;
-    if (version === orderVersionKey(c)) return;
+    if (!supersedes(o, c, cur.seen.has(version))) return;
     cur.seen.add(version);
     cur.order = {
       ...o,
@@ -848,6 +876,14 @@ export class Ledger {
         s.p.unrealizedPnl = 0;
         this.changes.positions.add(s.p.key);
         this.recomputeAccount(connectionId, s.p.accountId);
+      }
+      // The snapshot's equity and day P&L already include these positions' marks: measure our
+      // drift from them, not from before they were applied (that counted them twice).
+      for (const a of snap.accounts) {
+        const s = this.accountMap.get(`${connectionId}:${a.accountId}`);
+        if (s === undefined) continue;
+        s.unrealizedAtReport = this.sumUnrealized(connectionId, a.accountId);
+        this.recomputeAccount(connectionId, a.accountId);
       }
     } else {
       synthesized = this.synthesizeMissedFills(connectionId);

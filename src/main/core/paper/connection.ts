@@ -1,8 +1,8 @@
 /**
  * The paper broker as a Connection: the embedded default, so a fresh install shows a working
  * terminal. It runs in-process, so its health is honest rather than decorative: rtt 0, the time
- * of the last event it delivered (its start-up snapshot included) as lastMessageAt, and the
- * measured event rate.
+ * of the last event it delivered (its start-up snapshot included) as lastMessageAt, the
+ * measured event rate, and how often it went live again after the user disconnected it.
  */
 import type { Bar, ConnectionHealth, ConnectionState, Order, Timeframe } from '../../../shared/domain';
 import { fail, type Result } from '../../../shared/contract';
@@ -56,6 +56,9 @@ export class PaperConnection implements Connection {
   private windowCount = 0;
   private rate = 0;
   private unlisten: (() => void) | null = null;
+  /** Went live before: the next go-live is a reconnect (after the user's disconnect). */
+  private everLive = false;
+  private reconnects = 0;
 
   constructor(opts: PaperConnectionOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -104,6 +107,8 @@ export class PaperConnection implements Connection {
         fills: this.exchange.fills(),
       },
     });
+    if (this.everLive) this.reconnects += 1;
+    this.everLive = true;
     this.setState('live');
     if (this.autoTick) this.exchange.start(this.tickIntervalMs);
   }
@@ -151,7 +156,7 @@ export class PaperConnection implements Connection {
       clockOffsetMs: 0,
       lastMessageAt: this.lastMessageAt,
       messagesPerSec: Math.round(rate * 10) / 10,
-      reconnects: 0,
+      reconnects: this.reconnects,
       attempt: 0,
       nextRetryAt: null,
       // In-process: there is no link that can fail, so no error to date.

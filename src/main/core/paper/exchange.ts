@@ -7,10 +7,13 @@
  * - market: fills against the displayed top-of-book size; the rest fills on later ticks.
  * - limit: fills at the touch when the opposite side crosses it (price improvement on arrival),
  *   or at its limit when a trade prints through it; partial fills are normal.
- * - stop / stop-limit: trigger when the last trade or the near side reaches the stop, then
- *   behave as market / limit.
+ * - stop / stop-limit: trigger when a trade prints at or through the stop (as CME does: quotes
+ *   never trigger), then behave as market / limit. A stop already at or through the last trade
+ *   is rejected, on placement and on modify.
  * - tif: `ioc` cancels whatever did not fill on arrival; `day` expires at the next 00:00 UTC
  *   (the sim's session boundary); `gtc` rests until filled or cancelled.
+ * - day P&L: at each session boundary the account's equity is marked and becomes the next
+ *   session's start-of-day equity.
  */
 import {
   type Bar,
@@ -92,7 +95,9 @@ export class PaperExchange {
   private timer: NodeJS.Timeout | null = null;
   private lastAdvanceAt = 0;
   private readonly schedRng;
-  private readonly sessionDay: number;
+  /** The current session (days since the epoch, UTC) and the equity it started with. */
+  private sessionDay: number;
+  private startOfDayEquity: number;
 
   constructor(opts: ExchangeOptions) {
     this.now = opts.now ?? Date.now;
@@ -100,6 +105,7 @@ export class PaperExchange {
     this.accountId = opts.accountId ?? PAPER_ACCOUNT_ID;
     const start = this.now();
     this.sessionDay = Math.floor(start / DAY_MS);
+    this.startOfDayEquity = this.startCash;
     this.schedRng = mulberry32(deriveSeed(opts.seed, '#scheduler'));
     for (const spec of opts.instruments ?? paperInstruments) {
       const symbol = spec.instrument.symbol;
@@ -192,7 +198,7 @@ export class PaperExchange {
       name: 'Paper account',
       currency: 'USD',
       cash: round2(this.startCash + this.realized - this.fees),
-      startOfDayEquity: this.startCash,
+      startOfDayEquity: this.startOfDayEquity,
     };
   }
 
@@ -209,9 +215,22 @@ export class PaperExchange {
 
   // ---------------------------------------------------------------- market clock
 
+  /**
+   * Crossing into a new session: mark equity at the prices the old one closed with (before the
+   * new session's first tick) as the new start of day, so day P&L starts again from zero.
+   */
+  private rollSession(ts: number): void {
+    const day = Math.floor(ts / DAY_MS);
+    if (day <= this.sessionDay) return;
+    this.sessionDay = day;
+    this.startOfDayEquity = round2(this.equity());
+    this.emit({ type: 'account', account: this.account() });
+  }
+
   /** Advance every symbol by exactly one tick (deterministic; what tests drive). */
   step(): void {
     const ts = this.now();
+    this.rollSession(ts);
     for (const m of this.markets.values()) this.tickMarket(m, ts);
     this.expireDayOrders(ts);
   }
@@ -219,7 +238,10 @@ export class PaperExchange {
   /** Advance one symbol by one tick. */
   stepSymbol(symbol: string): void {
     const m = this.markets.get(symbol);
-    if (m !== undefined) this.tickMarket(m, this.now());
+    if (m === undefined) return;
+    const ts = this.now();
+    this.rollSession(ts);
+    this.tickMarket(m, ts);
   }
 
   /**
@@ -228,6 +250,7 @@ export class PaperExchange {
    */
   advance(dtMs: number): number {
     const ts = this.now();
+    this.rollSession(ts);
     let n = 0;
     for (const m of this.markets.values()) {
       m.credit += (m.process.rate * dtMs) / 1000;
@@ -359,13 +382,9 @@ export class PaperExchange {
     const inst = v.value;
     const q = m.quote;
     const isBuy = req.side === 'buy';
-    if ((req.type === 'stop' || req.type === 'stop_limit') && req.stopPrice !== undefined) {
-      const wrong = isBuy ? req.stopPrice <= q.last : req.stopPrice >= q.last;
-      if (wrong)
-        return fail(
-          'stop_wrong_side',
-          `A ${req.side} stop must be ${isBuy ? 'above' : 'below'} the last price (${q.last}); ${req.stopPrice} would trigger at once.`,
-        );
+    if (req.type === 'stop' || req.type === 'stop_limit') {
+      const side = checkStopSide(req.side, req.stopPrice, q.last);
+      if (!side.ok) return side;
     }
     // Buying power: only the part of the order that adds exposure needs margin.
     const held = this.holdings.get(req.symbol)?.qty ?? 0;
@@ -435,6 +454,10 @@ export class PaperExchange {
       return fail('invalid_request', `A ${w.order.type} order has no stop price to change.`);
     if (change.qty !== undefined && change.qty <= w.order.filledQty)
       return fail('bad_qty', `Quantity must stay above the ${w.order.filledQty} already filled.`);
+    if (change.stopPrice !== undefined && !w.triggered) {
+      const side = checkStopSide(w.order.side, change.stopPrice, m.quote.last);
+      if (!side.ok) return side;
+    }
     const ts = this.now();
     w.order = {
       ...w.order,
@@ -483,8 +506,11 @@ export class PaperExchange {
     const q = m.quote;
     const isBuy = o.side === 'buy';
     if ((o.type === 'stop' || o.type === 'stop_limit') && !w.triggered) {
+      // Only a trade printed on this tick, after the order rested, triggers: a one-tick spread
+      // must not fire a buy stop one tick above the last through the ask.
       const stop = o.stopPrice ?? 0;
-      const hit = isBuy ? q.last >= stop || q.ask >= stop : q.last <= stop || q.bid <= stop;
+      const trade = onArrival ? null : m.tradePrice;
+      const hit = trade !== null && (isBuy ? trade >= stop : trade <= stop);
       if (!hit) return;
       w.triggered = true;
     }
@@ -610,6 +636,17 @@ export class PaperExchange {
         if (w.expiresAt !== null && ts >= w.expiresAt) this.finish(m, w, 'expired', ts);
     }
   }
+}
+
+/** A stop at or through the last trade would trigger at once: the trader meant a market order. */
+function checkStopSide(side: Order['side'], stopPrice: number | undefined, last: number): Result<null> {
+  if (stopPrice === undefined) return ok(null);
+  const isBuy = side === 'buy';
+  if (isBuy ? stopPrice > last : stopPrice < last) return ok(null);
+  return fail(
+    'stop_wrong_side',
+    `A ${side} stop must be ${isBuy ? 'above' : 'below'} the last price (${last}); ${stopPrice} would trigger at once.`,
+  );
 }
 
 function isDone(o: Order): boolean {

@@ -1,7 +1,7 @@
 /**
  * The portfolio-stream link (seed 001, `protocols/gateways.md` §1) under a Supervisor: cookie on
  * the upgrade, subscribe (the `info` reply proves the session was accepted), first `batch` after
- * subscribing as the resync snapshot, JSON `ping` every 15 s. Every frame is parsed with zod;
+ * subscribing as the resync snapshot (armed before `subscribe` goes out), JSON `ping` every 15 s. Every frame is parsed with zod;
  * binary, malformed, unknown and foreign-user frames are counted and dropped, never thrown.
  */
 import { WebSocket } from 'ws';
@@ -89,6 +89,20 @@ class PortfolioStreamLink implements Link {
   private userId: string | null;
   private authWaiter: Waiter<void> | null = null;
   private syncWaiter: Waiter<ResyncSnapshot> | null = null;
+  /**
+   * Set before `subscribe` is sent: the next batch is the full picture. The `info` reply and that
+   * batch can arrive in one TCP read, and ws then delivers both synchronously, before the
+   * supervisor (resumed by a promise, so a microtask later) has asked for the resync; arming here
+   * keeps the snapshot from being applied as deltas and the next delta from posing as complete.
+   */
+  private snapshotExpected = false;
+  /** The snapshot, received before `resync()` asked for it. */
+  private heldSnapshot: ResyncSnapshot | null = null;
+  /**
+   * Updates that arrived after the snapshot, held until the supervisor has emitted it: applied
+   * before it, the older snapshot would overwrite them.
+   */
+  private heldUpdates: (() => void)[] | null = null;
   /** Latest server timestamp applied per position / order / account: older updates arrived late. */
   private readonly appliedAt = new Map<string, number>();
   private closed = false;
@@ -126,11 +140,18 @@ class PortfolioStreamLink implements Link {
     return new Promise((resolve, reject) => {
       this.authWaiter = { resolve, reject };
       signal.addEventListener('abort', () => reject(new LinkError('network', 'aborted')), { once: true });
+      this.snapshotExpected = true;
       this.send({ type: 'subscribe', channels });
     });
   }
 
   resync(signal: AbortSignal): Promise<ResyncSnapshot> {
+    const held = this.heldSnapshot;
+    if (held !== null) {
+      this.heldSnapshot = null;
+      this.releaseUpdatesLater();
+      return Promise.resolve(held);
+    }
     return new Promise((resolve, reject) => {
       this.syncWaiter = { resolve, reject };
       signal.addEventListener('abort', () => reject(new LinkError('network', 'aborted')), { once: true });
@@ -193,29 +214,59 @@ class PortfolioStreamLink implements Link {
         return;
       case 'batch':
         this.h.data('portfolio', frame.timestamp);
-        if (this.syncWaiter !== null) {
-          this.syncWaiter.resolve(this.snapshot(frame.data, accountId, frame.timestamp));
-          this.syncWaiter = null;
-          return;
+        if (this.snapshotExpected) {
+          this.snapshotExpected = false;
+          return this.snapshotReceived(this.snapshot(frame.data, accountId, frame.timestamp));
         }
-        return this.apply(frame.data, accountId, frame.timestamp);
+        return this.update(frame.data, accountId, frame.timestamp);
       case 'position_update':
         this.h.data('portfolio', frame.timestamp);
-        return this.apply({ positions: [frame.data], orders: [], trades: [] }, accountId, frame.timestamp);
+        return this.update({ positions: [frame.data], orders: [], trades: [] }, accountId, frame.timestamp);
       case 'order_update':
         this.h.data('portfolio', frame.timestamp);
-        return this.apply({ positions: [], orders: [frame.data], trades: [] }, accountId, frame.timestamp);
+        return this.update({ positions: [], orders: [frame.data], trades: [] }, accountId, frame.timestamp);
       case 'account_update':
         this.h.data('portfolio', frame.timestamp);
-        return this.apply(
+        return this.update(
           { positions: [], orders: [], trades: [], account: frame.data },
           accountId,
           frame.timestamp,
         );
       case 'trade_executed':
         this.h.data('portfolio', frame.timestamp);
-        return this.apply({ positions: [], orders: [], trades: [frame.data] }, accountId, frame.timestamp);
+        return this.update({ positions: [], orders: [], trades: [frame.data] }, accountId, frame.timestamp);
     }
+  }
+
+  /** Hand the snapshot to a waiting `resync()`, or keep it for the one about to come. */
+  private snapshotReceived(snap: ResyncSnapshot): void {
+    this.heldUpdates = [];
+    const waiter = this.syncWaiter;
+    if (waiter === null) {
+      this.heldSnapshot = snap;
+      return;
+    }
+    this.syncWaiter = null;
+    waiter.resolve(snap);
+    this.releaseUpdatesLater();
+  }
+
+  /**
+   * The supervisor emits the snapshot in the microtasks that follow the hand-over, but frames left
+   * in the same socket read are handled before those. Release the held updates on `setImmediate`,
+   * after both; frames of later reads that come first are queued behind them, so order is kept.
+   */
+  private releaseUpdatesLater(): void {
+    setImmediate(() => {
+      const held = this.heldUpdates ?? [];
+      this.heldUpdates = null;
+      if (!this.closed) for (const run of held) run();
+    });
+  }
+
+  private update(data: BatchData, accountId: string, ts: number): void {
+    if (this.heldUpdates !== null) this.heldUpdates.push(() => this.apply(data, accountId, ts));
+    else this.apply(data, accountId, ts);
   }
 
   /** True when `key` has not seen a newer server timestamp; records `ts` as applied. */

@@ -34,7 +34,10 @@ export function toPosition(d: PositionData, accountId: string, ts: number): Repo
   };
 }
 
-/** Null when the order cannot be represented truthfully (e.g. non-positive quantity). */
+/**
+ * Null when the order cannot be represented truthfully (e.g. non-positive quantity). `ts` is the
+ * frame's timestamp.
+ */
 export function toOrder(d: OrderData, connectionId: string, accountId: string, ts: number): Order | null {
   if (!(d.qty > 0) || d.filledQty < 0) return null;
   return {
@@ -56,7 +59,9 @@ export function toOrder(d: OrderData, connectionId: string, accountId: string, t
     rejectReason: d.status === 'rejected' ? 'rejected by broker' : null,
     managedBy: 'broker',
     createdAt: d.submittedAt,
-    updatedAt: d.filledAt ?? ts,
+    // One clock for every version of an order: the frame's. `filledAt` is exchange time and can
+    // predate the frame of the order's previous update, which made the fill look older.
+    updatedAt: ts,
   };
 }
 
