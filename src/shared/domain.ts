@@ -236,3 +236,28 @@ export const ConnectionHealth = z.object({
   lagHistory: z.array(z.number()),
 });
 export type ConnectionHealth = z.infer<typeof ConnectionHealth>;
+
+/**
+ * A connection's health before anything has been measured: every figure unknown (null) or zero.
+ * Connections spread their own measurements over it, so a new health field gets one default here.
+ */
+export function blankHealth(
+  identity: Pick<ConnectionHealth, 'id' | 'kind' | 'label' | 'mode' | 'state' | 'since'>,
+): ConnectionHealth {
+  return {
+    ...identity,
+    rttMs: null,
+    lagMs: null,
+    clockOffsetMs: null,
+    lastMessageAt: null,
+    messagesPerSec: 0,
+    reconnects: 0,
+    attempt: 0,
+    nextRetryAt: null,
+    lastError: null,
+    lastErrorAt: null,
+    malformedFrames: 0,
+    rttHistory: [],
+    lagHistory: [],
+  };
+}

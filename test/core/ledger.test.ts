@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BarStore } from '../../src/main/core/bars';
 import { StreamBatcher } from '../../src/main/core/batcher';
 import { Ledger, orderVersionKey } from '../../src/main/core/ledger';
-import { positionKey } from '../../src/shared/domain';
+import { blankHealth, positionKey } from '../../src/shared/domain';
 import { ES, fill, order, quote } from './fixtures';
 
 const KEY = positionKey('c1', 'A1', 'ES');
@@ -492,25 +492,7 @@ describe('Ledger.forgetConnection', () => {
       l.apply(c, {
         type: 'health',
         health: {
-          id: c,
-          kind: 'test',
-          label: c,
-          mode: 'demo',
-          state: 'live',
-          since: 0,
-          rttMs: null,
-          lagMs: null,
-          clockOffsetMs: null,
-          lastMessageAt: null,
-          messagesPerSec: 0,
-          reconnects: 0,
-          attempt: 0,
-          nextRetryAt: null,
-          lastError: null,
-          lastErrorAt: null,
-          malformedFrames: 0,
-          rttHistory: [],
-          lagHistory: [],
+          ...blankHealth({ id: c, kind: 'test', label: c, mode: 'demo', state: 'live', since: 0 }),
         },
       });
     }

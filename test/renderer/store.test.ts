@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type Fill, type Instrument, type Order, type Quote, quoteKey } from '../../src/shared/domain';
+import {
+  blankHealth,
+  type Fill,
+  type Instrument,
+  type Order,
+  type Quote,
+  quoteKey,
+} from '../../src/shared/domain';
 import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
 import { fillKey, instrumentKey, orderKey, TerminalStore } from '../../src/renderer/state/store';
 
@@ -244,27 +251,8 @@ describe('TerminalStore', () => {
   it('applies removals: a removed connection takes everything it reported with it', () => {
     const { store, runFrame } = makeStore();
     const gw = <T extends { connectionId: string }>(x: T): T => ({ ...x, connectionId: 'gw' });
-    const health = (id: string) => ({
-      id,
-      kind: 'test',
-      label: id,
-      mode: 'demo' as const,
-      state: 'live' as const,
-      since: 0,
-      rttMs: null,
-      lagMs: null,
-      clockOffsetMs: null,
-      lastMessageAt: null,
-      messagesPerSec: 0,
-      reconnects: 0,
-      attempt: 0,
-      nextRetryAt: null,
-      lastError: null,
-      lastErrorAt: null,
-      malformedFrames: 0,
-      rttHistory: [],
-      lagHistory: [],
-    });
+    const health = (id: string) =>
+      blankHealth({ id, kind: 'test', label: id, mode: 'demo', state: 'live', since: 0 });
     const account = (connectionId: string) => ({
       connectionId,
       accountId: 'A1',

@@ -1,31 +1,25 @@
 /** How the connections panel shows a connection's last error: current (red) or history (muted, dated). */
 import { describe, expect, it } from 'vitest';
 import { errorView } from '../../src/renderer/connections/health';
-import type { ConnectionHealth } from '../../src/shared/domain';
+import { blankHealth, type ConnectionHealth } from '../../src/shared/domain';
 
 const T0 = 1_760_000_000_000;
 
 function health(over: Partial<ConnectionHealth>): ConnectionHealth {
   return {
-    id: 'gw',
-    kind: 'portfolio-stream',
-    label: 'Gateway',
-    mode: 'demo',
-    state: 'live',
-    since: T0,
+    ...blankHealth({
+      id: 'gw',
+      kind: 'portfolio-stream',
+      label: 'Gateway',
+      mode: 'demo',
+      state: 'live',
+      since: T0,
+    }),
     rttMs: 12,
     lagMs: 3,
     clockOffsetMs: 0,
     lastMessageAt: T0,
     messagesPerSec: 1,
-    reconnects: 0,
-    attempt: 0,
-    nextRetryAt: null,
-    lastError: null,
-    lastErrorAt: null,
-    malformedFrames: 0,
-    rttHistory: [],
-    lagHistory: [],
     ...over,
   };
 }

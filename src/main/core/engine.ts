@@ -13,6 +13,7 @@ import {
   type Result,
   type ChartHistory,
 } from '../../shared/contract';
+import { isSameOrderIntent } from '../../shared/intent';
 import {
   type ConnectionHealth,
   type Instrument,
@@ -367,7 +368,7 @@ export class Engine {
         : fail('duplicate_client_order_id', `Client order id ${id} already belongs to order ${placed.id}.`);
     const prior = this.intents.get(id);
     if (prior !== undefined) {
-      if (!sameRequest(prior.req, req))
+      if (!isSameOrderIntent(prior.req, req))
         return fail('duplicate_client_order_id', `Client order id ${id} is already used by another order.`);
       if (!prior.settled) return prior.result;
       // The broker threw: the order may exist. Resolve by looking, never by resending.
@@ -676,24 +677,6 @@ export class Engine {
       unverified,
     };
   }
-}
-
-/** A retried place request is the same intent only if it asks for the same order. */
-function sameRequest(
-  a: ParsedRequestOf<'term:orders.place'>,
-  b: ParsedRequestOf<'term:orders.place'>,
-): boolean {
-  return (
-    a.connectionId === b.connectionId &&
-    a.accountId === b.accountId &&
-    a.symbol === b.symbol &&
-    a.side === b.side &&
-    a.type === b.type &&
-    a.qty === b.qty &&
-    a.limitPrice === b.limitPrice &&
-    a.stopPrice === b.stopPrice &&
-    a.tif === b.tif
-  );
 }
 
 /**

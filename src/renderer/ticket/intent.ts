@@ -6,6 +6,7 @@
  * outcome) leaves it pending.
  */
 import type { PlaceOrderRequest } from '../../shared/contract';
+import { isSameOrderIntent } from '../../shared/intent';
 
 /** Matches the contract's `^[\w.:-]{8,64}$`: "t-" and a v4 UUID (38 characters). */
 export function newClientOrderId(randomUUID: () => string = () => crypto.randomUUID()): string {
@@ -13,21 +14,6 @@ export function newClientOrderId(randomUUID: () => string = () => crypto.randomU
 }
 
 type Order = Omit<PlaceOrderRequest, 'clientOrderId'>;
-
-/** What makes two requests the same intent: every field the trader chose. */
-function sameOrder(a: Order, b: Order): boolean {
-  return (
-    a.connectionId === b.connectionId &&
-    a.accountId === b.accountId &&
-    a.symbol === b.symbol &&
-    a.side === b.side &&
-    a.type === b.type &&
-    a.qty === b.qty &&
-    a.limitPrice === b.limitPrice &&
-    a.stopPrice === b.stopPrice &&
-    (a.tif ?? 'day') === (b.tif ?? 'day')
-  );
-}
 
 export interface PendingIntent {
   readonly request: PlaceOrderRequest & { clientOrderId: string };
@@ -41,7 +27,7 @@ export class OrderIntents {
   /** The request to send for this click: the pending intent's id when it is the same order. */
   begin(order: Order): PlaceOrderRequest & { clientOrderId: string } {
     const p = this.pending;
-    if (p !== null && sameOrder(p.request, order))
+    if (p !== null && isSameOrderIntent(p.request, order))
       return { ...order, clientOrderId: p.request.clientOrderId };
     const request = { ...order, clientOrderId: this.makeId() };
     this.pending = { request };

@@ -4,7 +4,7 @@
  * reason as its last error, so the trader sees why instead of the connection silently vanishing.
  */
 import { fail, type Result } from '../../../shared/contract';
-import type { AccountMode, ConnectionHealth, Order } from '../../../shared/domain';
+import { blankHealth, type AccountMode, type ConnectionHealth, type Order } from '../../../shared/domain';
 import type { Capabilities, Connection } from '../connection';
 
 const none: Capabilities = {
@@ -34,27 +34,12 @@ export class UnavailableConnection implements Connection {
   disconnect(): void {}
 
   health(): ConnectionHealth {
+    const base = { id: this.id, kind: this.kind, label: this.label, mode: this.mode, since: this.since };
     return {
-      id: this.id,
-      kind: this.kind,
-      label: this.label,
-      mode: this.mode,
-      state: 'stopped',
-      since: this.since,
-      rttMs: null,
-      lagMs: null,
-      clockOffsetMs: null,
-      lastMessageAt: null,
-      messagesPerSec: 0,
-      reconnects: 0,
-      attempt: 0,
-      nextRetryAt: null,
+      ...blankHealth({ ...base, state: 'stopped' }),
       lastError: this.reason,
       // The reason holds from the moment the connection was set up as unavailable.
       lastErrorAt: this.since,
-      malformedFrames: 0,
-      rttHistory: [],
-      lagHistory: [],
     };
   }
 
