@@ -41,6 +41,12 @@ export const verbs = {
     /** Settings-file problems found at start-up (corrupt file moved aside, newer version, …). */
     problems: 'term:settings.problems',
   },
+  /** What the trader arranged (watchlist, main chart, bottom tab), kept in settings across restarts. */
+  workspace: {
+    get: 'term:workspace.get',
+    /** A validated partial: only the fields given change; never anything secret. */
+    update: 'term:workspace.update',
+  },
 } as const;
 
 type Values<T> = T[keyof T];

@@ -205,6 +205,71 @@ export const SettingsProblem = z.object({
 });
 export type SettingsProblem = z.infer<typeof SettingsProblem>;
 
+// ---- workspace: what the trader arranged ------------------------------------------------------
+// Kept in the settings document (watchlists, layout, charts). Requests are strict objects of
+// known fields only, so nothing but symbols, a timeframe and tab names can be written through them.
+
+/** A symbol as a broker lists it: printable, no leading, trailing or repeated spaces. */
+export const WatchSymbol = z
+  .string()
+  .min(1, 'a symbol cannot be empty')
+  .max(40, 'a symbol has at most 40 characters')
+  .regex(/^[^\p{Cc}\s]+(?: [^\p{Cc}\s]+)*$/u, 'a symbol is printable text without stray spaces');
+
+export const WATCHLIST_MAX = 500;
+
+export const WatchlistSymbols = z
+  .array(WatchSymbol)
+  .max(WATCHLIST_MAX, `a watchlist holds at most ${WATCHLIST_MAX} symbols`)
+  .refine((symbols) => new Set(symbols).size === symbols.length, 'a watchlist lists each symbol once');
+
+/** The bottom panel's tabs, in display order. */
+export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Connections']);
+export type BottomTab = z.infer<typeof BottomTab>;
+
+/** The main chart: a symbol and timeframe, and which connection's listing when known. */
+export const ChartView = z.strictObject({
+  symbol: WatchSymbol,
+  timeframe: Timeframe,
+  connectionId: ConnectionIdText.optional(),
+});
+export type ChartView = z.infer<typeof ChartView>;
+
+/** The layout fields the renderer uses; unknown ones are refused rather than stored. */
+export const LayoutUpdate = z.strictObject({ bottomTab: BottomTab.optional() });
+
+export const WorkspaceUpdate = z
+  .strictObject({
+    /** The main watchlist's symbols, in display order. */
+    watchlist: WatchlistSymbols.optional(),
+    chart: ChartView.optional(),
+    layout: LayoutUpdate.optional(),
+  })
+  .refine(
+    (u) => u.watchlist !== undefined || u.chart !== undefined || u.layout !== undefined,
+    'a workspace update changes at least one of watchlist, chart or layout',
+  );
+export type WorkspaceUpdate = z.input<typeof WorkspaceUpdate>;
+
+export const Workspace = z.object({
+  /**
+   * The first is the main watchlist. Its empty list means "not chosen yet": the watchlist then
+   * shows every instrument the connections list.
+   */
+  watchlists: z.array(z.object({ name: z.string(), symbols: z.array(z.string()) })),
+  /** Renderer-owned layout fields (e.g. `bottomTab`); other keys are kept but not interpreted. */
+  layout: z.record(z.string(), z.json()),
+  /** One per chart pane, the main chart first. */
+  charts: z.array(
+    z.object({ symbol: z.string(), timeframe: Timeframe, connectionId: z.string().optional() }),
+  ),
+  /** `profile`: the main watchlist came from `--profile` and changes to it are not saved. */
+  watchlistSource: z.enum(['settings', 'profile']),
+  /** False when the settings file cannot be written this session: changes last until quit. */
+  persistent: z.boolean(),
+});
+export type Workspace = z.infer<typeof Workspace>;
+
 const Empty = z.object({}).strict();
 const Done = result(z.object({}));
 
@@ -228,6 +293,8 @@ export const contract = {
   'term:credentials.set': { request: SetCredentialRequest, response: Done },
   'term:credentials.has': { request: CredentialKey, response: result(CredentialPresence) },
   'term:settings.problems': { request: Empty, response: z.array(SettingsProblem) },
+  'term:workspace.get': { request: Empty, response: result(Workspace) },
+  'term:workspace.update': { request: WorkspaceUpdate, response: result(Workspace) },
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -309,6 +309,10 @@ export class Engine {
       case 'term:credentials.has':
         // Served by the host's ConnectionManager (it owns settings and the vault), not the engine.
         return fail('not_available', 'Connection settings are not available in this session.');
+      case 'term:workspace.get':
+      case 'term:workspace.update':
+        // Served by the ConnectionManager's Workspace (it owns the settings file).
+        return fail('not_available', 'Saved workspaces are not available in this session.');
       case 'term:settings.problems':
         return [];
     }

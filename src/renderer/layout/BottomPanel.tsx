@@ -1,18 +1,23 @@
-/** Positions / Orders / Fills / Connections as tabs; counts are decoration, not part of the names. */
-import { useMemo, useState, type KeyboardEvent } from 'react';
+/**
+ * Positions / Orders / Fills / Connections as tabs; counts are decoration, not part of the names.
+ * The active tab is part of the saved workspace, so it is the same after a restart.
+ */
+import { useMemo, type KeyboardEvent } from 'react';
+import { BottomTab } from '../../shared/contract';
 import { isOrderDone } from '../../shared/domain';
 import { ConnectionSettingsBar } from '../connectionManager';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { useStore } from '../state/context';
+import { useWorkspace } from '../state/workspace';
 import { FillsTable } from '../tables/FillsTable';
 import { OrdersTable } from '../tables/OrdersTable';
 import { PositionsTable } from '../tables/PositionsTable';
 
-const tabs = ['Positions', 'Orders', 'Fills', 'Connections'] as const;
-type Tab = (typeof tabs)[number];
+const tabs = BottomTab.options;
+type Tab = BottomTab;
 
 export function BottomPanel() {
-  const [tab, setTab] = useState<Tab>('Positions');
+  const { bottomTab: tab, setBottomTab: setTab } = useWorkspace();
   const positions = useStore((s) => s.positions);
   const orders = useStore((s) => s.orders);
   const connections = useStore((s) => s.connections);

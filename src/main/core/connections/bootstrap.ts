@@ -5,11 +5,13 @@
  * a missing secret or a clashing id: a misconfigured connection stops start-up rather than
  * silently vanishing from the UI.
  */
+import { basename } from 'node:path';
 import { connectionsFromEnv } from '../brokers/registry';
 import { openVault, type CredentialVault } from '../credentials';
 import { registerSecret, type Logger } from '../log';
 import { loadProfile, resolveSecrets } from '../profile';
 import { openSettings, type CreateSettingsStore, type SettingsHandle } from '../settings';
+import type { SessionWatchlist } from '../workspace';
 import { ConnectionManager, PAPER_ID, type ManagedEngine } from './manager';
 import { sessionFromEnv, sessionFromProfile, type SessionConnection } from './session';
 
@@ -31,6 +33,8 @@ export interface OpenedConnections {
   settings: SettingsHandle;
   vault: CredentialVault;
   session: SessionConnection[];
+  /** The profile's `watchlist`, when it gives one: this session's watchlist, not saved. */
+  sessionWatchlist: SessionWatchlist | undefined;
   /** The manager for an engine; call `start()` on it once the engine exists. */
   manager(engine: ManagedEngine): ConnectionManager;
 }
@@ -51,8 +55,11 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
       ...(options.vaultService === undefined ? {} : { service: options.vaultService }),
     }));
   const session: SessionConnection[] = [];
+  let sessionWatchlist: SessionWatchlist | undefined;
   if (options.profileFile !== undefined) {
     const profile = loadProfile(options.profileFile);
+    if (profile.watchlist !== undefined)
+      sessionWatchlist = { symbols: profile.watchlist, source: basename(options.profileFile) };
     const resolved = await resolveSecrets(profile, env, vault, registerSecret);
     for (const c of resolved)
       if (c.kind === 'paper' && c.id !== PAPER_ID)
@@ -71,6 +78,15 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     settings,
     vault,
     session,
-    manager: (engine) => new ConnectionManager({ engine, settings, vault, session, logger }),
+    sessionWatchlist,
+    manager: (engine) =>
+      new ConnectionManager({
+        engine,
+        settings,
+        vault,
+        session,
+        logger,
+        ...(sessionWatchlist === undefined ? {} : { sessionWatchlist }),
+      }),
   };
 }

@@ -43,6 +43,7 @@ import type { CredentialVault } from '../credentials';
 import type { Engine } from '../engine';
 import type { Logger } from '../log';
 import { ConnectionSettings, SettingsValidationError, type SettingsHandle } from '../settings';
+import { Workspace, type SessionWatchlist } from '../workspace';
 import type { SessionConnection } from './session';
 import { tryConnection, TRIAL_TIMEOUT_MS } from './trial';
 import { UnavailableConnection } from './unavailable';
@@ -61,6 +62,8 @@ export interface ConnectionManagerOptions {
   vault: CredentialVault;
   /** Declared by a profile or the environment for this session only. */
   session?: readonly SessionConnection[];
+  /** A profile's `watchlist`: the session's watchlist, never written to settings. */
+  sessionWatchlist?: SessionWatchlist;
   logger: Logger;
   /** Clock and randomness for the adapters (tests). */
   deps?: Omit<ConnectionDeps, 'logger'>;
@@ -101,6 +104,8 @@ export class ConnectionManager {
   private readonly log: Logger;
   private readonly deps: ConnectionDeps;
   private readonly trialTimeoutMs: number;
+  /** Watchlist, chart and layout choices: the rest of the settings the hosts serve. */
+  readonly workspace: Workspace;
   /** Mutations run one at a time: settings, vault and engine must never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -112,6 +117,11 @@ export class ConnectionManager {
     this.log = options.logger.child({ component: 'connection-manager' });
     this.deps = { ...options.deps, logger: options.logger };
     this.trialTimeoutMs = options.trialTimeoutMs ?? TRIAL_TIMEOUT_MS;
+    this.workspace = new Workspace({
+      settings: options.settings,
+      logger: options.logger,
+      ...(options.sessionWatchlist === undefined ? {} : { sessionWatchlist: options.sessionWatchlist }),
+    });
   }
 
   /** Adds every enabled saved connection and every session connection to the engine. */
@@ -148,11 +158,17 @@ export class ConnectionManager {
   }
 
   handles(channel: string): boolean {
-    return isChannel(channel) && OWN_CHANNELS.has(channel);
+    return (isChannel(channel) && OWN_CHANNELS.has(channel)) || this.workspace.handles(channel);
   }
 
-  /** The hosts' single entry: this manager's channels here, everything else to the engine. */
+  /**
+   * The hosts' single entry: this manager's channels here, the workspace's to the workspace,
+   * everything else to the engine.
+   */
   async dispatch(channel: string, payload: unknown): Promise<unknown> {
+    // Not queued behind connection changes: each settings update is one synchronous
+    // read-modify-write of the document, so the two cannot interleave within it.
+    if (this.workspace.handles(channel)) return this.workspace.dispatch(channel, payload);
     if (!isChannel(channel) || !OWN_CHANNELS.has(channel)) return this.engine.dispatch(channel, payload);
     const parsed = contract[channel].request.safeParse(payload ?? {});
     if (!parsed.success) {

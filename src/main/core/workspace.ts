@@ -1,0 +1,157 @@
+/**
+ * The trader's workspace — the main watchlist, the main chart's symbol and timeframe, renderer
+ * layout fields such as the bottom tab — read from and written to the settings document, so what
+ * was arranged survives a restart. Serves `workspace.get` / `workspace.update`.
+ *
+ * Every change goes through the settings handle's validated `update` (the whole document is
+ * checked before anything is written). A profile's `watchlist` is this session's watchlist: it is
+ * shown instead of the saved one and edits to it stay in memory, so a CI profile never rewrites a
+ * trader's saved list. The renderer debounces its writes; this side writes each update it gets.
+ *
+ * Plain Node: no `electron` here, both hosts reach it through the ConnectionManager's dispatch.
+ */
+import type { z } from 'zod';
+import { type Channel, isChannel } from '../../shared/channels';
+import {
+  contract,
+  fail,
+  ok,
+  type ParsedRequestOf,
+  type Result,
+  type Workspace as WorkspaceView,
+} from '../../shared/contract';
+import type { Logger } from './log';
+import { describeIssues } from './settings/json-file';
+import { SettingsValidationError, type Settings, type SettingsHandle } from './settings';
+
+const OWN_CHANNELS = new Set<Channel>(['term:workspace.get', 'term:workspace.update']);
+
+/** The name the main watchlist gets when settings have none yet. */
+const MAIN_WATCHLIST = 'Watchlist';
+
+type Patch = ParsedRequestOf<'term:workspace.update'>;
+
+export interface SessionWatchlist {
+  symbols: readonly string[];
+  /** Where it came from, for the log (the profile's file name). */
+  source: string;
+}
+
+export interface WorkspaceOptions {
+  settings: SettingsHandle;
+  /** A profile's `watchlist`: used for this session instead of the saved one, never written. */
+  sessionWatchlist?: SessionWatchlist;
+  logger: Logger;
+}
+
+export class Workspace {
+  private readonly settings: SettingsHandle;
+  private readonly log: Logger;
+  /** The profile's watchlist as edited this session; null when the saved one is in use. */
+  private sessionSymbols: string[] | null;
+
+  constructor(options: WorkspaceOptions) {
+    this.settings = options.settings;
+    this.log = options.logger.child({ component: 'workspace' });
+    this.sessionSymbols = options.sessionWatchlist ? [...options.sessionWatchlist.symbols] : null;
+    if (options.sessionWatchlist)
+      this.log.info(
+        { source: options.sessionWatchlist.source, symbols: this.sessionSymbols?.length },
+        'watchlist from the profile for this session (not saved)',
+      );
+  }
+
+  handles(channel: string): boolean {
+    return isChannel(channel) && OWN_CHANNELS.has(channel);
+  }
+
+  /** Parses the request against the contract, then serves it; a bad request gets a readable reason. */
+  dispatch(channel: string, payload: unknown): Result<WorkspaceView> {
+    if (!isChannel(channel) || !OWN_CHANNELS.has(channel))
+      return fail('invalid_request', `The workspace does not serve ${String(channel)}.`);
+    const parsed = contract[channel].request.safeParse(payload ?? {});
+    if (!parsed.success)
+      return fail('invalid_request', `Invalid request for ${channel}: ${describe(parsed.error)}`);
+    if (channel === 'term:workspace.get') return ok(this.get());
+    return this.update(parsed.data as Patch);
+  }
+
+  get(): WorkspaceView {
+    return this.view(this.settings.get());
+  }
+
+  /** Applies a validated partial; only the fields it names change. */
+  update(patch: Patch): Result<WorkspaceView> {
+    const toSettings: Patch = { ...patch };
+    if (patch.watchlist !== undefined && this.sessionSymbols !== null) {
+      this.sessionSymbols = [...patch.watchlist];
+      delete toSettings.watchlist;
+    }
+    if (
+      toSettings.watchlist === undefined &&
+      toSettings.chart === undefined &&
+      toSettings.layout === undefined
+    )
+      return ok(this.get());
+    try {
+      const next = this.settings.update((draft) => applyPatch(draft, toSettings));
+      this.log.info(
+        { fields: Object.keys(toSettings), persistent: this.settings.persistent },
+        'workspace updated',
+      );
+      return ok(this.view(next));
+    } catch (err) {
+      if (err instanceof SettingsValidationError)
+        return fail('invalid_request', `The workspace change was not saved: ${err.issues.join('; ')}`);
+      // A write failure (disk full, permissions): say so rather than pretend it was kept.
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.error({ cause: reason }, 'workspace change could not be written');
+      return fail('not_saved', `The workspace change could not be written to the settings file: ${reason}`);
+    }
+  }
+
+  private view(settings: Settings): WorkspaceView {
+    const watchlists = settings.watchlists.map((w) => ({ name: w.name, symbols: [...w.symbols] }));
+    if (this.sessionSymbols !== null) {
+      const main = { name: watchlists[0]?.name ?? MAIN_WATCHLIST, symbols: [...this.sessionSymbols] };
+      watchlists.splice(0, 1, main);
+    }
+    return {
+      watchlists,
+      layout: structuredClone(settings.layout),
+      charts: settings.charts.map((c) => ({
+        symbol: c.symbol,
+        timeframe: c.timeframe,
+        ...(typeof c.connectionId === 'string' ? { connectionId: c.connectionId } : {}),
+      })),
+      watchlistSource: this.sessionSymbols === null ? 'settings' : 'profile',
+      persistent: this.settings.persistent,
+    };
+  }
+}
+
+/** The settings document with the patch applied; keys the patch does not name are kept. */
+function applyPatch(draft: Settings, patch: Patch): Settings {
+  if (patch.watchlist !== undefined) {
+    const main = draft.watchlists[0];
+    const symbols = [...patch.watchlist];
+    if (main === undefined) draft.watchlists.push({ name: MAIN_WATCHLIST, symbols });
+    else draft.watchlists[0] = { ...main, symbols };
+  }
+  if (patch.chart !== undefined) {
+    // Loose keys a newer build wrote on the main chart survive; a stale connection id does not.
+    const chart: Settings['charts'][number] = { ...draft.charts[0], ...patch.chart };
+    if (patch.chart.connectionId === undefined) delete chart.connectionId;
+    if (draft.charts.length === 0) draft.charts.push(chart);
+    else draft.charts[0] = chart;
+  }
+  if (patch.layout !== undefined) {
+    for (const [key, value] of Object.entries(patch.layout))
+      if (value !== undefined) draft.layout[key] = value;
+  }
+  return draft;
+}
+
+function describe(error: z.ZodError): string {
+  return describeIssues(error).join('; ');
+}
