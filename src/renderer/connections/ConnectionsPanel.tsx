@@ -61,6 +61,22 @@ function ErrorCell({ c, now }: { c: ConnectionHealth; now: number }) {
   );
 }
 
+/**
+ * The paper broker runs inside the host: there is no link to time, so a "0.0ms" RTT or lag would
+ * read as a measurement of one. Say what it is instead.
+ */
+function inProcess(c: ConnectionHealth): boolean {
+  return c.kind === 'paper';
+}
+
+function InProcess({ className = '' }: { className?: string }) {
+  return (
+    <span className={`dim in-process ${className}`} title="Runs in-process: no network link to measure.">
+      in-process
+    </span>
+  );
+}
+
 const columns: Column<ConnectionHealth>[] = [
   {
     id: 'name',
@@ -97,24 +113,30 @@ const columns: Column<ConnectionHealth>[] = [
     header: 'RTT',
     width: '130px',
     align: 'right',
-    cell: (c) => (
-      <span className="metric">
-        <Sparkline values={c.rttHistory} label="RTT history" />
-        <span className="num">{formatMs(c.rttMs)}</span>
-      </span>
-    ),
+    cell: (c) =>
+      inProcess(c) ? (
+        <InProcess />
+      ) : (
+        <span className="metric">
+          <Sparkline values={c.rttHistory} label="RTT history" />
+          <span className="num">{formatMs(c.rttMs)}</span>
+        </span>
+      ),
   },
   {
     id: 'lag',
     header: 'Lag',
     width: '130px',
     align: 'right',
-    cell: (c) => (
-      <span className="metric">
-        <Sparkline values={c.lagHistory} label="Lag history" />
-        <span className="num">{formatMs(c.lagMs)}</span>
-      </span>
-    ),
+    cell: (c) =>
+      inProcess(c) ? (
+        <InProcess />
+      ) : (
+        <span className="metric">
+          <Sparkline values={c.lagHistory} label="Lag history" />
+          <span className="num">{formatMs(c.lagMs)}</span>
+        </span>
+      ),
   },
   {
     id: 'last',
@@ -190,7 +212,11 @@ export function ConnectionPills() {
           <span className="dot" aria-hidden="true" />
           <span className="pill-label">{c.label}</span>
           <span className="pill-state">{c.state}</span>
-          <span className="num pill-rtt">{formatMs(c.rttMs)}</span>
+          {inProcess(c) ? (
+            <InProcess className="pill-rtt" />
+          ) : (
+            <span className="num pill-rtt">{formatMs(c.rttMs)}</span>
+          )}
         </div>
       ))}
     </div>
