@@ -498,15 +498,7 @@ export class Engine {
   private async closePosition(req: ParsedRequestOf<'term:positions.close'>): Promise<Result<Order[]>> {
     const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
     if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to close.`);
-    const r = await this.placeOrder({
-      connectionId: req.connectionId,
-      accountId: req.accountId,
-      symbol: req.symbol,
-      side: p.qty > 0 ? 'sell' : 'buy',
-      type: 'market',
-      qty: Math.abs(p.qty),
-      tif: 'day',
-    });
+    const r = await this.placeOrder(closingOrder(req, p.qty));
     return r.ok ? ok([r.value]) : r;
   }
 
@@ -540,18 +532,7 @@ export class Engine {
     }
     const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
     if (p !== undefined && p.qty !== 0) {
-      const r = await this.submitOrder(
-        {
-          connectionId: req.connectionId,
-          accountId: req.accountId,
-          symbol: req.symbol,
-          side: p.qty > 0 ? 'sell' : 'buy',
-          type: 'market',
-          qty: Math.abs(p.qty),
-          tif: 'day',
-        },
-        this.nextClientOrderId(),
-      );
+      const r = await this.submitOrder(closingOrder(req, p.qty), this.nextClientOrderId());
       if (!r.ok)
         return fail(
           r.error.code,
@@ -694,4 +675,20 @@ function sameOrderIntent(o: Order, req: ParsedRequestOf<'term:orders.place'>): b
     o.symbol === req.symbol &&
     o.side === req.side
   );
+}
+
+/** The market order that takes a signed position back to flat. */
+function closingOrder(
+  where: ParsedRequestOf<'term:positions.close'>,
+  positionQty: number,
+): ParsedRequestOf<'term:orders.place'> {
+  return {
+    connectionId: where.connectionId,
+    accountId: where.accountId,
+    symbol: where.symbol,
+    side: positionQty > 0 ? 'sell' : 'buy',
+    type: 'market',
+    qty: Math.abs(positionQty),
+    tif: 'day',
+  };
 }

@@ -4,7 +4,14 @@
  * of the last event it delivered (its start-up snapshot included) as lastMessageAt, the
  * measured event rate, and how often it went live again after the user disconnected it.
  */
-import type { Bar, ConnectionHealth, ConnectionState, Order, Timeframe } from '../../../shared/domain';
+import {
+  blankHealth,
+  type Bar,
+  type ConnectionHealth,
+  type ConnectionState,
+  type Order,
+  type Timeframe,
+} from '../../../shared/domain';
 import { fail, type Result } from '../../../shared/contract';
 import type {
   Capabilities,
@@ -144,27 +151,16 @@ export class PaperConnection implements Connection {
     const t = this.now();
     // With no events for two windows the measured rate is zero, not the last busy figure.
     const rate = t - this.windowStart >= 2000 ? 0 : this.rate;
+    const identity = { id: this.id, kind: this.kind, label: this.label, mode: this.mode };
+    // In-process: there is no link that can fail, so no error to date and no RTT to speak of.
     return {
-      id: this.id,
-      kind: this.kind,
-      label: this.label,
-      mode: this.mode,
-      state: this.state,
-      since: this.since,
+      ...blankHealth({ ...identity, state: this.state, since: this.since }),
       rttMs: this.state === 'live' ? 0 : null,
       lagMs: this.state === 'live' ? 0 : null,
       clockOffsetMs: 0,
       lastMessageAt: this.lastMessageAt,
       messagesPerSec: Math.round(rate * 10) / 10,
       reconnects: this.reconnects,
-      attempt: 0,
-      nextRetryAt: null,
-      // In-process: there is no link that can fail, so no error to date.
-      lastError: null,
-      lastErrorAt: null,
-      malformedFrames: 0,
-      rttHistory: [],
-      lagHistory: [],
     };
   }
 
