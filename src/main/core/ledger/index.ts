@@ -16,11 +16,26 @@ import {
   type Quote,
   isOrderDone,
   positionKey,
-} from '../../shared/domain';
-import { unrealizedPnl } from '../../shared/money';
-import type { Alert } from '../../shared/stream';
-import type { ConnectionEvent, ReportedAccount, ReportedPosition, ResyncSnapshot } from './connection';
-import type { Logger } from './log';
+} from '../../../shared/domain';
+import { unrealizedPnl } from '../../../shared/money';
+import type { ConnectionEvent, ReportedAccount, ReportedPosition, ResyncSnapshot } from '../connection';
+import type { Logger } from '../log';
+import { type AccountState, newAccountState, settleAccountTotals, sumUnrealized } from './accountTotals';
+import { type LedgerChanges, emptyChanges } from './changes';
+import { type OrderState, orderVersionKey, supersedes } from './orderVersions';
+import { cleanQty, foldFill, markOf, markedUnrealized } from './positionMath';
+import {
+  type OrderFillTotals,
+  missedFills,
+  newFillTotals,
+  settleSyntheticFills,
+  unlistedOpenOrders,
+  unreportedOrderAlert,
+} from './reconcile';
+
+export type { LedgerChanges, LedgerRemovals } from './changes';
+export { orderVersionKey, supersedes } from './orderVersions';
+export { markOf } from './positionMath';
 
 /** Fills kept for snapshots (newest last); older ones are still counted for idempotency. */
 export const RECENT_FILLS = 500;
@@ -32,104 +47,6 @@ export const RECENT_FILLS = 500;
  * when its order is finished and fully booked (see `applyFill`).
  */
 export const MAX_EXEC_IDS = 100_000;
-
-const statusRank: Record<OrderStatus, number> = {
-  pending: 0,
-  working: 1,
-  partially_filled: 2,
-  filled: 3,
-  cancelled: 3,
-  rejected: 3,
-  expired: 3,
-};
-
-/** Two reports with the same key describe the same order state. */
-export function orderVersionKey(o: Order): string {
-  return `${o.status}-${o.limitPrice ?? ''}/${o.stopPrice ?? ''}-${o.filledQty}-${o.qty}`;
-}
-
-/**
- * Whether report `o` is a newer state of the order than `c`. Versions are ordered by progress
- * first — status rank, then filled quantity, both monotone — and by `updatedAt` only between
- * reports at the same progress (a modify, a repeat). Brokers date reports with different clocks
- * (exchange fill time vs. message time), so a fill dated before the last "accepted" message must
- * still win: comparing timestamps first left filled orders "working" forever.
- */
-export function supersedes(o: Order, c: Order, seenVersion: boolean): boolean {
-  // A finished order is final.
-  if (isOrderDone(c.status)) return false;
-  const rank = statusRank[o.status] - statusRank[c.status];
-  if (rank < 0 || o.filledQty < c.filledQty) return false;
-  if (rank > 0 || o.filledQty > c.filledQty) return true;
-  // Same progress: an older report loses; a repeated version adds nothing.
-  if (o.updatedAt < c.updatedAt) return false;
-  if (seenVersion && o.updatedAt <= c.updatedAt) return false;
-  return orderVersionKey(o) !== orderVersionKey(c);
-}
-
-/** Mid when both sides are present and sane, else the last trade. */
-export function markOf(q: Quote): number {
-  return q.bid > 0 && q.ask > 0 && q.ask >= q.bid ? (q.bid + q.ask) / 2 : q.last;
-}
-
-/** Quantities are summed from broker decimals: keep them free of float tails. */
-function cleanQty(x: number): number {
-  return Math.round(x * 1e8) / 1e8;
-}
-
-/** Keys of entities that no longer exist, in the stream's `removed` shapes. */
-export interface LedgerRemovals {
-  connections: Set<string>;
-  /** `${connectionId}:${accountId}` */
-  accounts: Set<string>;
-  positions: Set<string>;
-  /** `${connectionId}:${orderId}` */
-  orders: Set<string>;
-  /** `${connectionId}:${fillId}` */
-  fills: Set<string>;
-}
-
-export interface LedgerChanges {
-  quotes: Map<string, Quote>;
-  orders: Set<string>;
-  fills: Fill[];
-  positions: Set<string>;
-  accounts: Set<string>;
-  connections: Set<string>;
-  instruments: Instrument[];
-  /** Things the trader must look at (e.g. an order the broker stopped reporting). */
-  alerts: Alert[];
-  /**
-   * Removed since the last call. Everything above was changed after the removal (pending changes
-   * of a removed entity are dropped when it is removed), so a consumer applies removals first.
-   */
-  removed: LedgerRemovals;
-}
-
-function emptyChanges(): LedgerChanges {
-  return {
-    quotes: new Map(),
-    orders: new Set(),
-    fills: [],
-    positions: new Set(),
-    accounts: new Set(),
-    connections: new Set(),
-    instruments: [],
-    alerts: [],
-    removed: {
-      connections: new Set(),
-      accounts: new Set(),
-      positions: new Set(),
-      orders: new Set(),
-      fills: new Set(),
-    },
-  };
-}
-
-interface OrderState {
-  order: Order;
-  seen: Set<string>;
-}
 
 interface PositionState {
   p: Position;
@@ -143,48 +60,6 @@ interface SymbolSlot {
   /** `${connectionId}:${symbol}` */
   key: string;
   positions: PositionState[];
-}
-
-interface AccountState {
-  a: Account;
-  /** Broker-reported equity and the unrealized P&L we had when it was reported. */
-  reportedEquity: number | null;
-  reportedDayPnl: number | null;
-  unrealizedAtReport: number;
-  startOfDayEquity: number | null;
-}
-
-/**
- * Per-order fill accounting. Reconciliation may book an order's missed executions before their
- * real fills arrive; the position then carries max(real, reconciled) quantity for the order, and
- * a later real fill moves it only by what is not booked yet — so both paths converge once.
- */
-interface OrderFillTotals {
-  connectionId: string;
-  /** Quantity of real executions received. */
-  realQty: number;
-  /** Quantity and notional moved into the position (real and reconciled). */
-  bookedQty: number;
-  bookedNotional: number;
-  /** The order's filled quantity the last reconciliation booked up to (0: none). */
-  reconciledTo: number;
-  /** Execution ids of this order the bounded id memory has forgotten. */
-  forgotten: number;
-  /** Reconciled fills still standing in for executions the broker has not delivered yet. */
-  synthetic: SyntheticFill[];
-}
-
-/**
- * A fill reconciliation synthesized for the order's filled quantity `from` → `to`. Real fills
- * arriving later cover that range from its start; the synthetic row shrinks to what is still
- * unconfirmed and disappears once the real fills cover it, so the fills list never shows an
- * execution twice.
- */
-interface SyntheticFill {
-  /** The row as it is in `recentFills` (replaced when it shrinks). */
-  fill: Fill;
-  from: number;
-  to: number;
 }
 
 export interface LedgerOptions {
@@ -552,15 +427,7 @@ export class Ledger {
     const ok = `${connectionId}:${f.orderId}`;
     let t = this.fillTotals.get(ok);
     if (t === undefined) {
-      t = {
-        connectionId,
-        realQty: 0,
-        bookedQty: 0,
-        bookedNotional: 0,
-        reconciledTo: 0,
-        forgotten: 0,
-        synthetic: [],
-      };
+      t = newFillTotals(connectionId);
       this.fillTotals.set(ok, t);
     } else if (t.forgotten > 0 && reconciledTo === undefined) {
       // Some of this order's ids were forgotten. Once the order is finished and fully booked no
@@ -596,44 +463,18 @@ export class Ledger {
     if (this.recentFills.length > RECENT_FILLS)
       this.recentFills.splice(0, this.recentFills.length - RECENT_FILLS);
     this.changes.fills.push(fill);
-    if (reconciledTo === undefined) this.settleSynthetic(t);
+    if (reconciledTo === undefined) settleSyntheticFills(t, this.recentFills, this.changes, this.log);
     this.ensureAccount(connectionId, f.accountId);
     const s = this.ensurePosition(connectionId, f.accountId, f.symbol);
     s.p.fees += f.commission;
-    if (!this.reportsPositions.has(connectionId) && booked > 0) this.foldFill(s, f.side, booked, f.price);
+    if (!this.reportsPositions.has(connectionId) && booked > 0) {
+      foldFill(s.p, f.side, booked, f.price);
+      this.markPosition(s);
+    }
     this.changes.positions.add(s.p.key);
     this.recomputeAccount(connectionId, f.accountId);
     this.touched();
     return true;
-  }
-
-  /** Shrink or drop the order's reconciled fills by what its real fills now cover. */
-  private settleSynthetic(t: OrderFillTotals): void {
-    if (t.synthetic.length === 0) return;
-    const connectionId = t.connectionId;
-    t.synthetic = t.synthetic.filter((s) => {
-      const left = cleanQty(s.to - Math.max(s.from, t.realQty));
-      if (left >= s.fill.qty) return true;
-      const old = s.fill;
-      const i = this.recentFills.indexOf(old);
-      if (left > 0) {
-        s.fill = { ...old, qty: left };
-        if (i >= 0) this.recentFills[i] = s.fill;
-        this.changes.fills.push(s.fill);
-        return true;
-      }
-      if (i >= 0) this.recentFills.splice(i, 1);
-      // Any pending version of the row predates its removal: the stream sends only the removal.
-      this.changes.fills = this.changes.fills.filter(
-        (x) => !(x.id === old.id && x.connectionId === connectionId),
-      );
-      this.changes.removed.fills.add(`${connectionId}:${old.id}`);
-      this.log?.info(
-        { connectionId, orderId: old.orderId, fillId: old.id },
-        'reconciled fill replaced by the real executions',
-      );
-      return false;
-    });
   }
 
   /** Remember an execution id; past the bound, the oldest is forgotten (counted on its order). */
@@ -649,25 +490,6 @@ export class Ledger {
     if (ft !== undefined) ft.forgotten++;
   }
 
-  /** Average-cost position update: adds average in, reductions realize, a flip re-opens at the fill price. */
-  private foldFill(s: PositionState, side: Fill['side'], fillQty: number, price: number): void {
-    const p = s.p;
-    const signed = side === 'buy' ? fillQty : -fillQty;
-    if (p.qty === 0 || Math.sign(p.qty) === Math.sign(signed)) {
-      const qty = cleanQty(p.qty + signed);
-      p.avgPrice = (p.avgPrice * Math.abs(p.qty) + price * fillQty) / Math.abs(qty);
-      p.qty = qty;
-    } else {
-      const closing = Math.min(fillQty, Math.abs(p.qty));
-      p.realizedPnl += (price - p.avgPrice) * closing * Math.sign(p.qty) * p.multiplier;
-      const qty = cleanQty(p.qty + signed);
-      if (qty === 0) p.avgPrice = 0;
-      else if (Math.sign(qty) !== Math.sign(p.qty)) p.avgPrice = price;
-      p.qty = qty;
-    }
-    this.markPosition(s);
-  }
-
   private markPosition(s: PositionState): void {
     const p = s.p;
     const q = this.quoteMap.get(`${p.connectionId}:${p.symbol}`);
@@ -676,8 +498,7 @@ export class Ledger {
       p.last = markOf(q);
       p.markedAt = q.receivedAt;
     }
-    p.unrealizedPnl =
-      p.qty === 0 || p.last === null ? 0 : unrealizedPnl(p.qty, p.avgPrice, p.last, p.multiplier);
+    p.unrealizedPnl = markedUnrealized(p);
   }
 
   private remark(s: PositionState, multiplier: number): void {
@@ -735,8 +556,7 @@ export class Ledger {
       p.last = rp.mark;
       p.markedAt = rp.mark === null ? null : (rp.markedAt ?? this.now());
     }
-    p.unrealizedPnl =
-      p.qty === 0 || p.last === null ? 0 : unrealizedPnl(p.qty, p.avgPrice, p.last, p.multiplier);
+    p.unrealizedPnl = markedUnrealized(p);
     this.changes.positions.add(p.key);
     this.recomputeAccount(connectionId, rp.accountId);
     this.touched();
@@ -746,27 +566,14 @@ export class Ledger {
     const key = `${connectionId}:${accountId}`;
     let s = this.accountMap.get(key);
     if (s !== undefined) return s;
-    s = {
-      a: {
-        connectionId,
-        accountId,
-        name: accountId,
-        mode: this.modes.get(connectionId) ?? this.healthMap.get(connectionId)?.mode ?? 'live',
-        currency,
-        cash: 0,
-        equity: 0,
-        realizedPnl: 0,
-        unrealizedPnl: 0,
-        fees: 0,
-        dayPnl: 0,
-        // A new account is unverified until its connection has reconciled a snapshot.
-        verified: this.verifiedConnections.has(connectionId),
-      },
-      reportedEquity: null,
-      reportedDayPnl: null,
-      unrealizedAtReport: 0,
-      startOfDayEquity: null,
-    };
+    s = newAccountState(
+      connectionId,
+      accountId,
+      this.modes.get(connectionId) ?? this.healthMap.get(connectionId)?.mode ?? 'live',
+      currency,
+      // A new account is unverified until its connection has reconciled a snapshot.
+      this.verifiedConnections.has(connectionId),
+    );
     this.accountMap.set(key, s);
     this.changes.accounts.add(key);
     return s;
@@ -789,9 +596,7 @@ export class Ledger {
   }
 
   private sumUnrealized(connectionId: string, accountId: string): number {
-    let u = 0;
-    for (const s of this.positionsByAccount.get(`${connectionId}:${accountId}`) ?? []) u += s.p.unrealizedPnl;
-    return u;
+    return sumUnrealized(this.positionsByAccount.get(`${connectionId}:${accountId}`));
   }
 
   /** The account's totals depend on its positions: recompute them before the next read. */
@@ -808,28 +613,7 @@ export class Ledger {
   private settleAccount(key: string): void {
     const s = this.accountMap.get(key);
     if (s === undefined) return;
-    let realized = 0;
-    let unrealized = 0;
-    let fees = 0;
-    for (const ps of this.positionsByAccount.get(key) ?? []) {
-      const p = ps.p;
-      realized += p.realizedPnl;
-      unrealized += p.unrealizedPnl;
-      fees += p.fees;
-    }
-    const a = s.a;
-    a.realizedPnl = realized;
-    a.unrealizedPnl = unrealized;
-    a.fees = fees;
-    // A broker's equity already includes its own marks: move it only by how far ours moved since.
-    const drift = unrealized - s.unrealizedAtReport;
-    a.equity = s.reportedEquity !== null ? s.reportedEquity + drift : a.cash + unrealized;
-    a.dayPnl =
-      s.reportedDayPnl !== null
-        ? s.reportedDayPnl + drift
-        : s.startOfDayEquity !== null
-          ? a.equity - s.startOfDayEquity
-          : realized - fees + unrealized;
+    settleAccountTotals(s, this.positionsByAccount.get(key));
     this.changes.accounts.add(key);
   }
 
@@ -899,9 +683,7 @@ export class Ledger {
    */
   private flagUnreportedOrders(connectionId: string, listed: ReadonlySet<string>): number {
     let n = 0;
-    for (const [key, s] of this.orderMap) {
-      const o = s.order;
-      if (o.connectionId !== connectionId || isOrderDone(o.status) || listed.has(key)) continue;
+    for (const [key, o] of unlistedOpenOrders(this.orderMap, connectionId, listed)) {
       n++;
       if (this.unreported.has(key)) continue;
       this.unreported.add(key);
@@ -910,13 +692,7 @@ export class Ledger {
         { connectionId, orderId: o.id, clientOrderId: o.clientOrderId, status: o.status },
         'open order not reported by broker after reconnect',
       );
-      this.changes.alerts.push({
-        id: `unreported:${key}:${ts}`,
-        ts,
-        level: 'warning',
-        title: `Order ${o.id} not reported by broker after reconnect`,
-        message: `${o.side === 'buy' ? 'Buy' : 'Sell'} ${o.qty} ${o.symbol} (${o.status}, ${o.filledQty} filled) is still open in the terminal, but ${connectionId} did not list it after reconnecting. Its state is unconfirmed: check it at the broker before relying on it.`,
-      });
+      this.changes.alerts.push(unreportedOrderAlert(connectionId, key, o, ts));
       this.touched();
     }
     return n;
@@ -924,38 +700,14 @@ export class Ledger {
 
   /**
    * An order whose reported filled quantity exceeds the fills we hold had executions we never
-   * saw (the link was down and the broker's snapshot omits old fills): book the difference at
-   * the price implied by the order's average, so positions and P&L match the broker.
+   * saw: book the difference (see `missedFills`), so positions and P&L match the broker.
    */
   private synthesizeMissedFills(connectionId: string): number {
     let n = 0;
-    for (const [key, s] of this.orderMap) {
-      const o = s.order;
-      if (o.connectionId !== connectionId || o.filledQty <= 0 || o.avgFillPrice === null) continue;
-      const t = this.fillTotals.get(key);
-      const bookedQty = t?.bookedQty ?? 0;
-      const missing = cleanQty(o.filledQty - bookedQty);
-      if (missing <= 0) continue;
-      const price = (o.avgFillPrice * o.filledQty - (t?.bookedNotional ?? 0)) / missing;
-      this.applyFill(
-        connectionId,
-        {
-          id: `synthetic:${o.id}:${o.filledQty}`,
-          synthetic: true,
-          orderId: o.id,
-          connectionId,
-          accountId: o.accountId,
-          symbol: o.symbol,
-          side: o.side,
-          qty: missing,
-          price,
-          commission: 0,
-          ts: o.updatedAt,
-        },
-        o.filledQty,
-      );
+    for (const { fill, reconciledTo } of missedFills(this.orderMap, this.fillTotals, connectionId)) {
+      this.applyFill(connectionId, fill, reconciledTo);
       this.log?.warn(
-        { connectionId, orderId: o.id, qty: missing, price },
+        { connectionId, orderId: fill.orderId, qty: fill.qty, price: fill.price },
         'synthesized a missed fill from the order snapshot',
       );
       n++;

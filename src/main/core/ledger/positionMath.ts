@@ -1,0 +1,41 @@
+/**
+ * Position math: average cost, realized P&L on reductions and flips, and marking to a quote.
+ * Pure functions over a `Position`; the Ledger decides when they apply.
+ */
+import type { Fill, Position, Quote } from '../../../shared/domain';
+import { unrealizedPnl } from '../../../shared/money';
+
+/** Mid when both sides are present and sane, else the last trade. */
+export function markOf(q: Quote): number {
+  return q.bid > 0 && q.ask > 0 && q.ask >= q.bid ? (q.bid + q.ask) / 2 : q.last;
+}
+
+/** Quantities are summed from broker decimals: keep them free of float tails. */
+export function cleanQty(x: number): number {
+  return Math.round(x * 1e8) / 1e8;
+}
+
+/**
+ * Average-cost update of `p` by one fill: adds average in, reductions realize, a flip re-opens at
+ * the fill price. Moves quantity, average price and realized P&L only; marking is separate.
+ */
+export function foldFill(p: Position, side: Fill['side'], fillQty: number, price: number): void {
+  const signed = side === 'buy' ? fillQty : -fillQty;
+  if (p.qty === 0 || Math.sign(p.qty) === Math.sign(signed)) {
+    const qty = cleanQty(p.qty + signed);
+    p.avgPrice = (p.avgPrice * Math.abs(p.qty) + price * fillQty) / Math.abs(qty);
+    p.qty = qty;
+  } else {
+    const closing = Math.min(fillQty, Math.abs(p.qty));
+    p.realizedPnl += (price - p.avgPrice) * closing * Math.sign(p.qty) * p.multiplier;
+    const qty = cleanQty(p.qty + signed);
+    if (qty === 0) p.avgPrice = 0;
+    else if (Math.sign(qty) !== Math.sign(p.qty)) p.avgPrice = price;
+    p.qty = qty;
+  }
+}
+
+/** Unrealized P&L of `p` at its current mark (0 when flat or never marked). */
+export function markedUnrealized(p: Position): number {
+  return p.qty === 0 || p.last === null ? 0 : unrealizedPnl(p.qty, p.avgPrice, p.last, p.multiplier);
+}
