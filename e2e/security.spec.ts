@@ -1,24 +1,6 @@
-import WebSocket from 'ws';
 import { TOKEN_PARAM, WEB_SOCKET_PATH } from '../src/shared/wire';
 import { expect, placeOrder, test, readSnapshot } from './fixtures';
-
-/** The HTTP status with which the host answers a WebSocket upgrade (101 = accepted). */
-function upgradeStatus(url: string, origin: string | undefined): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (err) => {
-      if (!/Unexpected server response/.test(err.message)) reject(err);
-    });
-  });
-}
+import { upgradeStatus } from '../test/support/upgradeStatus';
 
 test('the host prints its URL exactly once', async ({ host }) => {
   const lines = host

@@ -9,18 +9,10 @@ import {
 } from '../../src/shared/domain';
 import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
 import { fillKey, instrumentKey, orderKey, TerminalStore } from '../../src/renderer/state/store';
+import { ES } from '../core/fixtures';
 
-const es: Instrument = {
-  symbol: 'ES',
-  name: 'E-mini S&P',
-  assetClass: 'future',
-  tickSize: 0.25,
-  multiplier: 50,
-  currency: 'USD',
-  qtyStep: 1,
-  pricePrecision: 2,
-  connectionId: 'paper',
-};
+// The shared ES test contract, listed by the paper connection as the UI sees it.
+const es: Instrument = { ...ES, connectionId: 'paper' };
 
 function quote(symbol: string, last: number): Quote {
   return {

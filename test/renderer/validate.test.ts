@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../src/shared/domain';
 import { validateTicket, type TicketInput } from '../../src/renderer/ticket/validate';
+import { ES } from '../core/fixtures';
 
-const es: Instrument = {
-  symbol: 'ES',
-  name: 'E-mini',
-  assetClass: 'future',
-  tickSize: 0.25,
-  multiplier: 50,
-  currency: 'USD',
-  qtyStep: 1,
-  pricePrecision: 2,
-  connectionId: 'paper',
-};
+// The shared ES test contract, listed by the paper connection as the UI sees it.
+const es: Instrument = { ...ES, connectionId: 'paper' };
 const btc: Instrument = {
   ...es,
   symbol: 'BTCUSDT',

@@ -14,6 +14,7 @@ import type { ServerFrame } from '../../shared/wire';
 import { Engine } from '../core/engine';
 import { silentLogger } from '../core/log';
 import { startWebHost, type HostedEngine, type WebHost } from './server';
+import { upgradeStatus } from '../../../test/support/upgradeStatus';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'peregrine-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Peregrine</title>');
@@ -77,23 +78,6 @@ const isResult =
     (f.t === 'result' || f.t === 'error') && f.id === id;
 const isBatch = (f: ServerFrame): f is { t: 'stream'; message: Batch } =>
   f.t === 'stream' && (f.message as StreamMessage).kind === 'batch';
-
-function upgradeStatus(url: string, origin?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (err) => {
-      if (!/Unexpected server response/.test(err.message)) reject(err);
-    });
-  });
-}
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

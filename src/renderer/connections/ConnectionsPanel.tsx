@@ -77,6 +77,30 @@ function InProcess({ className = '' }: { className?: string }) {
   );
 }
 
+/** RTT and lag read the same way: a sparkline of recent samples beside the latest figure. */
+function metricColumn(
+  id: string,
+  header: string,
+  history: (c: ConnectionHealth) => number[],
+  latest: (c: ConnectionHealth) => number | null,
+): Column<ConnectionHealth> {
+  return {
+    id,
+    header,
+    width: '130px',
+    align: 'right',
+    cell: (c) =>
+      inProcess(c) ? (
+        <InProcess />
+      ) : (
+        <span className="metric">
+          <Sparkline values={history(c)} label={`${header} history`} />
+          <span className="num">{formatMs(latest(c))}</span>
+        </span>
+      ),
+  };
+}
+
 const columns: Column<ConnectionHealth>[] = [
   {
     id: 'name',
@@ -108,36 +132,18 @@ const columns: Column<ConnectionHealth>[] = [
       );
     },
   },
-  {
-    id: 'rtt',
-    header: 'RTT',
-    width: '130px',
-    align: 'right',
-    cell: (c) =>
-      inProcess(c) ? (
-        <InProcess />
-      ) : (
-        <span className="metric">
-          <Sparkline values={c.rttHistory} label="RTT history" />
-          <span className="num">{formatMs(c.rttMs)}</span>
-        </span>
-      ),
-  },
-  {
-    id: 'lag',
-    header: 'Lag',
-    width: '130px',
-    align: 'right',
-    cell: (c) =>
-      inProcess(c) ? (
-        <InProcess />
-      ) : (
-        <span className="metric">
-          <Sparkline values={c.lagHistory} label="Lag history" />
-          <span className="num">{formatMs(c.lagMs)}</span>
-        </span>
-      ),
-  },
+  metricColumn(
+    'rtt',
+    'RTT',
+    (c) => c.rttHistory,
+    (c) => c.rttMs,
+  ),
+  metricColumn(
+    'lag',
+    'Lag',
+    (c) => c.lagHistory,
+    (c) => c.lagMs,
+  ),
   {
     id: 'last',
     header: 'Last msg',
