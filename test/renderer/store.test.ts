@@ -5,10 +5,10 @@ import {
   type Instrument,
   type Order,
   type Quote,
-  quoteKey,
 } from '../../src/shared/domain';
+import { fillKey, instrumentKey, orderKey, quoteKey } from '../../src/shared/keys';
 import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
-import { fillKey, instrumentKey, orderKey, TerminalStore } from '../../src/renderer/state/store';
+import { TerminalStore } from '../../src/renderer/state/store';
 import { ES } from '../core/fixtures';
 
 // The shared ES test contract, listed by the paper connection as the UI sees it.

@@ -4,7 +4,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Bar, Instrument, Timeframe } from '../../shared/domain';
-import { Timeframe as TimeframeSchema, isOrderDone, quoteKey } from '../../shared/domain';
+import { Timeframe as TimeframeSchema, isOrderDone } from '../../shared/domain';
+import { quoteKey } from '../../shared/keys';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore, useTerminal } from '../state/context';

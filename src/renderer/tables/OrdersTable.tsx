@@ -4,7 +4,7 @@ import type { Order } from '../../shared/domain';
 import { isOrderDone } from '../../shared/domain';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { useStore, useTerminal } from '../state/context';
-import { orderKey } from '../state/store';
+import { orderKey } from '../../shared/keys';
 import { formatQty, formatTime } from '../format';
 import { useUi } from '../layout/dialogs';
 import { AccountCell, PriceCell, SideCell, useReadOnly } from './cells';

@@ -6,11 +6,10 @@
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
 import { formatPrice, roundToStep } from '../../shared/money';
-import { positionKey, quoteKey } from '../../shared/domain';
+import { accountKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
 import { formatPnl, formatSignedQty, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
-import { accountKey, orderKey } from '../state/store';
 import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { needsLimit, needsStop, validateTicket, type TicketErrors, type TicketInput } from './validate';

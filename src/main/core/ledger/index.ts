@@ -15,8 +15,8 @@ import {
   type Position,
   type Quote,
   isOrderDone,
-  positionKey,
 } from '../../../shared/domain';
+import { positionKey } from '../../../shared/keys';
 import { unrealizedPnl } from '../../../shared/money';
 import type { ConnectionEvent, ReportedAccount, ReportedPosition, ResyncSnapshot } from '../connection';
 import type { Logger } from '../log';
