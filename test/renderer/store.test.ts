@@ -47,7 +47,7 @@ function order(id: string, status: Order['status'] = 'working'): Order {
     stopPrice: null,
     status,
     rejectReason: null,
-    managedBy: 'broker',
+    heldBy: 'broker',
     createdAt: 1,
     updatedAt: 1,
   };
@@ -81,6 +81,7 @@ function snapshot(seq: number, over: Partial<Snapshot> = {}): Snapshot {
     accounts: [],
     connections: [],
     bars: [],
+    alerts: [],
     ...over,
   };
 }
@@ -273,6 +274,7 @@ describe('TerminalStore', () => {
       fees: 0,
       multiplier: 50,
       currency: 'USD',
+      markSource: null,
     });
     store.apply(
       snapshot(1, {

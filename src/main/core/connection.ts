@@ -121,6 +121,8 @@ export interface Connection {
   readonly label: string;
   readonly mode: AccountMode;
   readonly capabilities: Capabilities;
+  /** Who keeps orders placed through it alive: a broker (default) or a self-hosted gateway. */
+  readonly heldBy?: 'broker' | 'gateway';
   /** Begin connecting; events flow into `sink` until `stop()`. */
   start(sink: ConnectionSink): Promise<void>;
   stop(): Promise<void>;
