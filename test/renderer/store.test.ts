@@ -1,11 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  blankHealth,
-  type Fill,
-  type Instrument,
-  type Order,
-  type Quote,
-} from '../../src/shared/domain';
+import { blankHealth, type Fill, type Instrument, type Order, type Quote } from '../../src/shared/domain';
 import { fillKey, instrumentKey, orderKey, quoteKey } from '../../src/shared/keys';
 import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
 import { TerminalStore } from '../../src/renderer/state/store';

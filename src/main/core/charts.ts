@@ -19,8 +19,7 @@ export async function openChart(
 ): Promise<Result<ChartHistory>> {
   // Prefer a connection that serves history for this symbol; otherwise the first listing.
   const listings = ledger.instrumentsFor(req.symbol);
-  const pick =
-    listings.find((i) => connection(i.connectionId)?.capabilities.history === true) ?? listings[0];
+  const pick = listings.find((i) => connection(i.connectionId)?.capabilities.history === true) ?? listings[0];
   if (pick === undefined) return fail('unknown_symbol', `${req.symbol} is not listed on any connection.`);
   const conn = connection(pick.connectionId);
   if (conn === undefined) return fail('not_found', `The connection for ${req.symbol} is gone.`);

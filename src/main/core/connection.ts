@@ -95,9 +95,7 @@ export type OrderAck =
 
 /** What the broker knows of an order by our client order id. */
 export type OrderLookup =
-  | { status: 'found'; order: Order }
-  | { status: 'not_found' }
-  | { status: 'unknown'; reason: string };
+  { status: 'found'; order: Order } | { status: 'not_found' } | { status: 'unknown'; reason: string };
 
 /** A connection that holds nothing at a broker and cannot trade (read-only, not running). */
 export const NO_CAPABILITIES: Capabilities = {

@@ -102,7 +102,13 @@ export class Engine {
       .register('term:positions.close', (req) => this.desk.close(req))
       .register('term:positions.flatten', (req) => this.desk.flatten(req))
       .register('term:charts.open', (req) =>
-        openChart(req, { ledger: this.ledger, bars: this.bars, connection: (id) => this.conns.get(id), now: this.now(), log: this.log }),
+        openChart(req, {
+          ledger: this.ledger,
+          bars: this.bars,
+          connection: (id) => this.conns.get(id),
+          now: this.now(),
+          log: this.log,
+        }),
       )
       .register('term:charts.close', (req) => {
         this.bars.close(req.series);
@@ -266,7 +272,10 @@ export class Engine {
     const old = await this.detach(c.id);
     if (old !== undefined) {
       this.ledger.apply(c.id, { type: 'unverified' });
-      this.log.info({ connectionId: c.id, kind: c.kind }, 'connection replaced; its accounts stay, unverified');
+      this.log.info(
+        { connectionId: c.id, kind: c.kind },
+        'connection replaced; its accounts stay, unverified',
+      );
     }
     await this.addConnection(c);
   }

@@ -70,7 +70,8 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
     const q = checkQty(inst, Number(qty));
     if (!q.ok) return setError(q.error.message);
     if (q.value !== order.qty) change.qty = q.value;
-    if (q.value <= order.filledQty) return setError(`Quantity must stay above the ${order.filledQty} already filled.`);
+    if (q.value <= order.filledQty)
+      return setError(`Quantity must stay above the ${order.filledQty} already filled.`);
     if (hasLimit(order)) {
       const p = checkPrice(inst, 'Limit price', Number(limit));
       if (!p.ok) return setError(p.error.message);
@@ -95,7 +96,9 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
         close();
       } else setError(res.error.message);
     } catch (e) {
-      setError(`No answer from the terminal: ${e instanceof Error ? e.message : String(e)}. Retrying sends the same change.`);
+      setError(
+        `No answer from the terminal: ${e instanceof Error ? e.message : String(e)}. Retrying sends the same change.`,
+      );
     } finally {
       setBusy(false);
     }

@@ -8,9 +8,7 @@ import { type Channel, isChannel } from '../../../shared/channels';
 import { contract, fail, type ParsedRequestOf, type ResponseOf } from '../../../shared/contract';
 import { describeIssues } from '../../../shared/issues';
 
-export type Handler<C extends Channel> = (
-  req: ParsedRequestOf<C>,
-) => ResponseOf<C> | Promise<ResponseOf<C>>;
+export type Handler<C extends Channel> = (req: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
 
 /** Channels whose response is not a `Result`: a bad request throws instead of failing. */
 const RAW_RESPONSE: ReadonlySet<Channel> = new Set(['term:stream.snapshot', 'term:settings.problems']);

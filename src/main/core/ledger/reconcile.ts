@@ -103,7 +103,8 @@ export function* unlistedOpenOrders(
   for (const [key, s] of orders) {
     const o = s.order;
     // A placeholder is the desk's, not the broker's: the desk resolves it by lookup.
-    if (o.connectionId !== connectionId || isOrderDone(o.status) || listed.has(key) || o.placeholder) continue;
+    if (o.connectionId !== connectionId || isOrderDone(o.status) || listed.has(key) || o.placeholder)
+      continue;
     yield [key, o];
   }
 }

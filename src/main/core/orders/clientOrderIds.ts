@@ -35,7 +35,8 @@ export class ClientOrderIds {
 
 /** The id of a child order of `parent` in `role` (`en`, `tp`, `sl`, `l1`, …): deterministic. */
 export function childClientOrderId(parent: string, role: string): string {
-  if (!ROLE_SUFFIX.test(role)) throw new Error(`a child order role is 1–4 lowercase letters or digits: ${role}`);
+  if (!ROLE_SUFFIX.test(role))
+    throw new Error(`a child order role is 1–4 lowercase letters or digits: ${role}`);
   const id = `${parent}-${role}`;
   if (id.length > MAX_CLIENT_ORDER_ID)
     throw new Error(`client order id ${id} is longer than ${MAX_CLIENT_ORDER_ID} characters`);
@@ -44,5 +45,7 @@ export function childClientOrderId(parent: string, role: string): string {
 
 /** True for ids this terminal made (so a restart can recognise its own orders at the broker). */
 export function isTerminalClientOrderId(id: string): boolean {
-  return id.startsWith(CLIENT_ORDER_ID_PREFIX) && id.length <= MAX_CLIENT_ORDER_ID && /^[A-Za-z0-9_-]+$/.test(id);
+  return (
+    id.startsWith(CLIENT_ORDER_ID_PREFIX) && id.length <= MAX_CLIENT_ORDER_ID && /^[A-Za-z0-9_-]+$/.test(id)
+  );
 }

@@ -4,9 +4,7 @@
  * resolves by lookup. The late answer, if it ever comes, is still delivered through `late`.
  */
 export type Answer<T> =
-  | { kind: 'answered'; value: T }
-  | { kind: 'threw'; error: unknown }
-  | { kind: 'timeout' };
+  { kind: 'answered'; value: T } | { kind: 'threw'; error: unknown } | { kind: 'timeout' };
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;

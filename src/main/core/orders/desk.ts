@@ -179,7 +179,10 @@ export class OrderDesk {
     );
   }
 
-  private checkPlace(req: PlaceRequest, clientOrderId: string): Result<{ conn: Connection; order: PlaceOrder }> {
+  private checkPlace(
+    req: PlaceRequest,
+    clientOrderId: string,
+  ): Result<{ conn: Connection; order: PlaceOrder }> {
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
     const c = conn.value;
@@ -295,9 +298,15 @@ export class OrderDesk {
     if (reported !== undefined) this.ledger.apply(o.connectionId, { type: 'order', order: reported });
     else if (this.ledger.order(o.connectionId, brokerOrderId) === undefined)
       this.ledger.apply(o.connectionId, { type: 'order', order: this.acknowledged(intent, brokerOrderId) });
-    const order = this.ledger.order(o.connectionId, brokerOrderId) ?? this.acknowledged(intent, brokerOrderId);
+    const order =
+      this.ledger.order(o.connectionId, brokerOrderId) ?? this.acknowledged(intent, brokerOrderId);
     this.log.info(
-      { connectionId: o.connectionId, clientOrderId: o.clientOrderId, orderId: brokerOrderId, status: order.status },
+      {
+        connectionId: o.connectionId,
+        clientOrderId: o.clientOrderId,
+        orderId: brokerOrderId,
+        status: order.status,
+      },
       'order accepted',
     );
     return ok(order);
@@ -311,7 +320,11 @@ export class OrderDesk {
     return { ...this.orderFrom(intent, 'pending', null), id: brokerOrderId };
   }
 
-  private orderFrom(intent: PlaceIntent, status: 'pending' | 'unknown' | 'rejected', reason: string | null): Order {
+  private orderFrom(
+    intent: PlaceIntent,
+    status: 'pending' | 'unknown' | 'rejected',
+    reason: string | null,
+  ): Order {
     const o = intent.sent;
     const conn = this.connectionOf(o.connectionId);
     const t = this.now();
@@ -336,7 +349,9 @@ export class OrderDesk {
       updatedAt: t,
       ...(o.trail === undefined
         ? {}
-        : { trail: { ...o.trail, stopPrice: null, peak: null, activated: o.trail.activationPrice === null } }),
+        : {
+            trail: { ...o.trail, stopPrice: null, peak: null, activated: o.trail.activationPrice === null },
+          }),
     };
   }
 
@@ -404,7 +419,10 @@ export class OrderDesk {
         this.deadlineMs,
         this.timers,
       );
-      found = answer.kind === 'answered' ? answer.value : { status: 'unknown', reason: reasonOf(answer, this.deadlineMs) };
+      found =
+        answer.kind === 'answered'
+          ? answer.value
+          : { status: 'unknown', reason: reasonOf(answer, this.deadlineMs) };
     } else if (conn !== undefined) found = { status: 'unknown', reason: `${conn.label} is not live` };
     if (intent.state !== 'unknown') return; // resolved by the stream meanwhile
     this.log.info(
@@ -463,7 +481,10 @@ export class OrderDesk {
       return this.refusedChange(
         'modify',
         req,
-        fail('not_supported', `${conn.label} cannot modify orders in place: cancel the order and place a new one.`),
+        fail(
+          'not_supported',
+          `${conn.label} cannot modify orders in place: cancel the order and place a new one.`,
+        ),
       );
     const change = this.checkModify(order, req);
     if (!change.ok) return this.refusedChange('modify', req, change);
@@ -496,7 +517,12 @@ export class OrderDesk {
     const { conn, order } = target.value;
     const intent = this.startChange('cancel', key, order);
     this.log.info(
-      { connectionId: order.connectionId, orderId: order.id, clientOrderId: order.clientOrderId, idempotencyKey: key },
+      {
+        connectionId: order.connectionId,
+        orderId: order.id,
+        clientOrderId: order.clientOrderId,
+        idempotencyKey: key,
+      },
       'cancel order',
     );
     this.ledger.setPendingAction(order.connectionId, order.id, 'cancel');
@@ -557,7 +583,8 @@ export class OrderDesk {
     if (req.stopPrice !== undefined && !hasStop)
       return fail('invalid_request', `A ${order.type} order has no stop price to change.`);
     const inst = this.ledger.instrument(order.connectionId, order.symbol);
-    if (inst === undefined) return fail('unknown_symbol', `${order.symbol} is not listed on ${order.connectionId}.`);
+    if (inst === undefined)
+      return fail('unknown_symbol', `${order.symbol} is not listed on ${order.connectionId}.`);
     const grid = this.checkGrid(inst, {
       qty: req.qty ?? order.qty,
       limitPrice: req.limitPrice,
@@ -574,7 +601,8 @@ export class OrderDesk {
       out.limitPrice = grid.value.limitPrice;
     if (grid.value.stopPrice !== undefined && grid.value.stopPrice !== order.stopPrice)
       out.stopPrice = grid.value.stopPrice;
-    if (Object.keys(out).length === 0) return fail('no_change', `Order ${order.id} already has these values.`);
+    if (Object.keys(out).length === 0)
+      return fail('no_change', `Order ${order.id} already has these values.`);
     return ok(out);
   }
 
@@ -619,12 +647,18 @@ export class OrderDesk {
       intent.state = 'accepted';
       this.ledger.setPendingAction(connectionId, orderId, null);
       const { code, reason } = answer.value;
-      this.log.info({ connectionId, orderId, idempotencyKey: intent.key, code, reason }, `${intent.kind} rejected`);
+      this.log.info(
+        { connectionId, orderId, idempotencyKey: intent.key, code, reason },
+        `${intent.kind} rejected`,
+      );
       return fail(code, reason);
     }
     intent.state = 'unknown';
     const why = reasonOf(answer, this.deadlineMs);
-    this.log.warn({ connectionId, orderId, idempotencyKey: intent.key, reason: why }, `${intent.kind} outcome unknown`);
+    this.log.warn(
+      { connectionId, orderId, idempotencyKey: intent.key, reason: why },
+      `${intent.kind} outcome unknown`,
+    );
     this.scheduleLookup(intent);
     return fail(
       'outcome_unknown',
@@ -698,7 +732,10 @@ export class OrderDesk {
       return fail('read_only', `${c.label} is read-only: orders can't be sent through it.`);
     const state = c.health().state;
     if (state !== 'live')
-      return fail('not_connected', `${c.label} is ${state}, not live: orders can't be sent until it reconnects.`);
+      return fail(
+        'not_connected',
+        `${c.label} is ${state}, not live: orders can't be sent until it reconnects.`,
+      );
     return ok(c);
   }
 
@@ -746,7 +783,8 @@ function describeAsk(r: PlaceRequest): string {
 
 function reasonOf(answer: Answer<OrderAck | OrderLookup>, deadlineMs: number): string {
   if (answer.kind === 'timeout') return `no answer within ${Math.round(deadlineMs / 100) / 10} s`;
-  if (answer.kind === 'threw') return answer.error instanceof Error ? answer.error.message : String(answer.error);
+  if (answer.kind === 'threw')
+    return answer.error instanceof Error ? answer.error.message : String(answer.error);
   return answer.value.status === 'unknown' ? answer.value.reason : answer.value.status;
 }
 

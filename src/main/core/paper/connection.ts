@@ -201,7 +201,10 @@ export class PaperConnection implements Connection {
       this.faulted++;
       const execute = (): void => {
         const r = this.exchange.place(order);
-        this.log?.info({ clientOrderId: order.clientOrderId, placed: r.ok }, 'fault: order executed without a reply');
+        this.log?.info(
+          { clientOrderId: order.clientOrderId, placed: r.ok },
+          'fault: order executed without a reply',
+        );
       };
       if (f.executeAfterMs > 0) setTimeout(execute, f.executeAfterMs).unref();
       else execute();

@@ -19,7 +19,9 @@ export type PaperFaults = z.infer<typeof PaperFaults>;
 /** The environment variable a host reads them from (JSON), for e2e tests and demos. */
 export const PAPER_FAULTS_ENV = 'PEREGRINE_PAPER_FAULTS';
 
-export function paperFaultsFromEnv(env: Record<string, string | undefined> = process.env): PaperFaults | undefined {
+export function paperFaultsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): PaperFaults | undefined {
   const raw = env[PAPER_FAULTS_ENV];
   if (raw === undefined || raw.trim() === '') return undefined;
   let json: unknown;
@@ -29,6 +31,7 @@ export function paperFaultsFromEnv(env: Record<string, string | undefined> = pro
     throw new Error(`${PAPER_FAULTS_ENV} is not valid JSON`);
   }
   const parsed = PaperFaults.safeParse(json);
-  if (!parsed.success) throw new Error(`${PAPER_FAULTS_ENV}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Error(`${PAPER_FAULTS_ENV}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }

@@ -133,11 +133,17 @@ export class PortfolioStreamConnection implements Connection {
   }
 
   async modifyOrder(_existing: Order, _change: ModifyOrder): Promise<OrderAck> {
-    return refused('read_only', `${this.label} is a read-only gateway: orders cannot be modified through it.`);
+    return refused(
+      'read_only',
+      `${this.label} is a read-only gateway: orders cannot be modified through it.`,
+    );
   }
 
   async cancelOrder(_existing: Order): Promise<OrderAck> {
-    return refused('read_only', `${this.label} is a read-only gateway: orders cannot be cancelled through it.`);
+    return refused(
+      'read_only',
+      `${this.label} is a read-only gateway: orders cannot be cancelled through it.`,
+    );
   }
 
   /** Nothing is ever placed through a read-only gateway. */
