@@ -14,7 +14,6 @@ import {
   screenshotPath,
   tableRows,
   test,
-  type WebHostHandle,
 } from './fixtures';
 
 /** The symbol's row in the positions table (which must be showing: see `openPositions`). */

@@ -91,7 +91,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ...(options.vaultService === undefined ? {} : { vaultService: options.vaultService }),
     });
     vault = { backend: opened.vault.backend, reason: opened.vault.reason ?? null };
-    const core = Engine.create({ seed: options.seed, logger, paper: true, ...engineTuningFromEnv(options.env) });
+    const core = Engine.create({
+      seed: options.seed,
+      logger,
+      paper: true,
+      ...engineTuningFromEnv(options.env),
+    });
     const manager = opened.manager(core);
     await core.start();
     await manager.start();
