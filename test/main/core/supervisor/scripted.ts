@@ -1,15 +1,15 @@
 /**
  * A scripted LinkAdapter for supervisor unit tests: each `open()` follows the next step of a
  * script, and the test drives the open link (frames, pongs, closes) by hand. The real-socket
- * tests in test/portfolio-stream cover the same behaviour against a real protocol.
+ * tests in test/main/core/brokers (the conformance suite) cover the same behaviour against real protocols.
  */
-import type { ResyncSnapshot } from '../../src/main/core/connection';
+import type { ResyncSnapshot } from '../../../../src/main/core/connection';
 import {
   type Link,
   type LinkAdapter,
   LinkError,
   type LinkHandlers,
-} from '../../src/main/core/supervisor/link';
+} from '../../../../src/main/core/supervisor/link';
 
 export type Step = 'ok' | 'refuse' | 'hang' | 'auth-fail';
 
