@@ -5,10 +5,14 @@
  */
 import type { ResyncSnapshot } from '../../../../src/main/core/connection';
 import {
+  type HeartbeatOptions,
   type Link,
   type LinkAdapter,
+  type LinkContext,
   LinkError,
   type LinkHandlers,
+  type LinkSocketSpec,
+  type RequestOptions,
 } from '../../../../src/main/core/supervisor/link';
 
 export type Step = 'ok' | 'refuse' | 'hang' | 'auth-fail';
@@ -17,21 +21,56 @@ export const emptySnapshot: ResyncSnapshot = { accounts: [], orders: [], fills: 
 
 export class FakeLink implements Link {
   pings = 0;
+  /** Sockets each ping and keepalive went to, in order. */
+  readonly pinged: (string | undefined)[] = [];
+  readonly keepalives: (string | undefined)[] = [];
+  readonly requests: { op: string; payload: unknown; opts: RequestOptions }[] = [];
+  /** Answers `request()`; unanswered requests hang until aborted. */
+  answer: ((op: string, payload: unknown) => Promise<unknown>) | null = null;
   closedWith: { code: number; reason: string } | null = null;
   terminated = false;
+  /** Set to hold `resync()` until the test calls `finishResync()`. */
+  private pendingResync: ((s: ResyncSnapshot) => void) | null = null;
 
-  constructor(readonly h: LinkHandlers) {}
+  constructor(
+    readonly h: LinkHandlers,
+    private readonly holdResync = false,
+  ) {}
 
   authenticate(): Promise<void> {
     return Promise.resolve();
   }
 
   resync(): Promise<ResyncSnapshot> {
-    return Promise.resolve(emptySnapshot);
+    if (!this.holdResync) return Promise.resolve(emptySnapshot);
+    return new Promise((resolve) => {
+      this.pendingResync = resolve;
+    });
   }
 
-  ping(): void {
+  /** Deliver the held snapshot. */
+  finishResync(snapshot: ResyncSnapshot = emptySnapshot): void {
+    const r = this.pendingResync;
+    if (r === null) throw new Error('resync() not called yet');
+    this.pendingResync = null;
+    r(snapshot);
+  }
+
+  ping(socket?: string): void {
     this.pings += 1;
+    this.pinged.push(socket);
+  }
+
+  keepalive(socket?: string): void {
+    this.keepalives.push(socket);
+  }
+
+  request(op: string, payload: unknown, opts: RequestOptions): Promise<unknown> {
+    this.requests.push({ op, payload, opts });
+    if (this.answer !== null) return this.answer(op, payload);
+    return new Promise((_, reject) =>
+      opts.signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+    );
   }
 
   close(code: number, reason: string): void {
@@ -48,9 +87,19 @@ export class FakeLink implements Link {
   }
 }
 
+export interface ScriptedExtras {
+  heartbeat?: HeartbeatOptions;
+  sockets?: readonly LinkSocketSpec[];
+  /** Links hold `resync()` until `finishResync()`. */
+  holdResync?: boolean;
+}
+
 export class ScriptedAdapter implements LinkAdapter {
   readonly links: FakeLink[] = [];
+  readonly contexts: LinkContext[] = [];
   opens = 0;
+  readonly heartbeat?: HeartbeatOptions;
+  readonly sockets?: readonly LinkSocketSpec[];
 
   constructor(
     private readonly script: Step[],
@@ -58,7 +107,11 @@ export class ScriptedAdapter implements LinkAdapter {
     readonly maxConnectionAgeMs?: number,
     /** Step used once the script is exhausted. */
     private readonly fallback: Step = 'ok',
-  ) {}
+    private readonly extras: ScriptedExtras = {},
+  ) {
+    if (extras.heartbeat !== undefined) this.heartbeat = extras.heartbeat;
+    if (extras.sockets !== undefined) this.sockets = extras.sockets;
+  }
 
   get current(): FakeLink {
     const l = this.links.at(-1);
@@ -66,16 +119,17 @@ export class ScriptedAdapter implements LinkAdapter {
     return l;
   }
 
-  open(handlers: LinkHandlers, signal: AbortSignal): Promise<Link> {
+  open(handlers: LinkHandlers, signal: AbortSignal, context: LinkContext): Promise<Link> {
     const step = this.script[this.opens] ?? this.fallback;
     this.opens += 1;
+    this.contexts.push(context);
     if (step === 'refuse') return Promise.reject(new LinkError('network', 'connect ECONNREFUSED'));
     if (step === 'auth-fail') return Promise.reject(new LinkError('auth', 'upgrade refused: HTTP 401'));
     if (step === 'hang')
       return new Promise((_, reject) =>
         signal.addEventListener('abort', () => reject(new LinkError('network', 'aborted'))),
       );
-    const link = new FakeLink(handlers);
+    const link = new FakeLink(handlers, this.extras.holdResync === true);
     this.links.push(link);
     return Promise.resolve(link);
   }

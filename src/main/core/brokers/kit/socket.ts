@@ -31,26 +31,24 @@ export function upgradeRefusalKind(status: number): LinkErrorKind {
 }
 
 /**
- * An open socket. Frames that arrive before `attach()` are kept and replayed in order, so an
- * adapter may finish building its link after the `await` without losing the server's first words.
+ * An open socket. Frames, errors and the close that arrive before `attach()` are kept and replayed
+ * in order, so an adapter may finish building its link after the `await` without losing the
+ * server's first words (which can ride in the same TCP read as the upgrade reply).
  */
 export class BrokerSocket {
   private handlers: SocketHandlers | null = null;
-  private early: { data: Buffer; isBinary: boolean }[] = [];
-  private earlyClose: CloseInfo | null = null;
+  /** What happened before `attach()`, replayed in order (the upgrade reply can carry frames). */
+  private early: (() => void)[] = [];
   private localClose: CloseInfo | null = null;
   private closedFlag = false;
 
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (this.handlers === null) this.early.push({ data, isBinary });
-      else this.handlers.message(data, isBinary);
-    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.deliver((h) => h.message(data, isBinary)));
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         this.localClose = { code: 1009, reason: 'frame too large' };
-        this.handlers?.oversized(err.message);
-      } else this.handlers?.error(err);
+        this.deliver((h) => h.oversized(err.message));
+      } else this.deliver((h) => h.error(err));
     });
     ws.on('close', (code: number, reason: Buffer) => {
       this.closedFlag = true;
@@ -58,18 +56,22 @@ export class BrokerSocket {
         code === 1006 && this.localClose !== null
           ? this.localClose
           : { code, reason: reason.toString('utf8') };
-      if (this.handlers === null) this.earlyClose = info;
-      else this.handlers.closed(info);
+      this.deliver((h) => h.closed(info));
     });
   }
 
-  /** Start delivering frames (and then the close) to `handlers`. */
+  private deliver(fn: (h: SocketHandlers) => void): void {
+    const h = this.handlers;
+    if (h !== null) fn(h);
+    else this.early.push(() => this.handlers !== null && fn(this.handlers));
+  }
+
+  /** Start delivering events to `handlers`, beginning with any that arrived before. */
   attach(handlers: SocketHandlers): void {
     this.handlers = handlers;
     const early = this.early;
     this.early = [];
-    for (const f of early) handlers.message(f.data, f.isBinary);
-    if (this.earlyClose !== null) handlers.closed(this.earlyClose);
+    for (const run of early) run();
   }
 
   get open(): boolean {
