@@ -177,13 +177,16 @@ export type RequestErrorKind =
 
 export class RequestError extends Error {
   readonly ambiguous: boolean;
+  /** The broker's own error code, when it answered with one (`rejected`). */
+  readonly code: string | undefined;
   constructor(
     readonly kind: RequestErrorKind,
     message: string,
-    opts: { ambiguous?: boolean } = {},
+    opts: { ambiguous?: boolean; code?: string } = {},
   ) {
     super(message);
     this.name = 'RequestError';
     this.ambiguous = opts.ambiguous ?? (kind === 'timeout' || kind === 'link_closed');
+    this.code = opts.code;
   }
 }

@@ -3,5 +3,6 @@ export * from './codecs';
 export * from './connection';
 export * from './frames';
 export * from './gate';
+export * from './orders';
 export * from './pending';
 export * from './socket';

@@ -9,7 +9,6 @@ import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { PortfolioStreamAdapter } from './adapter';
 
-export { BackoffConfig } from '../../supervisor/config';
 export type { ConnectionDeps };
 
 export const PortfolioStreamConfig = z.object({
