@@ -138,3 +138,29 @@ export function openSocket(url: string, opts: OpenSocketOptions, signal: AbortSi
     );
   });
 }
+
+/**
+ * Open the named sockets of one link together (trading + market data, WebSocket API + streams).
+ * All or nothing: if any fails, the ones already open are terminated and the first failure is
+ * thrown, so a link never starts with a missing leg.
+ */
+export async function openSockets<N extends string>(
+  targets: Readonly<Record<N, { url: string; options?: OpenSocketOptions }>>,
+  signal: AbortSignal,
+): Promise<Record<N, BrokerSocket>> {
+  const names = Object.keys(targets) as N[];
+  const results = await Promise.allSettled(
+    names.map((n) => openSocket(targets[n].url, targets[n].options ?? {}, signal)),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) {
+    for (const r of results) if (r.status === 'fulfilled') r.value.terminate();
+    throw failed.reason;
+  }
+  const out = {} as Record<N, BrokerSocket>;
+  names.forEach((n, i) => {
+    const r = results[i];
+    if (r?.status === 'fulfilled') out[n] = r.value;
+  });
+  return out;
+}

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { type BrokerSocket, openSocket } from '../../../../../src/main/core/brokers/kit/socket';
+import { type BrokerSocket, openSocket, openSockets } from '../../../../../src/main/core/brokers/kit/socket';
 import type { CloseInfo } from '../../../../../src/main/core/supervisor/link';
 import { LinkError } from '../../../../../src/main/core/supervisor/link';
 import { until } from '../../supervisor/support';
@@ -25,6 +25,8 @@ async function serve(onUpgrade: Upgrade): Promise<string> {
   const s = createServer();
   s.on('upgrade', (req, socket: Socket, head: Buffer) => {
     held.push(socket);
+    // A listener the test prepended already answered this upgrade.
+    if (socket.writableEnded) return;
     onUpgrade(socket, (onOpen) => wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, socket)));
   });
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
@@ -122,5 +124,32 @@ describe('openSocket', () => {
     socket.close(4000, 'rotated');
     await until(() => got.closed !== null, 'close');
     expect(got.closed).toEqual({ code: 4000, reason: 'rotated' });
+  });
+
+  it('openSockets: all legs of a link or none; a refused leg terminates the open ones', async () => {
+    let openedAtServer = 0;
+    let closedAtServer = 0;
+    const ok = await serve((_s, accept) =>
+      accept((ws) => {
+        openedAtServer += 1;
+        ws.on('close', () => {
+          closedAtServer += 1;
+        });
+      }),
+    );
+    const both = await openSockets({ trading: { url: ok }, md: { url: ok } }, new AbortController().signal);
+    expect(Object.keys(both).sort()).toEqual(['md', 'trading']);
+    both.trading.terminate();
+    both.md.terminate();
+    await until(() => closedAtServer === 2, 'both legs closed');
+    const refusing = ok.replace('/ws', '/nope');
+    server?.prependListener('upgrade', (req, socket: Socket) => {
+      if (req.url === '/nope') socket.end('HTTP/1.1 401 No\r\nContent-Length: 0\r\n\r\n');
+    });
+    const err = await refusal(
+      openSockets({ trading: { url: ok }, md: { url: refusing } }, new AbortController().signal),
+    );
+    expect(err.kind).toBe('auth');
+    await until(() => openedAtServer === 3 && closedAtServer === 3, 'the open leg terminated');
   });
 });
