@@ -95,9 +95,7 @@ export type OrderAck =
 
 /** What the broker knows of an order by our client order id. */
 export type OrderLookup =
-  | { status: 'found'; order: Order }
-  | { status: 'not_found' }
-  | { status: 'unknown'; reason: string };
+  { status: 'found'; order: Order } | { status: 'not_found' } | { status: 'unknown'; reason: string };
 
 /** A connection that holds nothing at a broker and cannot trade (read-only, not running). */
 export const NO_CAPABILITIES: Capabilities = {
@@ -121,6 +119,8 @@ export interface Connection {
   readonly label: string;
   readonly mode: AccountMode;
   readonly capabilities: Capabilities;
+  /** Who keeps orders placed through it alive: a broker (default) or a self-hosted gateway. */
+  readonly heldBy?: 'broker' | 'gateway';
   /** Begin connecting; events flow into `sink` until `stop()`. */
   start(sink: ConnectionSink): Promise<void>;
   stop(): Promise<void>;

@@ -47,6 +47,8 @@ export interface SupervisedConnectionOptions {
   label: string;
   mode: AccountMode;
   capabilities: Capabilities;
+  /** Who keeps orders placed through it alive (default: the broker). */
+  heldBy?: 'broker' | 'gateway';
   /** Builds the adapter with the connection's logger (already scoped to its id and kind). */
   adapter: (logger: Logger) => LinkAdapter;
   /** Supervisor settings from the config (see `supervisorOptionsFrom`). */
@@ -65,6 +67,7 @@ export class SupervisedConnection implements Connection {
   readonly label: string;
   readonly mode: AccountMode;
   readonly capabilities: Capabilities;
+  readonly heldBy?: 'broker' | 'gateway';
   readonly supervisor: Supervisor;
   /** Present only when the kind subscribes per symbol: the engine skips connections without it. */
   readonly setInterest?: (symbols: ReadonlySet<string>) => void;
@@ -76,6 +79,7 @@ export class SupervisedConnection implements Connection {
     this.label = o.label;
     this.mode = o.mode;
     this.capabilities = o.capabilities;
+    if (o.heldBy !== undefined) this.heldBy = o.heldBy;
     for (const s of o.secrets ?? []) registerSecret(s);
     const logger = (deps.logger ?? silentLogger()).child({ connectionId: o.id, kind: o.kind });
     const clock = deps.clock;
