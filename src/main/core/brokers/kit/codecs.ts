@@ -37,7 +37,9 @@ export const optionalIso = z.union([isoTime, z.null()]).optional();
 
 /** A list, also accepting a single item or null where the broker sent one (or nothing). */
 export function listOf<T extends z.ZodType>(item: T) {
+  // `.optional()` before the transform, so an object key holding this list may be missing.
   return z
-    .union([z.array(item), item, z.null(), z.undefined()])
+    .union([z.array(item), item, z.null()])
+    .optional()
     .transform((v): z.output<T>[] => (v == null ? [] : Array.isArray(v) ? v : [v]));
 }

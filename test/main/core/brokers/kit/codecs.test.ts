@@ -36,6 +36,8 @@ describe('codecs', () => {
     expect(L.parse(null)).toEqual([]);
     expect(L.parse(undefined)).toEqual([]);
     expect(L.safeParse([{ id: 1 }]).success).toBe(false);
+    // As an object key it may be missing altogether.
+    expect(z.object({ list: L }).parse({})).toEqual({ list: [] });
   });
 });
 

@@ -90,4 +90,37 @@ describe('portfolio-stream protocol faults (real sockets)', () => {
     clock.advance(retryIn(second, clock));
     await second.waitState('live');
   });
+
+  it('tolerant reader: numbers as JSON numbers, one object where a list was documented, unknown fields', async () => {
+    const x = await live();
+    const ts = new Date(Date.now() + 60_000).toISOString();
+    x.sim.fault({
+      kind: 'inject',
+      frame: JSON.stringify({
+        type: 'batch',
+        timestamp: ts,
+        userId: 'user-demo',
+        newTopLevelField: { v: 2 },
+        data: {
+          positions: {
+            symbol: 'ZZZ',
+            quantity: 7,
+            entryPrice: '10.5',
+            currentPrice: 11,
+            side: 'long',
+            venue: 'future-field',
+          },
+          orders: null,
+          // "trades" and "account" left out altogether.
+        },
+      }),
+    });
+    await until(
+      () => x.rec.ofType('position').some((e) => e.position.symbol === 'ZZZ'),
+      'the injected position',
+    );
+    const p = x.rec.ofType('position').find((e) => e.position.symbol === 'ZZZ')?.position;
+    expect(p).toEqual(expect.objectContaining({ qty: 7, avgPrice: 10.5, mark: 11 }));
+    expect(x.sup.health().malformedFrames).toBe(0);
+  });
 });
