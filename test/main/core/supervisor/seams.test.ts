@@ -113,6 +113,43 @@ describe('resync gate', () => {
   });
 });
 
+describe('resync gate during rotation', () => {
+  it('the replacement’s early events follow its snapshot; the old link’s late events are dropped', async () => {
+    const clock = new ManualClock();
+    const adapter = new ScriptedAdapter(['ok', 'ok'], 30_000, 60_000, 'ok', { holdResync: true });
+    const rec = new Recorder();
+    const sup = new Supervisor({
+      id: 'c1',
+      kind: 'test',
+      label: 'Test',
+      mode: 'paper',
+      adapter,
+      clock,
+      rotationLeadMs: 5_000,
+      healthThrottleMs: 0,
+    });
+    sup.start(rec.listener);
+    await flush();
+    const first = adapter.current;
+    first.finishResync();
+    await flush();
+    clock.advance(55_000);
+    await flush();
+    const second = adapter.current;
+    expect(second).not.toBe(first);
+    second.h.event({ type: 'order', order: order('new', 2) });
+    first.h.event({ type: 'order', order: order('old', 1) });
+    expect(rec.ofType('order').map((e) => e.order.id)).toEqual(['old']);
+    second.finishResync();
+    await flush();
+    first.h.event({ type: 'order', order: order('stale', 1) });
+    const tail = rec.events.filter((e) => e.type === 'resync' || e.type === 'order').slice(-2);
+    expect(tail.map((e) => e.type)).toEqual(['resync', 'order']);
+    expect(rec.ofType('order').map((e) => e.order.id)).toEqual(['old', 'new']);
+    expect(sup.state).toBe('live');
+  });
+});
+
 describe('several sockets', () => {
   const sockets = [
     { name: 'trading', essential: true },

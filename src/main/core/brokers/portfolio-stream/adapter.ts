@@ -6,7 +6,7 @@
  * Only protocol lives here: opening, the resync gate, liveness and fill dedupe (the ledger's) do not.
  */
 import type { ConnectionEvent, ResyncSnapshot } from '../../connection';
-import type { Clock } from '../../supervisor/clock';
+import { type Clock, systemClock } from '../../supervisor/clock';
 import {
   type Link,
   type LinkAdapter,
@@ -82,7 +82,7 @@ class PortfolioStreamLink implements Link {
   ) {
     this.userId = o.userId ?? null;
     // No deadlines here: the supervisor's connect timeout bounds authenticate and resync.
-    this.replies = new PendingRequests<Reply>(clock ?? noTimers);
+    this.replies = new PendingRequests<Reply>(clock ?? systemClock);
     socket.attach({
       message: (data, isBinary) => this.onFrame(data, isBinary),
       oversized: (detail) => this.h.malformed('oversized frame', detail),
@@ -246,12 +246,3 @@ function asLinkError(err: unknown): Error {
   if (err instanceof LinkError) return err;
   return new LinkError('network', err instanceof Error ? err.message : String(err));
 }
-
-/** A clock for waiters that never set a deadline (adapters built outside a supervisor). */
-const noTimers: Clock = {
-  now: () => Date.now(),
-  setTimeout: () => {
-    throw new Error('no clock: this waiter has no deadline');
-  },
-  clearTimeout: () => undefined,
-};
