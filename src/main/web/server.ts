@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { WEB_SOCKET_PATH, TOKEN_PARAM } from '../../shared/wire';
 import { openConnections } from '../core/connections';
 import type { VaultBackend } from '../core/credentials';
+import { engineTuningFromEnv } from '../core/tuning';
 import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
@@ -90,7 +91,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ...(options.vaultService === undefined ? {} : { vaultService: options.vaultService }),
     });
     vault = { backend: opened.vault.backend, reason: opened.vault.reason ?? null };
-    const core = Engine.create({ seed: options.seed, logger, paper: true });
+    const core = Engine.create({
+      seed: options.seed,
+      logger,
+      paper: true,
+      ...engineTuningFromEnv(options.env),
+    });
     const manager = opened.manager(core);
     await core.start();
     await manager.start();
