@@ -1,8 +1,8 @@
 /** Shared test helpers: a hand-driven clock, an event recorder and condition waits (no sleeps). */
-import type { ConnectionState } from '../../src/shared/domain';
-import type { ConnectionEvent } from '../../src/main/core/connection';
-import type { Clock, TimerHandle } from '../../src/main/core/supervisor/clock';
-import type { SupervisorLogger } from '../../src/main/core/supervisor/supervisor';
+import type { ConnectionState } from '../../../../src/shared/domain';
+import type { ConnectionEvent } from '../../../../src/main/core/connection';
+import type { Clock, TimerHandle } from '../../../../src/main/core/supervisor/clock';
+import type { SupervisorLogger } from '../../../../src/main/core/supervisor/supervisor';
 
 interface ManualTimer {
   id: number;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, backoffDelay, defaultBackoff } from '../../src/main/core/supervisor/backoff';
-import { classifyClose } from '../../src/main/core/supervisor/link';
-import { canTransition } from '../../src/main/core/supervisor/states';
-import { Supervisor, type SupervisorOptions } from '../../src/main/core/supervisor/supervisor';
+import { backoffCeiling, backoffDelay, defaultBackoff } from '../../../../src/main/core/supervisor/backoff';
+import { classifyClose } from '../../../../src/main/core/supervisor/link';
+import { canTransition } from '../../../../src/main/core/supervisor/states';
+import { Supervisor, type SupervisorOptions } from '../../../../src/main/core/supervisor/supervisor';
 import { flush, ScriptedAdapter, type Step } from './scripted';
 import { ManualClock, Recorder, recordingLogger } from './support';
 

@@ -1,7 +1,7 @@
 /** How the connections panel shows a connection's last error: current (red) or history (muted, dated). */
 import { describe, expect, it } from 'vitest';
-import { errorView } from '../../src/renderer/connections/health';
-import { blankHealth, type ConnectionHealth } from '../../src/shared/domain';
+import { errorView } from '../../../../src/renderer/connections/health';
+import { blankHealth, type ConnectionHealth } from '../../../../src/shared/domain';
 
 const T0 = 1_760_000_000_000;
 

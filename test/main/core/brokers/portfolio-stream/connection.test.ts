@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionsFromEnv, createConnection } from '../../src/main/core/brokers/registry';
-import type { ConnectionEvent, ResyncSnapshot } from '../../src/main/core/connection';
-import { DEMO_SESSION, PortfolioStreamSim } from '../../sim/portfolio-stream/server';
-import { until } from '../supervisor/support';
+import { connectionsFromEnv, createConnection } from '../../../../../src/main/core/brokers/registry';
+import type { ConnectionEvent, ResyncSnapshot } from '../../../../../src/main/core/connection';
+import { DEMO_SESSION, PortfolioStreamSim } from '../../../../../sim/portfolio-stream/server';
+import { until } from '../../supervisor/support';
 
 let sim: PortfolioStreamSim | null = null;
 afterEach(async () => {
@@ -76,7 +76,20 @@ describe('portfolio-stream connection', () => {
       tif: 'day',
       clientOrderId: 'c1',
     });
-    expect(r).toEqual({ status: 'rejected', code: 'read_only', reason: expect.stringMatching(/read-only/) });
+    expect(r).toEqual({
+      status: 'rejected',
+      code: 'read_only',
+      reason: expect.stringMatching(/read-only/),
+    });
+    const existing = { id: 'o1', accountId: 'user-demo' } as Parameters<typeof conn.cancelOrder>[0];
+    expect(await conn.cancelOrder(existing, { idempotencyKey: 'k1' })).toEqual(
+      expect.objectContaining({ status: 'rejected', code: 'read_only' }),
+    );
+    expect(await conn.modifyOrder(existing, { qty: 2, idempotencyKey: 'k2' })).toEqual(
+      expect.objectContaining({ status: 'rejected', code: 'read_only' }),
+    );
+    // Nothing was ever placed through it, so an unknown outcome resolves as "not there".
+    expect(await conn.lookupOrder('c1', 'user-demo')).toEqual({ status: 'not_found' });
   });
 });
 

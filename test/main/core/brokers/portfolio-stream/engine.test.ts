@@ -1,9 +1,9 @@
 /** A portfolio-stream gateway inside the real Engine, against the simulator on loopback. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/main/core/engine';
-import { PortfolioStreamConnection } from '../../src/main/core/brokers/portfolio-stream/connection';
-import { DEMO_SESSION, PortfolioStreamSim } from '../../sim/portfolio-stream/server';
-import { until } from '../supervisor/support';
+import { Engine } from '../../../../../src/main/core/engine';
+import { PortfolioStreamConnection } from '../../../../../src/main/core/brokers/portfolio-stream/connection';
+import { DEMO_SESSION, PortfolioStreamSim } from '../../../../../sim/portfolio-stream/server';
+import { until } from '../../supervisor/support';
 
 let sim: PortfolioStreamSim | null = null;
 let engine: Engine | null = null;

@@ -5,11 +5,11 @@
  * unlisted orders).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/main/core/engine';
-import { PortfolioStreamConnection } from '../../src/main/core/brokers/portfolio-stream/connection';
-import { toOrder } from '../../src/main/core/brokers/portfolio-stream/mapping';
-import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from '../../sim/portfolio-stream/server';
-import { until } from '../supervisor/support';
+import { Engine } from '../../../../../src/main/core/engine';
+import { PortfolioStreamConnection } from '../../../../../src/main/core/brokers/portfolio-stream/connection';
+import { toOrder } from '../../../../../src/main/core/brokers/portfolio-stream/mapping';
+import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from '../../../../../sim/portfolio-stream/server';
+import { until } from '../../supervisor/support';
 import { type Harness, harness } from './harness';
 
 let h: Harness | null = null;
