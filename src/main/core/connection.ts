@@ -12,6 +12,8 @@ import type {
   Fill,
   Instrument,
   Order,
+  OrderListType,
+  OrderRole,
   Quote,
   Side,
   Timeframe,
@@ -93,6 +95,22 @@ export type OrderAck =
   | { status: 'rejected'; code: string; reason: string }
   | { status: 'unknown'; reason: string };
 
+/**
+ * A native order list (OCO pair, bracket) as the protection engine sends it: each order carries
+ * its role and its derived client order id; the broker links them itself.
+ */
+export interface PlaceOrderList {
+  id: string;
+  type: OrderListType;
+  orders: (PlaceOrder & { role: OrderRole })[];
+}
+
+/** A broker's answer to a list call: every order of the list, or none. */
+export type OrderListAck =
+  | { status: 'accepted'; orders: Order[] }
+  | { status: 'rejected'; code: string; reason: string }
+  | { status: 'unknown'; reason: string };
+
 /** What the broker knows of an order by our client order id. */
 export type OrderLookup =
   { status: 'found'; order: Order } | { status: 'not_found' } | { status: 'unknown'; reason: string };
@@ -132,6 +150,11 @@ export interface Connection {
   placeOrder(order: PlaceOrder): Promise<OrderAck>;
   modifyOrder(existing: Order, change: ModifyOrder): Promise<OrderAck>;
   cancelOrder(existing: Order, cancel: CancelOrder): Promise<OrderAck>;
+  /**
+   * Places an OCO pair or a bracket the broker holds natively (only with `nativeOco` /
+   * `nativeBracket`). Without it the terminal manages lists itself.
+   */
+  placeOrderList?(list: PlaceOrderList): Promise<OrderListAck>;
   /** Resolves an unknown outcome: asks the broker for the order placed under our id. */
   lookupOrder(clientOrderId: string, accountId: string): Promise<OrderLookup>;
   /**

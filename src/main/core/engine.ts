@@ -21,6 +21,8 @@ import { OrderDesk } from './orders/desk';
 import type { Timers } from './orders/deadline';
 import { PaperConnection } from './paper/connection';
 import type { PaperFaults } from './paper/faults';
+import { ProtectionEngine } from './protection/engine';
+import { FileJournal, type IntentJournal, MemoryJournal } from './protection/journal';
 import { type PnlSummary, pnlSummary, statusReport } from './reports';
 import { interestByConnection, sameSymbols } from './subscriptions/interest';
 
@@ -40,6 +42,12 @@ export interface EngineOptions {
   orderLookupScheduleMs?: readonly number[];
   /** Timers for order deadlines and lookups (tests pass a controllable clock). */
   timers?: Timers;
+  /**
+   * The protection engine's intent journal: a file path (the hosts: in the data directory), or a
+   * journal object; in memory when absent (terminal-managed protection then does not survive a
+   * restart).
+   */
+  protectionJournal?: string | IntentJournal;
 }
 
 /** How often connection health is sampled into the stream (ages and rates change without events). */
@@ -52,6 +60,8 @@ export class Engine {
   readonly bars: BarStore;
   readonly batcher: StreamBatcher;
   readonly desk: OrderDesk;
+  /** OCO, brackets and trailing stops: native at the broker when it can, else managed here. */
+  readonly protection: ProtectionEngine;
   /** Every command channel's handler; the host's other parts (connections, workspace) add theirs. */
   readonly commands = new CommandRouter();
   private readonly conns = new Map<string, Connection>();
@@ -79,6 +89,22 @@ export class Engine {
       timers: opts.timers,
       deadlineMs: opts.orderDeadlineMs,
       lookupScheduleMs: opts.orderLookupScheduleMs,
+    });
+    const journal = opts.protectionJournal;
+    this.protection = new ProtectionEngine({
+      ledger: this.ledger,
+      desk: this.desk,
+      connection: (id) => this.conns.get(id),
+      journal:
+        journal === undefined
+          ? new MemoryJournal(this.now)
+          : typeof journal === 'string'
+            ? new FileJournal(journal, this.now)
+            : journal,
+      logger: this.log,
+      now: this.now,
+      timers: opts.timers,
+      deadlineMs: opts.orderDeadlineMs,
     });
     if (opts.paper ?? true)
       this.register(
@@ -136,7 +162,28 @@ export class Engine {
   private registerCommands(router: CommandRouter): void {
     router
       .register('term:stream.snapshot', () => this.snapshot())
-      .register('term:orders.place', (req) => this.desk.place(req))
+      .register('term:orders.place', (req) => {
+        // A trailing stop the broker cannot hold is the protection engine's to manage.
+        const c = this.conns.get(req.connectionId);
+        if (
+          req.type === 'trailing_stop' &&
+          req.trail !== undefined &&
+          c !== undefined &&
+          !c.capabilities.nativeTrailingStop
+        )
+          return this.protection
+            .place({ ...req, kind: 'trailing', trail: req.trail, tif: req.tif })
+            .then((r) => {
+              if (!r.ok) return r;
+              const o = this.ledger.orderByClientOrderId(r.value.orders.ts ?? '');
+              return o === undefined
+                ? fail('not_placed', r.value.note ?? 'The trailing stop is waiting for its activation price.')
+                : ok(o);
+            });
+        return this.desk.place(req);
+      })
+      .register('term:protection.place', (req) => this.protection.place(req))
+      .register('term:protection.cancel', (req) => this.protection.cancel(req.id))
       .register('term:orders.modify', (req) => this.desk.modify(req))
       .register('term:orders.cancel', (req) => this.desk.cancel(req))
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
@@ -248,6 +295,8 @@ export class Engine {
     this.running = false;
     if (this.healthTimer !== null) clearInterval(this.healthTimer);
     this.healthTimer = null;
+    await this.protection.idle();
+    this.protection.dispose();
     this.desk.dispose();
     await Promise.all(
       [...this.conns.values()].map((c) =>
