@@ -74,12 +74,12 @@ const orderOf = (e: Engine, clientOrderId: string | undefined): Order => {
   return o;
 };
 
-const OCO = {
-  kind: 'oco' as const,
+const OCO: Pick<Extract<ProtectionRequest, { kind: 'oco' }>, 'kind' | 'legs'> = {
+  kind: 'oco',
   legs: [
-    { type: 'limit' as const, limitPrice: 5010 },
-    { type: 'stop' as const, stopPrice: 4990 },
-  ] as const,
+    { type: 'limit', limitPrice: 5010 },
+    { type: 'stop', stopPrice: 4990 },
+  ],
 };
 
 describe('terminal-managed trailing stop', () => {
