@@ -35,7 +35,7 @@ function startEngine(url: string, dataDir: string): Child {
     test: (l: Record<string, unknown>) => boolean;
     resolve: (l: Record<string, unknown>) => void;
   }[] = [];
-  createInterface({ input: proc.stdout! }).on('line', (text) => {
+  createInterface({ input: proc.stdout }).on('line', (text) => {
     const line = JSON.parse(text) as Record<string, unknown>;
     lines.push(line);
     for (const w of [...waiters])
