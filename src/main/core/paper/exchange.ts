@@ -3,15 +3,13 @@
  * It plays the broker's servers, so unlike an adapter it does keep orders and positions — the
  * engine's Ledger still learns about them only through the events it emits.
  *
- * Matching rules (per tick, after the quote moves):
- * - market: fills against the displayed top-of-book size; the rest fills on later ticks.
- * - limit: fills at the touch when the opposite side crosses it (price improvement on arrival),
- *   or at its limit when a trade prints through it; partial fills are normal.
- * - stop / stop-limit: trigger when a trade prints at or through the stop (as CME does: quotes
- *   never trigger), then behave as market / limit. A stop already at or through the last trade
- *   is rejected, on placement and on modify.
- * - tif: `ioc` cancels whatever did not fill on arrival; `day` expires at the next 00:00 UTC
- *   (the sim's session boundary); `gtc` rests until filled or cancelled.
+ * Matching is the shared venue's (`src/exchange/orderBook.ts`: market at the touch, limits at the
+ * touch or through a print, stops triggered by trades only, partial fills). On top of it the
+ * paper broker adds:
+ * - a stop already at or through the last trade is rejected, on placement and on modify;
+ * - tif `day` expires at the next 00:00 UTC (the sim's session boundary); `gtc` rests until
+ *   filled or cancelled;
+ * - a buying-power check on the part of an order that adds exposure, and commissions;
  * - day P&L: at each session boundary the account's equity is marked and becomes the next
  *   session's start-of-day equity.
  */
@@ -25,13 +23,17 @@ import {
   isOrderDone,
   timeframeMs,
 } from '../../../shared/domain';
+import { foldAverageCost } from '../../../shared/averageCost';
 import { fail, ok, type Result } from '../../../shared/contract';
-import { isOnStep, isOnTick, roundToStep } from '../../../shared/money';
+import { roundToStep } from '../../../shared/money';
 import type { ConnectionEvent, ModifyOrder, PlaceOrder, ReportedAccount } from '../connection';
 import { aggregateBars, barTime, foldTrade } from '../bars';
-import { generateHistory } from './history';
+import { generateHistory } from '../../../exchange/history';
+import { type BookOrder, OrderBook } from '../../../exchange/orderBook';
+import { PriceProcess, type MarketTick } from '../../../exchange/priceProcess';
+import { checkGrid, checkStopSide } from '../../../exchange/rules';
+import { ticksDue } from '../../../exchange/scheduler';
 import { PAPER_CONNECTION_ID, paperInstruments, type PaperInstrument } from './instruments';
-import { PriceProcess, type MarketTick } from './priceProcess';
 import { deriveSeed, mulberry32 } from '../../../shared/random';
 
 export const PAPER_ACCOUNT_ID = 'PAPER-1';
@@ -54,22 +56,14 @@ interface Market {
   quote: Quote;
   /** Completed and forming 1m bars, oldest first. */
   bars1m: Bar[];
-  /** Liquidity still displayed at the touch during the current tick (consumed by our fills). */
-  askLeft: number;
-  bidLeft: number;
-  /** The trade printed on the current tick, if any (limit orders fill when it prints through). */
-  tradePrice: number | null;
-  tradeLeft: number;
-  /** Orders resting on this symbol, in time priority. */
-  book: WorkingOrder[];
+  /** The venue's book for this symbol: the touch, and our orders resting on it. */
+  book: OrderBook;
   /** Fractional scheduler credit: ticks owed to this symbol. */
   credit: number;
 }
 
 interface WorkingOrder {
   order: Order;
-  triggered: boolean;
-  expiresAt: number | null;
 }
 
 interface Holding {
@@ -95,6 +89,8 @@ export class PaperExchange {
   private timer: NodeJS.Timeout | null = null;
   private lastAdvanceAt = 0;
   private readonly schedRng;
+  /** The clock reading of the book operation in progress (fills and state changes carry it). */
+  private bookTs = 0;
   /** The current session (days since the epoch, UTC) and the equity it started with. */
   private sessionDay: number;
   private startOfDayEquity: number;
@@ -118,35 +114,28 @@ export class PaperExchange {
       );
       const open =
         bars1m.find((b) => Math.floor(b.time / DAY_MS) === this.sessionDay)?.open ?? spec.startPrice;
-      this.markets.set(symbol, {
-        spec,
-        process,
-        quote: {
-          symbol,
-          connectionId: PAPER_CONNECTION_ID,
-          bid: process.bid,
-          ask: process.ask,
-          last: process.last,
-          bidSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
-          askSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
-          open,
-          volume: 0,
-          ts: start,
-          receivedAt: start,
+      const quote: Quote = {
+        symbol,
+        connectionId: PAPER_CONNECTION_ID,
+        bid: process.bid,
+        ask: process.ask,
+        last: process.last,
+        bidSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
+        askSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
+        open,
+        volume: 0,
+        ts: start,
+        receivedAt: start,
+      };
+      const book = new OrderBook(
+        spec.instrument,
+        {
+          fill: (o, qty, price) => this.onBookFill(symbol, o, qty, price),
+          done: (o) => this.onBookDone(o),
         },
-        bars1m,
-        askLeft: 0, // set just below from the opening quote
-        bidLeft: 0,
-        tradePrice: null,
-        tradeLeft: 0,
-        book: [],
-        credit: 0,
-      });
-      const m = this.markets.get(symbol);
-      if (m !== undefined) {
-        m.askLeft = m.quote.askSize;
-        m.bidLeft = m.quote.bidSize;
-      }
+        { ...quote, tradeSize: 0 },
+      );
+      this.markets.set(symbol, { spec, process, quote, bars1m, book, credit: 0 });
     }
   }
 
@@ -253,13 +242,9 @@ export class PaperExchange {
     this.rollSession(ts);
     let n = 0;
     for (const m of this.markets.values()) {
-      m.credit += (m.process.rate * dtMs) / 1000;
-      // Jitter so symbols do not tick in lockstep.
-      while (m.credit >= 1 || (m.credit > 0 && this.schedRng() < m.credit * 0.1)) {
-        m.credit -= 1;
-        this.tickMarket(m, ts);
-        n++;
-      }
+      const due = ticksDue(m, m.process.rate, dtMs, this.schedRng);
+      for (let i = 0; i < due; i++) this.tickMarket(m, ts);
+      n += due;
     }
     this.expireDayOrders(ts);
     return n;
@@ -305,10 +290,6 @@ export class PaperExchange {
       ts,
       receivedAt: ts,
     };
-    m.askLeft = t.askSize;
-    m.bidLeft = t.bidSize;
-    m.tradePrice = t.tradeSize > 0 ? t.last : null;
-    m.tradeLeft = t.tradeSize;
     this.emit({ type: 'quote', quote: m.quote });
     if (t.tradeSize > 0) {
       const bt = barTime(ts, '1m');
@@ -322,7 +303,8 @@ export class PaperExchange {
       if (bar !== lastBar) m.bars1m.push(bar);
       this.emit({ type: 'trade', symbol: t.symbol, price: t.last, size: t.tradeSize, ts });
     }
-    if (m.book.length > 0) this.matchBook(m, ts);
+    this.bookTs = ts;
+    m.book.tick(t);
   }
 
   // ---------------------------------------------------------------- history
@@ -351,22 +333,7 @@ export class PaperExchange {
     stopPrice: number | undefined | null,
   ): Result<Instrument> {
     if (inst === undefined) return fail('unknown_symbol', `${symbol} is not traded on the paper broker.`);
-    for (const [label, price] of [
-      ['Limit price', limitPrice],
-      ['Stop price', stopPrice],
-    ] as const) {
-      if (price !== undefined && price !== null && !isOnTick(price, inst.tickSize))
-        return fail(
-          'off_tick',
-          `${label} ${price} is not on ${inst.symbol}'s tick grid: the tick size is ${inst.tickSize}, so use e.g. ${roundToStep(price, inst.tickSize)}.`,
-        );
-    }
-    if (!isOnStep(qty, inst.qtyStep))
-      return fail(
-        'bad_qty',
-        `Quantity ${qty} is not a multiple of ${inst.symbol}'s quantity step ${inst.qtyStep}.`,
-      );
-    return ok(inst);
+    return checkGrid(inst, qty, limitPrice, stopPrice);
   }
 
   place(req: PlaceOrder): Result<Order> {
@@ -421,16 +388,20 @@ export class PaperExchange {
       createdAt: ts,
       updatedAt: ts,
     };
-    const w: WorkingOrder = {
-      order,
-      triggered: false,
-      expiresAt: req.tif === 'day' ? (Math.floor(ts / DAY_MS) + 1) * DAY_MS : null,
-    };
+    const w: WorkingOrder = { order };
     this.orders.set(order.id, w);
-    m.book.push(w);
     this.emit({ type: 'order', order: { ...order } });
-    this.matchOrder(m, w, ts, true);
-    if (req.tif === 'ioc' && !isDone(w.order)) this.finish(m, w, 'cancelled', ts);
+    this.bookTs = ts;
+    m.book.add({
+      id: order.id,
+      side: order.side,
+      type: order.type,
+      qty: order.qty,
+      limitPrice: order.limitPrice,
+      stopPrice: order.stopPrice,
+      tif: order.tif,
+      expiresAt: req.tif === 'day' ? (Math.floor(ts / DAY_MS) + 1) * DAY_MS : null,
+    });
     return ok({ ...w.order });
   }
 
@@ -454,7 +425,7 @@ export class PaperExchange {
       return fail('invalid_request', `A ${w.order.type} order has no stop price to change.`);
     if (change.qty !== undefined && change.qty <= w.order.filledQty)
       return fail('bad_qty', `Quantity must stay above the ${w.order.filledQty} already filled.`);
-    if (change.stopPrice !== undefined && !w.triggered) {
+    if (change.stopPrice !== undefined && m.book.order(orderId)?.triggered !== true) {
       const side = checkStopSide(w.order.side, change.stopPrice, m.quote.last);
       if (!side.ok) return side;
     }
@@ -467,7 +438,8 @@ export class PaperExchange {
       updatedAt: ts,
     };
     this.emit({ type: 'order', order: { ...w.order } });
-    this.matchOrder(m, w, ts, true);
+    this.bookTs = ts;
+    m.book.amend(orderId, change);
     return ok({ ...w.order });
   }
 
@@ -477,7 +449,8 @@ export class PaperExchange {
     if (isDone(w.order)) return fail('order_done', `Order ${orderId} is already ${w.order.status}.`);
     const m = this.markets.get(w.order.symbol);
     if (m === undefined) return fail('unknown_symbol', 'Unknown symbol.');
-    this.finish(m, w, 'cancelled', this.now());
+    this.bookTs = this.now();
+    m.book.cancel(orderId);
     return ok({ ...w.order });
   }
 
@@ -495,61 +468,18 @@ export class PaperExchange {
     return used;
   }
 
-  private matchBook(m: Market, ts: number): void {
-    // Copy: fills remove finished orders from the book while we walk it.
-    for (const w of m.book.slice()) this.matchOrder(m, w, ts, false);
+  private onBookFill(symbol: string, o: BookOrder, qty: number, price: number): void {
+    const m = this.markets.get(symbol);
+    const w = this.orders.get(o.id);
+    if (m !== undefined && w !== undefined) this.fill(m, w, qty, price, this.bookTs);
   }
 
-  private matchOrder(m: Market, w: WorkingOrder, ts: number, onArrival: boolean): void {
-    const o = w.order;
-    if (isDone(o)) return;
-    const q = m.quote;
-    const isBuy = o.side === 'buy';
-    if ((o.type === 'stop' || o.type === 'stop_limit') && !w.triggered) {
-      // Only a trade printed on this tick, after the order rested, triggers: a one-tick spread
-      // must not fire a buy stop one tick above the last through the ask.
-      const stop = o.stopPrice ?? 0;
-      const trade = onArrival ? null : m.tradePrice;
-      const hit = trade !== null && (isBuy ? trade >= stop : trade <= stop);
-      if (!hit) return;
-      w.triggered = true;
-    }
-    const asMarket = o.type === 'market' || o.type === 'stop';
-    let remaining = o.qty - o.filledQty;
-    const step = m.spec.instrument.qtyStep;
-    // 1) Take displayed liquidity at the touch.
-    const touch = isBuy ? q.ask : q.bid;
-    const marketable =
-      asMarket || (isBuy ? touch <= (o.limitPrice ?? 0) : touch >= (o.limitPrice ?? Infinity));
-    if (marketable) {
-      const avail = isBuy ? m.askLeft : m.bidLeft;
-      const qty = roundToStep(Math.min(remaining, avail), step);
-      if (qty > 0) {
-        if (isBuy) m.askLeft = roundToStep(m.askLeft - qty, step);
-        else m.bidLeft = roundToStep(m.bidLeft - qty, step);
-        this.fill(m, w, qty, touch, ts);
-        remaining = roundToStep(remaining - qty, step);
-      }
-    }
-    // 2) A resting limit also fills at its price when a trade prints through it.
-    if (
-      !asMarket &&
-      !onArrival &&
-      remaining > 0 &&
-      m.tradePrice !== null &&
-      m.tradeLeft > 0 &&
-      !isDone(w.order)
-    ) {
-      const limit = o.limitPrice ?? 0;
-      const through = isBuy ? m.tradePrice <= limit : m.tradePrice >= limit;
-      if (through) {
-        const qty = roundToStep(Math.min(remaining, m.tradeLeft), step);
-        if (qty > 0) {
-          m.tradeLeft = roundToStep(m.tradeLeft - qty, step);
-          this.fill(m, w, qty, limit, ts);
-        }
-      }
-    }
+  /** The book took an order off unfilled (cancelled, IOC rest, or a day order expiring). */
+  private onBookDone(o: BookOrder): void {
+    const w = this.orders.get(o.id);
+    if (w === undefined || (o.status !== 'cancelled' && o.status !== 'expired')) return;
+    w.order = { ...w.order, status: o.status, updatedAt: this.bookTs };
+    this.emit({ type: 'order', order: { ...w.order } });
   }
 
   private commission(inst: Instrument, order: Order, qty: number, price: number): number {
@@ -593,7 +523,6 @@ export class PaperExchange {
       status: filledQty >= o.qty ? 'filled' : 'partially_filled',
       updatedAt: ts,
     };
-    if (w.order.status === 'filled') this.removeFromBook(m, w);
     this.emit({ type: 'fill', fill });
     this.emit({ type: 'order', order: { ...w.order } });
     this.emit({ type: 'account', account: this.account() });
@@ -601,52 +530,16 @@ export class PaperExchange {
 
   private applyHolding(inst: Instrument, signedQty: number, price: number, commission: number): void {
     const h = this.holdings.get(inst.symbol) ?? { qty: 0, avgPrice: 0 };
-    const step = inst.qtyStep;
     this.fees += commission;
-    if (h.qty === 0 || Math.sign(h.qty) === Math.sign(signedQty)) {
-      const qty = roundToStep(h.qty + signedQty, step);
-      h.avgPrice = (h.avgPrice * Math.abs(h.qty) + price * Math.abs(signedQty)) / Math.abs(qty);
-      h.qty = qty;
-    } else {
-      const closing = Math.min(Math.abs(signedQty), Math.abs(h.qty));
-      this.realized += (price - h.avgPrice) * closing * Math.sign(h.qty) * inst.multiplier;
-      const qty = roundToStep(h.qty + signedQty, step);
-      if (qty === 0) h.avgPrice = 0;
-      else if (Math.sign(qty) !== Math.sign(h.qty)) h.avgPrice = price;
-      h.qty = qty;
-    }
+    const realized = foldAverageCost(h, signedQty, price, (q) => roundToStep(q, inst.qtyStep));
+    if (realized !== 0) this.realized += realized * inst.multiplier;
     this.holdings.set(inst.symbol, h);
   }
 
-  private removeFromBook(m: Market, w: WorkingOrder): void {
-    const i = m.book.indexOf(w);
-    if (i >= 0) m.book.splice(i, 1);
-  }
-
-  private finish(m: Market, w: WorkingOrder, status: 'cancelled' | 'expired', ts: number): void {
-    w.order = { ...w.order, status, updatedAt: ts };
-    this.removeFromBook(m, w);
-    this.emit({ type: 'order', order: { ...w.order } });
-  }
-
   private expireDayOrders(ts: number): void {
-    for (const m of this.markets.values()) {
-      if (m.book.length === 0) continue;
-      for (const w of m.book.slice())
-        if (w.expiresAt !== null && ts >= w.expiresAt) this.finish(m, w, 'expired', ts);
-    }
+    this.bookTs = ts;
+    for (const m of this.markets.values()) if (m.book.size > 0) m.book.expire(ts);
   }
-}
-
-/** A stop at or through the last trade would trigger at once: the trader meant a market order. */
-function checkStopSide(side: Order['side'], stopPrice: number | undefined, last: number): Result<null> {
-  if (stopPrice === undefined) return ok(null);
-  const isBuy = side === 'buy';
-  if (isBuy ? stopPrice > last : stopPrice < last) return ok(null);
-  return fail(
-    'stop_wrong_side',
-    `A ${side} stop must be ${isBuy ? 'above' : 'below'} the last price (${last}); ${stopPrice} would trigger at once.`,
-  );
 }
 
 function isDone(o: Order): boolean {
