@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { type Authorization, json, type SimClient, SimServer } from '../base';
-import { MarketSource } from '../market';
+import { createMarket, type Venue } from '../market';
 import { type BatchData, PortfolioBook } from './book';
 
 export const CHANNELS = ['positions', 'orders', 'account', 'trades'] as const;
@@ -55,7 +55,7 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
   private readonly sessions: Map<string, string>;
   private readonly expired = new Set<string>();
   private readonly books = new Map<string, PortfolioBook>();
-  private readonly market: MarketSource;
+  private readonly market: Venue;
   private readonly o: Required<
     Omit<PortfolioStreamSimOptions, 'port' | 'sessions' | 'maxConnectionAgeMs'>
   > & {
@@ -85,7 +85,7 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
       maxConnectionAgeMs: opts.maxConnectionAgeMs ?? null,
       seed: opts.seed ?? 42,
     };
-    this.market = new MarketSource(this.o.seed);
+    this.market = createMarket(this.o.seed);
   }
 
   /** Add or replace a session (e.g. after `expire-credentials`, a fresh login). */
@@ -223,7 +223,7 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
 
   private tick(): void {
     const now = Date.now();
-    this.market.step(now - this.lastStep, now);
+    this.market.advance(now - this.lastStep, now);
     this.lastStep = now;
     for (const book of this.books.values()) {
       book.step(now);
