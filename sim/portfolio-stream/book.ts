@@ -4,7 +4,7 @@
  * at the touch, as the venue's book does), trades, and an account whose equity follows. Every
  * payload is shaped exactly like seed 001 (numbers as decimal strings, ISO timestamps).
  */
-import { type AccountEvent, SimAccount } from '../account';
+import type { AccountEvent, SimAccount } from '../account';
 import type { Venue } from '../market';
 
 export interface PositionPayload {
@@ -78,7 +78,7 @@ const money = (n: number): string => n.toFixed(2);
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class PortfolioBook {
-  readonly account: SimAccount;
+  readonly userId: string;
   private readonly info = new Map<string, HoldingInfo>();
   private readonly orders = new Map<string, OrderPayload>();
   private readonly startEquity: number;
@@ -88,7 +88,7 @@ export class PortfolioBook {
   private pending: BatchData = { positions: [], orders: [], trades: [] };
 
   constructor(
-    readonly userId: string,
+    readonly account: SimAccount,
     private readonly market: Venue,
     now: number,
     seedHoldings: { symbol: string; qty: number; entryOffset: number }[] = [
@@ -97,7 +97,7 @@ export class PortfolioBook {
       { symbol: 'NVDA', qty: 25, entryOffset: -12 },
     ],
   ) {
-    this.account = new SimAccount(userId, market, { cash: 50_000 });
+    this.userId = account.id;
     for (const h of seedHoldings) {
       const entry = market.price(h.symbol) + h.entryOffset;
       this.account.seedPosition(h.symbol, h.qty, entry);
