@@ -7,7 +7,7 @@
 import type { MarketSpec } from '../src/exchange/spec';
 import type { Venue } from '../src/exchange/venue';
 import { SimAccount, type SimAccountOptions } from './account';
-import type { SimAddress, SimServer } from './base';
+import type { SimAddress } from './base';
 import { createMarket, defaultSymbols } from './market';
 
 export interface WorldOptions {
@@ -18,11 +18,17 @@ export interface WorldOptions {
   now?: () => number;
 }
 
+/** What a world needs of an endpoint: a `SimServer` of any protocol. */
+export interface WorldEndpoint {
+  start(): Promise<SimAddress>;
+  stop(): Promise<void>;
+}
+
 export class World {
   readonly venue: Venue;
   readonly now: () => number;
   private readonly accountsById = new Map<string, SimAccount>();
-  private readonly endpoints: SimServer<unknown>[] = [];
+  private readonly endpoints: WorldEndpoint[] = [];
   private readonly tickMs: number;
   private clock: ReturnType<typeof setInterval> | null = null;
   private lastAdvance: number;
@@ -49,8 +55,8 @@ export class World {
   }
 
   /** Serve this world on one more endpoint (started and stopped with the world). */
-  serve<S extends SimServer<never>>(server: S): S {
-    this.endpoints.push(server as unknown as SimServer<unknown>);
+  serve<S extends WorldEndpoint>(server: S): S {
+    this.endpoints.push(server);
     return server;
   }
 
