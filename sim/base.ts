@@ -134,8 +134,10 @@ export abstract class SimServer<Meta> {
   private refuse: number | null = null;
   private hang: number | null = null;
   private throttleTimer: ReturnType<typeof setInterval> | null = null;
-  /** Faults applied so far, newest last (for tests and the control endpoint). */
-  readonly applied: AppliedFault[] = [];
+  /** Shared-vocabulary faults applied so far, newest last (typed for tests that narrow on kind). */
+  readonly applied: Fault[] = [];
+  /** Every fault applied so far, protocol-defined kinds included, newest last (`GET /__faults`). */
+  readonly appliedAll: AppliedFault[] = [];
   /** Total frames sent to clients. */
   framesSent = 0;
 
@@ -230,13 +232,14 @@ export abstract class SimServer<Meta> {
     const parsed = this.parseFault(input);
     if (!parsed.ok) throw new Error(parsed.error);
     const fault = parsed.fault;
-    this.applied.push(fault);
+    this.appliedAll.push(fault);
     const def = this.protocolFaults.get(fault.kind);
     if (def !== undefined) {
       def.apply(fault);
       return fault;
     }
     const base = fault as Fault;
+    this.applied.push(base);
     this.applyBase(base);
     return base;
   }
@@ -657,7 +660,8 @@ export abstract class SimServer<Meta> {
   }
 
   private async control(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method === 'GET') return json(res, 200, { active: this.activeFaults(), applied: this.applied });
+    if (req.method === 'GET')
+      return json(res, 200, { active: this.activeFaults(), applied: this.appliedAll });
     if (req.method === 'DELETE') {
       this.clearFaults();
       return json(res, 200, { active: this.activeFaults() });

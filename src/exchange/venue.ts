@@ -50,6 +50,8 @@ export type TickListener = (tick: MarketTick, quote: VenueQuote) => void;
 export class Venue {
   private readonly symbolsBy = new Map<string, VenueSymbol>();
   private readonly owners = new Map<string, OrderOwner>();
+  /** Owners are forgotten in sweeps once their orders have left every book. */
+  private sweepAt = 4096;
   private readonly tickListeners = new Set<TickListener>();
   private readonly schedRng: Rng;
   /** A seeded stream for simulated order flow, so it replays with the tape. */
@@ -208,5 +210,13 @@ export class Venue {
 
   private expire(ts: number): void {
     for (const s of this.symbolsBy.values()) if (s.book.size > 0) s.book.expire(ts);
+    if (this.owners.size >= this.sweepAt) this.sweepOwners();
+  }
+
+  private sweepOwners(): void {
+    const live = new Set<string>();
+    for (const s of this.symbolsBy.values()) for (const o of s.book.open()) live.add(o.id);
+    for (const id of this.owners.keys()) if (!live.has(id)) this.owners.delete(id);
+    this.sweepAt = Math.max(4096, this.owners.size * 2);
   }
 }

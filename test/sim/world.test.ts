@@ -189,7 +189,10 @@ describe('simulator world: protocol-defined faults', () => {
     expect((await post(`${trading.httpUrl}/api/orders`, buy(), await login(trading.httpUrl))).status).toBe(
       200,
     );
-    expect(x.trading.applied.map((f) => f.kind)).toEqual(['expire-token']);
+    expect(x.trading.appliedAll.map((f) => f.kind)).toEqual(['expire-token']);
+    expect(x.trading.applied).toEqual([]);
+    const listed = (await (await fetch(trading.controlUrl)).json()) as { applied: { kind: string }[] };
+    expect(listed.applied.map((f) => f.kind)).toEqual(['expire-token']);
   });
 
   it('quota kick: the oldest socket is told why, then closed', async () => {
