@@ -29,7 +29,13 @@ import { roundToStep } from '../../../shared/money';
 import type { ConnectionEvent, ModifyOrder, PlaceOrder, ReportedAccount } from '../connection';
 import { aggregateBars, barTime, foldTrade } from '../bars';
 import { generateHistory } from '../../../exchange/history';
-import { type BookOrder, OrderBook } from '../../../exchange/orderBook';
+import {
+  type BookChange,
+  type BookOrder,
+  type BookOrderInput,
+  OrderBook,
+  type Trail,
+} from '../../../exchange/orderBook';
 import { PriceProcess, type MarketTick } from '../../../exchange/priceProcess';
 import { checkGrid, checkStopSide } from '../../../exchange/rules';
 import { ticksDue } from '../../../exchange/scheduler';
@@ -70,6 +76,11 @@ interface Holding {
   qty: number;
   avgPrice: number;
 }
+
+/** A bracket exit: its side and quantity follow the entry. */
+export type BracketExit = Pick<PlaceOrder, 'type' | 'limitPrice' | 'stopPrice'>;
+
+export type { Trail };
 
 export type ExchangeListener = (event: ConnectionEvent) => void;
 
@@ -132,6 +143,7 @@ export class PaperExchange {
         {
           fill: (o, qty, price) => this.onBookFill(symbol, o, qty, price),
           done: (o) => this.onBookDone(o),
+          changed: (o, change) => this.onBookChanged(o, change),
         },
         { ...quote, tradeSize: 0 },
       );
@@ -337,6 +349,102 @@ export class PaperExchange {
   }
 
   place(req: PlaceOrder): Result<Order> {
+    const admitted = this.admit(req);
+    if (!admitted.ok) return admitted;
+    const m = admitted.value;
+    const ts = this.now();
+    const w = this.open(req, ts, 'working');
+    this.bookTs = ts;
+    m.book.add(this.bookInput(w.order, ts));
+    return ok({ ...w.order });
+  }
+
+  /**
+   * A trailing stop (a `stop` or `stop_limit` without a stop price): the venue sets the stop from
+   * the last trade and moves it only in the protective direction; every move is a new order version.
+   */
+  placeTrailingStop(req: PlaceOrder, trail: Trail): Result<Order> {
+    if (req.type !== 'stop' && req.type !== 'stop_limit')
+      return fail('invalid_request', 'A trailing stop is a stop or stop-limit order.');
+    if (!(trail.value > 0)) return fail('invalid_request', 'The trailing distance must be positive.');
+    const admitted = this.admit({ ...req, stopPrice: undefined });
+    if (!admitted.ok) return admitted;
+    const m = admitted.value;
+    const ts = this.now();
+    const w = this.open({ ...req, stopPrice: undefined }, ts, 'working');
+    this.bookTs = ts;
+    const bo = m.book.add({ ...this.bookInput(w.order, ts), trail });
+    this.syncPrices(w, bo, ts);
+    return ok({ ...w.order });
+  }
+
+  /** Two orders on one symbol where the first fill (or trigger) of one cancels the other. */
+  placeOco(a: PlaceOrder, b: PlaceOrder): Result<[Order, Order]> {
+    if (a.symbol !== b.symbol) return fail('invalid_request', 'Both legs of an OCO trade one symbol.');
+    const va = this.admit(a);
+    if (!va.ok) return va;
+    const vb = this.admit(b);
+    if (!vb.ok) return vb;
+    const ts = this.now();
+    const wa = this.open(a, ts, 'working');
+    const wb = this.open(b, ts, 'working');
+    this.bookTs = ts;
+    va.value.book.addOco(this.bookInput(wa.order, ts), this.bookInput(wb.order, ts));
+    return ok([{ ...wa.order }, { ...wb.order }]);
+  }
+
+  /**
+   * An entry with exits: the exits wait (`pending`) until the entry fills, then work as an OCO
+   * pair sized to what filled. Exits close the entry's position, so only the entry needs margin.
+   */
+  placeBracket(
+    entry: PlaceOrder,
+    exits: { takeProfit?: BracketExit; stopLoss?: BracketExit },
+  ): Result<{ entry: Order; takeProfit: Order | null; stopLoss: Order | null }> {
+    const admitted = this.admit(entry);
+    if (!admitted.ok) return admitted;
+    const m = admitted.value;
+    const inst = m.spec.instrument;
+    const exitSide = entry.side === 'buy' ? 'sell' : 'buy';
+    for (const x of [exits.takeProfit, exits.stopLoss]) {
+      if (x === undefined) continue;
+      const v = checkGrid(inst, entry.qty, x.limitPrice, x.stopPrice);
+      if (!v.ok) return v;
+    }
+    const ts = this.now();
+    const we = this.open(entry, ts, 'working');
+    const exit = (x: BracketExit | undefined, suffix: string): WorkingOrder | null =>
+      x === undefined
+        ? null
+        : this.open(
+            {
+              ...entry,
+              type: x.type,
+              limitPrice: x.limitPrice,
+              stopPrice: x.stopPrice,
+              side: exitSide,
+              clientOrderId: `${entry.clientOrderId}-${suffix}`,
+            },
+            ts,
+            'pending',
+          );
+    const tp = exit(exits.takeProfit, 'tp');
+    const sl = exit(exits.stopLoss, 'sl');
+    this.bookTs = ts;
+    const placed = m.book.addBracket(this.bookInput(we.order, ts), {
+      ...(tp === null ? {} : { takeProfit: this.bookInput(tp.order, ts) }),
+      ...(sl === null ? {} : { stopLoss: this.bookInput(sl.order, ts) }),
+    });
+    if (sl !== null && placed.stopLoss !== null) this.syncPrices(sl, placed.stopLoss, ts);
+    return ok({
+      entry: { ...we.order },
+      takeProfit: tp === null ? null : { ...tp.order },
+      stopLoss: sl === null ? null : { ...sl.order },
+    });
+  }
+
+  /** Validation, account and buying power: everything an order must pass before the book sees it. */
+  private admit(req: PlaceOrder): Result<Market> {
     const m = this.markets.get(req.symbol);
     const v = this.validate(m?.spec.instrument, req.symbol, req.qty, req.limitPrice, req.stopPrice);
     if (!v.ok || m === undefined)
@@ -367,7 +475,11 @@ export class PaperExchange {
           `Insufficient buying power: ${req.side} ${req.qty} ${req.symbol} needs ${usd(needed)} of margin, and ${usd(Math.max(0, available))} is available.`,
         );
     }
-    const ts = this.now();
+    return ok(m);
+  }
+
+  /** Record a new order and announce it (before the book matches it). */
+  private open(req: PlaceOrder, ts: number, status: 'working' | 'pending'): WorkingOrder {
     const order: Order = {
       id: `P-${++this.orderSeq}`,
       clientOrderId: req.clientOrderId,
@@ -382,7 +494,7 @@ export class PaperExchange {
       avgFillPrice: null,
       limitPrice: req.limitPrice ?? null,
       stopPrice: req.stopPrice ?? null,
-      status: 'working',
+      status,
       rejectReason: null,
       managedBy: 'broker',
       createdAt: ts,
@@ -391,18 +503,28 @@ export class PaperExchange {
     const w: WorkingOrder = { order };
     this.orders.set(order.id, w);
     this.emit({ type: 'order', order: { ...order } });
-    this.bookTs = ts;
-    m.book.add({
-      id: order.id,
-      side: order.side,
-      type: order.type,
-      qty: order.qty,
-      limitPrice: order.limitPrice,
-      stopPrice: order.stopPrice,
-      tif: order.tif,
-      expiresAt: req.tif === 'day' ? (Math.floor(ts / DAY_MS) + 1) * DAY_MS : null,
-    });
-    return ok({ ...w.order });
+    return w;
+  }
+
+  private bookInput(o: Order, ts: number): BookOrderInput {
+    return {
+      id: o.id,
+      side: o.side,
+      type: o.type,
+      qty: o.qty,
+      limitPrice: o.limitPrice,
+      stopPrice: o.stopPrice,
+      tif: o.tif,
+      expiresAt: o.tif === 'day' ? (Math.floor(ts / DAY_MS) + 1) * DAY_MS : null,
+    };
+  }
+
+  /** A trailing stop's prices are the venue's: report them when they differ from ours. */
+  private syncPrices(w: WorkingOrder, bo: BookOrder, ts: number): void {
+    if (isDone(w.order)) return;
+    if (bo.stopPrice === w.order.stopPrice && bo.limitPrice === w.order.limitPrice) return;
+    w.order = { ...w.order, stopPrice: bo.stopPrice, limitPrice: bo.limitPrice, updatedAt: ts };
+    this.emit({ type: 'order', order: { ...w.order } });
   }
 
   modify(orderId: string, change: ModifyOrder): Result<Order> {
@@ -472,6 +594,21 @@ export class PaperExchange {
     const m = this.markets.get(symbol);
     const w = this.orders.get(o.id);
     if (m !== undefined && w !== undefined) this.fill(m, w, qty, price, this.bookTs);
+  }
+
+  /** A bracket exit went live or grew with its entry, or a trailing stop moved. */
+  private onBookChanged(o: BookOrder, change: BookChange): void {
+    const w = this.orders.get(o.id);
+    if (w === undefined || change === 'triggered') return;
+    w.order = {
+      ...w.order,
+      status: o.status === 'pending' ? 'pending' : o.filledQty > 0 ? 'partially_filled' : 'working',
+      qty: o.qty,
+      stopPrice: o.stopPrice,
+      limitPrice: o.limitPrice,
+      updatedAt: this.bookTs,
+    };
+    this.emit({ type: 'order', order: { ...w.order } });
   }
 
   /** The book took an order off unfilled (cancelled, IOC rest, or a day order expiring). */
