@@ -53,6 +53,8 @@ export interface SimClient<Meta> {
   inbound: RateWindow | null;
   /** When the client last answered a server ping (servers that ping, e.g. Binance). */
   lastPongAt: number;
+  /** When the client last sent anything (the inbound-silence watchdog). */
+  lastInboundAt: number;
   /** Stopped reading and writing (half-open fault). */
   halfOpen: boolean;
   /** Outbound frames waiting on the throttle. */
@@ -84,6 +86,11 @@ export interface SimOptions {
   authTimeoutMs?: number;
   /** Ping every client at this interval; terminate one that has not answered within `timeoutMs`. */
   serverPing?: { intervalMs: number; timeoutMs: number };
+  /**
+   * Drop a client that sends nothing for this long (Tradovate closes sockets whose `[]`
+   * heartbeat stops); `onInboundSilence` decides how.
+   */
+  inboundSilenceMs?: number;
 }
 
 /** What a request fault did to one request. */
@@ -128,6 +135,7 @@ export abstract class SimServer<Meta> {
   private readonly protocolFaults = new Map<string, ProtocolFaultDef>();
   private readonly routes: RestRoute[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private silenceTimer: ReturnType<typeof setInterval> | null = null;
   protected readonly codec: FrameCodec;
   private delayMs = 0;
   private throttle: number | null = null;
@@ -171,6 +179,12 @@ export abstract class SimServer<Meta> {
     const ping = this.opts.serverPing;
     if (ping !== undefined)
       this.pingTimer = setInterval(() => this.pingClients(ping.timeoutMs), ping.intervalMs);
+    const silence = this.opts.inboundSilenceMs;
+    if (silence !== undefined)
+      this.silenceTimer = setInterval(
+        () => this.checkSilence(silence),
+        Math.max(10, Math.min(250, silence / 4)),
+      );
     this.onStart();
     return this.address();
   }
@@ -185,6 +199,8 @@ export abstract class SimServer<Meta> {
     this.throttleTimer = null;
     if (this.pingTimer !== null) clearInterval(this.pingTimer);
     this.pingTimer = null;
+    if (this.silenceTimer !== null) clearInterval(this.silenceTimer);
+    this.silenceTimer = null;
     for (const c of this.clients.values()) c.ws.terminate();
     this.clients.clear();
     for (const s of this.sockets) s.destroy();
@@ -422,6 +438,11 @@ export abstract class SimServer<Meta> {
     client.ws.close(1008, 'Authentication timeout');
   }
 
+  /** What happens to a client that sent nothing for `inboundSilenceMs` (default: close 1001). */
+  protected onInboundSilence(client: SimClient<Meta>): void {
+    client.ws.close(1001, 'Inactivity timeout');
+  }
+
   /** What happens to a client that exceeds `inboundRate` (default: close 1008, as most venues do). */
   protected onInboundRateExceeded(client: SimClient<Meta>): void {
     client.ws.close(1008, 'Message rate limit exceeded');
@@ -551,6 +572,13 @@ export abstract class SimServer<Meta> {
     }
   }
 
+  private checkSilence(silenceMs: number): void {
+    const now = Date.now();
+    for (const c of this.clients.values())
+      if (!c.halfOpen && c.ws.readyState === WebSocket.OPEN && now - c.lastInboundAt > silenceMs)
+        this.onInboundSilence(c);
+  }
+
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!this.wsPaths().some((p) => matchPath(p, path))) {
@@ -591,6 +619,7 @@ export abstract class SimServer<Meta> {
             ? null
             : new RateWindow(this.opts.inboundRate.limit, this.opts.inboundRate.windowMs),
         lastPongAt: now,
+        lastInboundAt: now,
         halfOpen: false,
         queue: [],
         sentThisSecond: 0,
@@ -607,6 +636,7 @@ export abstract class SimServer<Meta> {
           : null;
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (client.halfOpen) return;
+        client.lastInboundAt = Date.now();
         if (client.inbound !== null && !client.inbound.hit()) {
           this.onInboundRateExceeded(client);
           return;

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import type { SimAccount, SimOrder } from '../account';
+import type { OrderRequest as OrderRequestInput, SimAccount, SimOrder } from '../account';
 import { type Authorization, type RequestOutcome, type SimClient, SimServer } from '../base';
 import { jsonArrayCodec } from '../codec';
 import type { RestReply, RestRequest } from '../rest';
@@ -32,6 +32,8 @@ export interface DemoTradingOptions {
   tokenTtlMs?: number;
   /** Inbound socket messages per second before the socket is closed (default 50). */
   maxMessagesPerSec?: number;
+  /** Close sockets silent this long (clients send `{"op":"heartbeat"}`); default: never. */
+  inboundSilenceMs?: number;
 }
 
 const Trail = z.object({
@@ -52,12 +54,43 @@ export const OrderRequest = z.object({
   trail: Trail.optional(),
 });
 
+const ExitRequest = z.object({
+  type: z.enum(['limit', 'stop', 'stop_limit']),
+  limitPrice: z.number().positive().optional(),
+  stopPrice: z.number().positive().optional(),
+  trail: Trail.optional(),
+});
+
 const SocketRequest = z.discriminatedUnion('op', [
   z.object({ id: z.number().int(), op: z.literal('auth'), token: z.string() }),
+  z.object({ id: z.number().int(), op: z.literal('heartbeat') }),
   z.object({ id: z.number().int(), op: z.literal('place'), order: OrderRequest }),
+  /** Two orders, one symbol: the first to fill (or trigger) cancels the other. */
+  z.object({ id: z.number().int(), op: z.literal('oco'), legs: z.tuple([OrderRequest, OrderRequest]) }),
+  /** An entry whose exits work, as an OCO sized to its fills, once it fills. */
+  z.object({
+    id: z.number().int(),
+    op: z.literal('bracket'),
+    entry: OrderRequest,
+    takeProfit: ExitRequest.optional(),
+    stopLoss: ExitRequest.optional(),
+  }),
   z.object({ id: z.number().int(), op: z.literal('cancel'), orderId: z.string() }),
   z.object({ id: z.number().int(), op: z.literal('orders') }),
 ]);
+
+function toRequest(o: z.infer<typeof OrderRequest>): OrderRequestInput {
+  return {
+    side: o.side,
+    type: o.type,
+    qty: o.qty,
+    limitPrice: o.limitPrice ?? null,
+    stopPrice: o.stopPrice ?? null,
+    tif: o.tif,
+    clientOrderId: o.clientOrderId ?? null,
+    trail: o.trail ?? null,
+  };
+}
 
 export const DEMO_USER = 'alice';
 export const DEMO_PASSWORD = 'pw-alice';
@@ -83,6 +116,7 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
       codec: jsonArrayCodec,
       authTimeoutMs: opts.authTimeoutMs ?? 5000,
       inboundRate: { limit: opts.maxMessagesPerSec ?? 50 },
+      ...(opts.inboundSilenceMs === undefined ? {} : { inboundSilenceMs: opts.inboundSilenceMs }),
     });
     this.users = new Map(Object.entries(opts.users ?? { [DEMO_USER]: DEMO_PASSWORD }));
     this.tokenTtlMs = opts.tokenTtlMs ?? 3_600_000;
@@ -164,6 +198,7 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
       return;
     }
     const req = parsed;
+    if (req.op === 'heartbeat') return;
     if (req.op === 'auth') {
       this.queue(client, { id: req.id, ...this.socketLogin(client, req.token) });
       return;
@@ -201,7 +236,44 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
       }
       case 'orders':
         return { status: 200, result: [...account.orders.values()] };
+      case 'oco': {
+        const [a, b] = req.legs;
+        if (a.symbol !== b.symbol) return { status: 400, error: 'both legs must trade one symbol' };
+        if (!this.world.venue.symbols().includes(a.symbol))
+          return { status: 400, error: `unknown symbol ${a.symbol}` };
+        return {
+          status: 200,
+          result: account.placeOco(a.symbol, toRequest(a), toRequest(b), this.world.now()),
+        };
+      }
+      case 'bracket': {
+        const e = req.entry;
+        if (!this.world.venue.symbols().includes(e.symbol))
+          return { status: 400, error: `unknown symbol ${e.symbol}` };
+        const exitSide = e.side === 'buy' ? 'sell' : 'buy';
+        const exit = (x: z.infer<typeof ExitRequest> | undefined) =>
+          x === undefined
+            ? undefined
+            : ({
+                side: exitSide,
+                type: x.type,
+                limitPrice: x.limitPrice ?? null,
+                stopPrice: x.stopPrice ?? null,
+                tif: e.tif,
+                trail: x.trail ?? null,
+              } as const);
+        const tp = exit(req.takeProfit);
+        const sl = exit(req.stopLoss);
+        const placed = account.placeBracket(
+          e.symbol,
+          toRequest(e),
+          { ...(tp === undefined ? {} : { takeProfit: tp }), ...(sl === undefined ? {} : { stopLoss: sl }) },
+          this.world.now(),
+        );
+        return { status: 200, result: placed };
+      }
       case 'auth':
+      case 'heartbeat':
         return { status: 400, error: 'already handled' };
     }
   }
@@ -238,20 +310,7 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
     const o = r.data;
     if (!this.world.venue.symbols().includes(o.symbol))
       return { status: 400, error: `unknown symbol ${o.symbol}` };
-    const order: SimOrder = account.place(
-      o.symbol,
-      {
-        side: o.side,
-        type: o.type,
-        qty: o.qty,
-        limitPrice: o.limitPrice ?? null,
-        stopPrice: o.stopPrice ?? null,
-        tif: o.tif,
-        clientOrderId: o.clientOrderId ?? null,
-        trail: o.trail ?? null,
-      },
-      this.world.now(),
-    );
+    const order: SimOrder = account.place(o.symbol, toRequest(o), this.world.now());
     return { status: 200, result: { ...order } };
   }
 

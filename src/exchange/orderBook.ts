@@ -407,9 +407,10 @@ export class OrderBook {
       if (c.status === 'pending') {
         c.qty = entry.filledQty;
         c.status = 'working';
-        this.listener.changed?.(c, 'activated');
         this.resting.push(c);
+        // Arm first, so the activation reports a trailing exit's first stop price.
         if (c.trail !== null) this.arm(c);
+        this.listener.changed?.(c, 'activated');
       } else if (c.qty !== entry.filledQty) {
         c.qty = entry.filledQty;
         this.listener.changed?.(c, 'resized');

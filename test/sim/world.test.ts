@@ -125,6 +125,52 @@ describe('simulator world: in-band authentication', () => {
   });
 });
 
+describe('simulator world: order lists at the venue', () => {
+  it('places an OCO: the leg that fills cancels the other', async () => {
+    const { x, trading } = await start();
+    const c = await tradingSocket(trading.url, await login(trading.httpUrl));
+    const ask = x.world.venue.quote('AAPL').ask;
+    c.send({
+      id: 2,
+      op: 'oco',
+      legs: [
+        { symbol: 'AAPL', side: 'buy', type: 'limit', qty: 1, limitPrice: ask },
+        { symbol: 'AAPL', side: 'buy', type: 'stop', qty: 1, stopPrice: ask + 5 },
+      ],
+    });
+    const reply = await c.next((m) => m.id === 2);
+    expect(reply).toMatchObject({
+      status: 200,
+      result: [
+        { status: 'filled', avgFillPrice: ask },
+        { status: 'cancelled', doneCause: 'oco' },
+      ],
+    });
+  });
+
+  it('places a bracket whose trailing stop-loss works sized to the entry fill', async () => {
+    const { x, trading } = await start();
+    const c = await tradingSocket(trading.url, await login(trading.httpUrl));
+    const q = x.world.venue.quote('AAPL');
+    c.send({
+      id: 2,
+      op: 'bracket',
+      entry: buy(3),
+      takeProfit: { type: 'limit', limitPrice: q.ask + 10 },
+      stopLoss: { type: 'stop', trail: { by: 'ticks', value: 5 } },
+    });
+    const reply = await c.next((m) => m.id === 2);
+    expect(reply).toMatchObject({
+      status: 200,
+      result: {
+        entry: { status: 'filled', filledQty: 3 },
+        takeProfit: { status: 'working', qty: 3, side: 'sell' },
+        stopLoss: { status: 'working', qty: 3, stopPrice: Number((q.last - 0.05).toFixed(2)) },
+      },
+    });
+  });
+});
+
 describe('simulator world: request faults', () => {
   it('REST: rate-limit refuses unexecuted; fail-after-execute and drop-reply execute first', async () => {
     const { x, trading } = await start();
@@ -234,6 +280,12 @@ describe('simulator world: codecs, rate window, server pings', () => {
     x.trading.fault({ kind: 'oversized', bytes: 64 });
     c.send({ id: 4, op: 'orders' });
     expect(await c.nextRaw((t) => t.includes('pad'))).toBe(`[{"pad":"${'x'.repeat(64)}"}]`);
+  });
+
+  it('closes a socket that goes silent (no heartbeat)', async () => {
+    const { trading } = await start({ trading: { inboundSilenceMs: 60 } });
+    const c = track(rawClient(trading.url));
+    expect(await c.closed).toEqual({ code: 1001, reason: 'Inactivity timeout' });
   });
 
   it('closes a socket that exceeds the inbound message rate', async () => {
