@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from '../../sim/portfolio-stream/server';
-import { until } from '../supervisor/support';
+import { until } from '../main/core/supervisor/support';
 
 let sim: PortfolioStreamSim | null = null;
 const sockets: WebSocket[] = [];
