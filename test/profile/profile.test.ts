@@ -80,7 +80,7 @@ describe('a profile with a paper connection and a portfolio-stream simulator con
       }),
     );
     logger.info({ connections: resolved }, 'starting connections');
-    expect(lines.join('')).toContain('"session":"[redacted]"');
+    expect(lines.join('')).toContain('"sessionCookie":"[redacted]"');
     expect(lines.join('')).not.toContain(secret);
     expect(JSON.stringify(resolved)).not.toContain(secret);
     expect(inspect(resolved, { depth: 10 })).not.toContain(secret);

@@ -7,6 +7,7 @@
  */
 import type { AccountMode } from '../../../shared/domain';
 import type { ConnectionKindSpec } from './kind';
+import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
 
 export {
@@ -52,6 +53,7 @@ const notYet = (kind: string, title: string): ConnectionKindSpec => ({
 export const connectionKinds: readonly ConnectionKindSpec[] = [
   paperKind,
   portfolioStreamKind,
+  ordersRelayKind,
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),

@@ -1,0 +1,110 @@
+/**
+ * Testing or saving a connection to an origin its credentials have not gone to before needs the
+ * trader's confirmation from the main process (the host's `confirmNewOrigin`), not just the
+ * renderer's call. A refusal opens no socket.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  allowListConfirmation,
+  allowedOriginsFromEnv,
+  type NewOriginRequest,
+} from '../../src/main/core/connections';
+import { memoryVault } from '../../src/main/core/credentials';
+import type { Engine } from '../../src/main/core/engine';
+import { silentLogger } from '../../src/main/core/log';
+import { managerSession, recordingGateway, type RecordingGateway } from './support';
+
+let dir: string;
+let first: RecordingGateway;
+let second: RecordingGateway;
+const engines: Engine[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'peregrine-confirm-'));
+  first = await recordingGateway();
+  second = await recordingGateway();
+});
+
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.stop()));
+  await first.close();
+  await second.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const form = (url: string, over: Record<string, unknown> = {}) => ({
+  id: 'gw',
+  kind: 'portfolio-stream',
+  label: 'Gateway',
+  mode: 'paper',
+  fields: { url },
+  secrets: { sessionCookie: 'typed-cookie' },
+  ...over,
+});
+
+describe('confirmation of a new origin', () => {
+  it('is asked before a test or save sends credentials anywhere new; a refusal sends nothing', async () => {
+    const asked: NewOriginRequest[] = [];
+    let answer = false;
+    const { engine, manager } = await managerSession(dir, memoryVault(silentLogger(), 'test'), {
+      confirmNewOrigin: async (request) => {
+        asked.push(request);
+        return answer;
+      },
+      trialTimeoutMs: 2_000,
+    });
+    engines.push(engine);
+
+    expect(await manager.dispatch('term:connections.test', form(first.url))).toMatchObject({
+      ok: false,
+      error: { code: 'not_confirmed', message: expect.stringContaining(first.origin) },
+    });
+    expect(await manager.dispatch('term:connections.save', form(first.url))).toMatchObject({
+      ok: false,
+      error: { code: 'not_confirmed' },
+    });
+    expect(asked.map((a) => [a.connectionId, a.origins, a.purpose])).toEqual([
+      ['gw', [first.origin], 'test'],
+      ['gw', [first.origin], 'save'],
+    ]);
+    expect(first.offered).toEqual([]);
+    expect((await manager.list()).connections.map((c) => c.id)).toEqual(['paper']);
+
+    // Allowed once for a test, the save that follows does not ask again.
+    answer = true;
+    await manager.dispatch('term:connections.test', form(first.url));
+    expect(first.offered.length).toBe(1);
+    expect(await manager.dispatch('term:connections.save', form(first.url))).toMatchObject({ ok: true });
+    expect(asked).toHaveLength(3);
+
+    // An edit to another address asks again, for that address only.
+    answer = false;
+    expect(
+      await manager.dispatch('term:connections.save', form(second.url, { originalId: 'gw' })),
+    ).toMatchObject({ ok: false, error: { code: 'not_confirmed' } });
+    expect(asked.at(-1)).toMatchObject({ origins: [second.origin], purpose: 'save' });
+    expect(second.offered).toEqual([]);
+  });
+
+  it('without a host dialog, allows loopback and the origins listed at start-up only', async () => {
+    const { engine, manager } = await managerSession(dir, memoryVault(silentLogger(), 'test'));
+    engines.push(engine);
+    expect(
+      await manager.dispatch('term:connections.test', form('ws://gateway.example.net/ws/portfolio')),
+    ).toMatchObject({ ok: false, error: { code: 'not_confirmed' } });
+
+    const allowed = allowedOriginsFromEnv({
+      PEREGRINE_ALLOWED_ORIGINS: ' wss://gw.example.net , https://x.example',
+    });
+    expect(allowed).toEqual(['wss://gw.example.net', 'https://x.example']);
+    const confirm = allowListConfirmation(allowed);
+    const ask = (origins: string[]) =>
+      confirm({ connectionId: 'c', label: 'C', kind: 'k', origins, purpose: 'test' });
+    expect(await ask(['wss://gw.example.net'])).toBe(true);
+    expect(await ask(['ws://127.0.0.1:9', 'ws://[::1]:9', 'ws://localhost:9'])).toBe(true);
+    expect(await ask(['wss://gw.example.net', 'wss://evil.example'])).toBe(false);
+  });
+});
