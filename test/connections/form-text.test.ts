@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NO_SECRET_SERVICE_REASON } from '../../src/main/core/credentials/vault';
-import { secretRequiredNote, urlOriginChanged } from '../../src/renderer/connectionManager/secretReuse';
+import {
+  endpointNames,
+  endpointOriginChanged,
+  secretRequiredNote,
+  urlOriginChanged,
+} from '../../src/renderer/connectionManager/secretReuse';
 import { memoryVaultNotice, vaultReasonSentence } from '../../src/renderer/connectionManager/vaultText';
 
 describe('memory-vault banner', () => {
@@ -44,5 +49,29 @@ describe('connection form: stored secrets and an edited URL', () => {
     expect(secretRequiredNote('Session cookie')).toBe(
       'The URL changed: enter the session cookie again so it is only sent to the new gateway.',
     );
+  });
+});
+
+describe('connection form: several named endpoints', () => {
+  it('asks for stored secrets again when any endpoint moves, not only url', () => {
+    const endpoints = endpointNames([
+      { name: 'url', label: 'Orders socket', type: 'url', required: true },
+      { name: 'positions', label: 'Positions socket', type: 'url', required: true },
+      { name: 'rest', label: 'REST base', type: 'url', required: true },
+      { name: 'token', label: 'Token', type: 'secret', required: true },
+    ]);
+    expect(endpoints).toEqual(['url', 'positions', 'rest']);
+    const saved = {
+      url: 'wss://h.example/ws/orders',
+      positions: 'wss://h.example/ws/positions',
+      rest: 'https://h.example/api',
+    };
+    expect(endpointOriginChanged(endpoints, saved, { ...saved, rest: 'https://h.example/v2' })).toBe(false);
+    expect(endpointOriginChanged(endpoints, saved, { ...saved, rest: 'https://collector.example/api' })).toBe(
+      true,
+    );
+    expect(
+      endpointOriginChanged(endpoints, saved, { ...saved, positions: 'wss://elsewhere.example/p' }),
+    ).toBe(true);
   });
 });

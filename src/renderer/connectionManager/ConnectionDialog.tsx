@@ -15,7 +15,7 @@ import type { AccountMode } from '../../shared/domain';
 import { useTerminal } from '../state/context';
 import { ConfigFieldInput } from './ConfigFieldInput';
 import { useConnectionSettings } from './ConnectionSettingsContext';
-import { secretRequiredNote, urlOriginChanged } from './secretReuse';
+import { endpointNames, endpointOriginChanged, secretRequiredNote } from './secretReuse';
 import { VaultNotice, vaultPhrase } from './VaultNotice';
 
 const modeLabels: Record<AccountMode, string> = {
@@ -33,11 +33,18 @@ function slug(label: string): string {
     .replace(/-+$/, '');
 }
 
+/** The standard address of an endpoint field for `mode`, if the kind declares one. */
+function presetOf(kind: ConnectionKindInfo | undefined, name: string, mode: AccountMode): string | undefined {
+  const field = kind?.fields.find((f) => f.name === name);
+  return field?.presets?.[mode] ?? (name === 'url' ? kind?.urlPresets?.[mode] : undefined);
+}
+
 function defaultsFor(kind: ConnectionKindInfo | undefined, mode: AccountMode): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of kind?.fields ?? []) {
     if (f.type === 'secret') continue;
-    if (f.name === 'url' && kind?.urlPresets?.[mode] !== undefined) out.url = kind.urlPresets[mode] ?? '';
+    const preset = f.type === 'url' ? presetOf(kind, f.name, mode) : undefined;
+    if (preset !== undefined) out[f.name] = preset;
     else if (f.default !== undefined) out[f.name] = f.default;
   }
   return out;
@@ -73,8 +80,9 @@ export function ConnectionDialog({
   const firstInput = useRef<HTMLSelectElement>(null);
   useEffect(() => firstInput.current?.focus(), []);
 
-  // A stored secret only follows an edit that keeps the gateway's origin (main enforces it too).
-  const urlChanged = editing !== null && urlOriginChanged(editing.fields.url, fields.url);
+  // A stored secret only follows an edit that keeps every endpoint's origin (main enforces it too).
+  const urlChanged =
+    editing !== null && endpointOriginChanged(endpointNames(kind?.fields ?? []), editing.fields, fields);
   const stored = new Map((editing?.secrets ?? []).map((s) => [s.name, s.stored && !urlChanged]));
   const storedBeforeEdit = new Map((editing?.secrets ?? []).map((s) => [s.name, s.stored]));
   const close = () => openEditor(null);
@@ -89,10 +97,15 @@ export function ConnectionDialog({
     setStatus({ kind: 'idle' });
   };
   const chooseMode = (next: AccountMode) => {
-    // A preset endpoint follows the environment unless the trader typed a custom one.
-    const preset = kind?.urlPresets;
-    if (preset !== undefined && (fields.url === undefined || fields.url === preset[mode]))
-      setFields({ ...fields, url: preset[next] ?? '' });
+    // Each preset endpoint follows the environment unless the trader typed a custom one.
+    const updated = { ...fields };
+    for (const name of endpointNames(kind?.fields ?? [])) {
+      const before = presetOf(kind, name, mode);
+      const after = presetOf(kind, name, next);
+      if ((before !== undefined || after !== undefined) && (updated[name] ?? '') === (before ?? ''))
+        updated[name] = after ?? '';
+    }
+    setFields(updated);
     setMode(next);
     setStatus({ kind: 'idle' });
   };
