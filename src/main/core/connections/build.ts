@@ -13,7 +13,7 @@ import {
   type SecretLookup,
 } from '../brokers/registry';
 import type { Connection } from '../connection';
-import { originsOf, type CredentialVault } from '../credentials';
+import { originsOf, registerSecret, type CredentialVault } from '../credentials';
 import { RedactedConnection } from './redacted';
 
 /** A kind that can be built. */
@@ -48,6 +48,12 @@ export function buildConnection(
   secrets: SecretLookup,
   deps: ConnectionDeps,
 ): Connection {
+  // Known before the first byte is sent, so whatever the broker echoes is scrubbed, whatever
+  // the adapter remembers to register.
+  for (const s of spec.secrets) {
+    const value = secrets.get(s.name);
+    if (value !== undefined) registerSecret(value);
+  }
   return new RedactedConnection(spec.build(checkedEntry(spec, entry), secrets, deps));
 }
 

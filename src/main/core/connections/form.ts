@@ -11,6 +11,7 @@ import {
   type ConnectionEntryConfig,
   type ConnectionKindSpec,
 } from '../brokers/registry';
+import { registerSecret } from '../credentials';
 import { entryOrigins, type BuildableKind } from './build';
 
 export type Form = ParsedRequestOf<'term:connections.save'>;
@@ -66,6 +67,8 @@ export function checkForm(form: Form): Result<CheckedForm> {
   if (checked.problems.length > 0)
     return fail('invalid_config', checked.problems.map((p) => p.message).join('; '));
   const given = new Map(Object.entries(form.secrets).filter(([, v]) => v !== ''));
+  // Typed secrets are scrubbed from every log line and broker string from here on.
+  for (const value of given.values()) registerSecret(value);
   return ok({ spec: { ...spec, build }, entry: checked.entry, origins: entryOrigins(checked.entry), given });
 }
 

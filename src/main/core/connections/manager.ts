@@ -157,7 +157,7 @@ export class ConnectionManager {
       try {
         connection = s.create(this.deps);
       } catch (err) {
-        const reason = errorText(err);
+        const reason = redactKnownSecrets(errorText(err));
         this.log.warn(
           { connectionId: s.id, kind: s.kind, source: s.source, reason },
           'session connection cannot run',
