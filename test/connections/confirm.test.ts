@@ -10,10 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   allowListConfirmation,
   allowedOriginsFromEnv,
+  openConnections,
   type NewOriginRequest,
 } from '../../src/main/core/connections';
+import { Engine } from '../../src/main/core/engine';
 import { memoryVault } from '../../src/main/core/credentials';
-import type { Engine } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { managerSession, recordingGateway, type RecordingGateway } from './support';
 
@@ -106,5 +107,28 @@ describe('confirmation of a new origin', () => {
     expect(await ask(['wss://gw.example.net'])).toBe(true);
     expect(await ask(['ws://127.0.0.1:9', 'ws://[::1]:9', 'ws://localhost:9'])).toBe(true);
     expect(await ask(['wss://gw.example.net', 'wss://evil.example'])).toBe(false);
+  });
+
+  it('the web host (no dialog) tells the trader how to allow an origin at start-up', async () => {
+    const opened = await openConnections({
+      dataDir: dir,
+      logger: silentLogger(),
+      vault: memoryVault(silentLogger(), 'test'),
+      env: { PEREGRINE_ALLOWED_ORIGINS: 'wss://other.example' },
+    });
+    const engine = Engine.create({ logger: silentLogger(), paper: true, seed: 1 });
+    engines.push(engine);
+    await engine.start();
+    const manager = opened.manager(engine);
+    await manager.start();
+    expect(
+      await manager.dispatch('term:connections.save', form('ws://gateway.example.net/ws/portfolio')),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'not_confirmed',
+        message: expect.stringContaining('PEREGRINE_ALLOWED_ORIGINS=ws://gateway.example.net'),
+      },
+    });
   });
 });
