@@ -3,7 +3,7 @@
  * trader's confirmation from the main process (the host's `confirmNewOrigin`), not just the
  * renderer's call. A refusal opens no socket.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -130,5 +130,32 @@ describe('confirmation of a new origin', () => {
         message: expect.stringContaining('PEREGRINE_ALLOWED_ORIGINS=ws://gateway.example.net'),
       },
     });
+  });
+
+  it('an address edited into the settings file by hand is still new: storing a secret for it asks', async () => {
+    const vault = memoryVault(silentLogger(), 'test');
+    const asked: NewOriginRequest[] = [];
+    const confirmNewOrigin = async (request: NewOriginRequest) => {
+      asked.push(request);
+      return request.origins.every((o) => o === first.origin);
+    };
+    const one = await managerSession(dir, vault, { confirmNewOrigin });
+    engines.push(one.engine);
+    expect(await one.manager.dispatch('term:connections.save', form(first.url))).toMatchObject({ ok: true });
+    await one.engine.stop();
+    const path = join(dir, 'settings.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(first.url, second.url));
+
+    const two = await managerSession(dir, vault, { confirmNewOrigin });
+    engines.push(two.engine);
+    expect(
+      await two.manager.dispatch('term:credentials.set', {
+        connectionId: 'gw',
+        key: 'sessionCookie',
+        secret: 'typed-for-the-edited-address',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not_confirmed' } });
+    expect(asked.at(-1)).toMatchObject({ origins: [second.origin], purpose: 'save' });
+    expect(second.offered).toEqual([]);
   });
 });

@@ -420,27 +420,46 @@ export class ConnectionManager {
       if (kept !== null) secrets.set(field.name, kept);
       else if (field.required) return fail('missing_secret', `${field.label} is required.`);
     }
-    const known = new Set([...this.storedOrigins(stored), ...(this.confirmed.get(entry.id) ?? [])]);
-    const fresh = originsOutside(origins, [...known]);
-    if (fresh.length > 0) {
-      const request: NewOriginRequest = {
-        connectionId: entry.id,
-        label: entry.label,
-        kind: spec.kind,
-        origins: fresh,
-        purpose,
-      };
-      const allowed = await this.confirmNewOrigin(request).catch(() => false);
-      this.log.info({ connectionId: entry.id, origins: fresh, purpose, allowed }, 'new origin confirmation');
-      if (!allowed) return fail('not_confirmed', this.refusalMessage(request));
-      const set = this.confirmed.get(entry.id) ?? new Set<string>();
-      for (const o of fresh) set.add(o);
-      this.confirmed.set(entry.id, set);
-    }
+    const consent = await this.consent(
+      { connectionId: entry.id, label: entry.label, kind: spec.kind, purpose },
+      origins,
+      stored,
+    );
+    if (!consent.ok) return consent;
     return ok({ ...checked.value, secrets, supplied });
   }
 
-  /** Origins a saved connection already sends its credentials to. */
+  /**
+   * The trader's confirmation for the origins in `origins` that this connection's credentials
+   * have not gone to: not bound to its stored secrets in the vault, not confirmed this session.
+   * The settings file does not count — an address edited into it by hand is still new.
+   */
+  private async consent(
+    what: Omit<NewOriginRequest, 'origins'>,
+    origins: readonly string[],
+    stored: ConnectionSettings | undefined,
+  ): Promise<Result<Record<string, never>>> {
+    const known = new Set(this.confirmed.get(what.connectionId) ?? []);
+    if (stored !== undefined)
+      for (const field of kindSpec(stored.kind)?.secrets ?? [])
+        for (const o of (await this.vault.origins(stored.id, field.name).catch(() => null)) ?? [])
+          known.add(o);
+    const fresh = originsOutside(origins, [...known]);
+    if (fresh.length === 0) return ok({});
+    const request: NewOriginRequest = { ...what, origins: fresh };
+    const allowed = await this.confirmNewOrigin(request).catch(() => false);
+    this.log.info(
+      { connectionId: what.connectionId, origins: fresh, purpose: what.purpose, allowed },
+      'new origin confirmation',
+    );
+    if (!allowed) return fail('not_confirmed', this.refusalMessage(request));
+    const set = this.confirmed.get(what.connectionId) ?? new Set<string>();
+    for (const o of fresh) set.add(o);
+    this.confirmed.set(what.connectionId, set);
+    return ok({});
+  }
+
+  /** Origins a saved connection's settings say it connects to. */
   private storedOrigins(stored: ConnectionSettings | undefined): string[] {
     if (stored === undefined) return [];
     const spec = kindSpec(stored.kind);
@@ -608,9 +627,17 @@ export class ConnectionManager {
     const spec = kindSpec(target.kind);
     if (spec === undefined || !spec.secrets.some((f) => f.name === req.key))
       return fail('invalid_request', `Connection "${target.id}" has no secret "${req.key}".`);
+    // Bound to the addresses saved for this connection — confirmed first when its other secrets
+    // were never sent there (an address edited into the settings file by hand).
+    const origins = this.storedOrigins(target);
+    const consent = await this.consent(
+      { connectionId: target.id, label: target.label, kind: target.kind, purpose: 'save' },
+      origins,
+      target,
+    );
+    if (!consent.ok) return consent;
     try {
-      // Bound to the addresses already saved (and confirmed) for this connection.
-      await this.vault.set(target.id, req.key, req.secret, this.storedOrigins(target));
+      await this.vault.set(target.id, req.key, req.secret, origins);
     } catch (err) {
       return fail('vault_error', errorText(err));
     }
