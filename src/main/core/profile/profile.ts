@@ -235,7 +235,7 @@ export async function resolveSecrets(
       if (value === null) {
         const where =
           vault.backend === 'keychain'
-            ? "this installation's entries in the OS keychain"
+            ? `this installation's entries in the OS keychain (save the connection once in the connection manager under the id "${connection.id}" with the same addresses)`
             : `the session's memory vault (${vault.reason ?? 'no keychain'})`;
         missing.push(`${what}: not stored in ${where}`);
       } else {
