@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NO_SECRET_SERVICE_REASON } from '../../src/main/core/credentials/vault';
+import type { ConnectionKindInfo } from '../../src/shared/contract';
+import { defaultsFor, withModePresets } from '../../src/renderer/connectionManager/endpoints';
 import {
   endpointNames,
   endpointOriginChanged,
@@ -73,5 +75,49 @@ describe('connection form: several named endpoints', () => {
     expect(
       endpointOriginChanged(endpoints, saved, { ...saved, positions: 'wss://elsewhere.example/p' }),
     ).toBe(true);
+  });
+});
+
+describe('connection form: endpoint presets per environment', () => {
+  const kind: ConnectionKindInfo = {
+    kind: 'toy',
+    title: 'Toy',
+    available: true,
+    builtIn: false,
+    modes: ['demo', 'live'],
+    defaultMode: 'demo',
+    fields: [
+      {
+        name: 'url',
+        label: 'Socket',
+        type: 'url',
+        required: true,
+        presets: { demo: 'wss://demo.example/ws', live: 'wss://live.example/ws' },
+      },
+      {
+        name: 'rest',
+        label: 'REST',
+        type: 'url',
+        required: true,
+        presets: { demo: 'https://demo.example/api', live: 'https://live.example/api' },
+      },
+      { name: 'key', label: 'Key', type: 'secret', required: true },
+      { name: 'account', label: 'Account', type: 'text', required: false, default: 'main' },
+    ],
+  };
+
+  it('start from the presets and follow the environment unless customized', () => {
+    const demo = defaultsFor(kind, 'demo');
+    expect(demo).toEqual({ url: 'wss://demo.example/ws', rest: 'https://demo.example/api', account: 'main' });
+    expect(withModePresets(kind, demo, 'demo', 'live')).toEqual({
+      url: 'wss://live.example/ws',
+      rest: 'https://live.example/api',
+      account: 'main',
+    });
+    const custom = { ...demo, rest: 'https://my-proxy.example/api' };
+    expect(withModePresets(kind, custom, 'demo', 'live')).toMatchObject({
+      url: 'wss://live.example/ws',
+      rest: 'https://my-proxy.example/api',
+    });
   });
 });

@@ -4,17 +4,12 @@
  * once (Test or Save) and are never shown again — only whether the vault holds one.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type {
-  ConnectionEntry,
-  ConnectionForm,
-  ConnectionKindInfo,
-  ConnectionsListing,
-  TestOutcome,
-} from '../../shared/contract';
+import type { ConnectionEntry, ConnectionForm, ConnectionsListing, TestOutcome } from '../../shared/contract';
 import type { AccountMode } from '../../shared/domain';
 import { useTerminal } from '../state/context';
 import { ConfigFieldInput } from './ConfigFieldInput';
 import { useConnectionSettings } from './ConnectionSettingsContext';
+import { defaultsFor, withModePresets } from './endpoints';
 import { endpointNames, endpointOriginChanged, secretRequiredNote } from './secretReuse';
 import { VaultNotice, vaultPhrase } from './VaultNotice';
 
@@ -31,23 +26,6 @@ function slug(label: string): string {
     .replace(/^[^a-z0-9]+/, '')
     .slice(0, 64)
     .replace(/-+$/, '');
-}
-
-/** The standard address of an endpoint field for `mode`, if the kind declares one. */
-function presetOf(kind: ConnectionKindInfo | undefined, name: string, mode: AccountMode): string | undefined {
-  const field = kind?.fields.find((f) => f.name === name);
-  return field?.presets?.[mode] ?? (name === 'url' ? kind?.urlPresets?.[mode] : undefined);
-}
-
-function defaultsFor(kind: ConnectionKindInfo | undefined, mode: AccountMode): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of kind?.fields ?? []) {
-    if (f.type === 'secret') continue;
-    const preset = f.type === 'url' ? presetOf(kind, f.name, mode) : undefined;
-    if (preset !== undefined) out[f.name] = preset;
-    else if (f.default !== undefined) out[f.name] = f.default;
-  }
-  return out;
 }
 
 type Status =
@@ -98,14 +76,7 @@ export function ConnectionDialog({
   };
   const chooseMode = (next: AccountMode) => {
     // Each preset endpoint follows the environment unless the trader typed a custom one.
-    const updated = { ...fields };
-    for (const name of endpointNames(kind?.fields ?? [])) {
-      const before = presetOf(kind, name, mode);
-      const after = presetOf(kind, name, next);
-      if ((before !== undefined || after !== undefined) && (updated[name] ?? '') === (before ?? ''))
-        updated[name] = after ?? '';
-    }
-    setFields(updated);
+    setFields(withModePresets(kind, fields, mode, next));
     setMode(next);
     setStatus({ kind: 'idle' });
   };
