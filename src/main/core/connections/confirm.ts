@@ -6,7 +6,10 @@
  * Hosts implement the port: the Electron host with a native dialog; the web host, which has no
  * window of its own, with an allow list fixed by whoever started it (see `allowListConfirmation`).
  */
-import { isLoopbackUrl } from '../brokers/registry';
+import { fail, ok, type Result } from '../../../shared/contract';
+import { isLoopbackUrl, kindSpec } from '../brokers/registry';
+import { originsOutside, type CredentialVault } from '../credentials';
+import type { Logger } from '../log';
 
 export interface NewOriginRequest {
   connectionId: string;
@@ -56,4 +59,47 @@ export function notConfirmedMessage(request: NewOriginRequest): string {
 /** The refusal text for `allowListConfirmation`: how the person starting the host allows it. */
 export function allowListRefusal(request: NewOriginRequest): string {
   return `${notConfirmedMessage(request)} This host sends credentials only to this machine and to origins listed in ${ALLOWED_ORIGINS_VARIABLE} when it starts (e.g. ${ALLOWED_ORIGINS_VARIABLE}=${request.origins[0] ?? 'wss://host'}).`;
+}
+
+/**
+ * Which origins a connection's credentials have already gone to, and the question for the
+ * others. Known: the origins its stored secrets are bound to in the vault, and those the trader
+ * confirmed this session (a test, then its save). The settings file does not count — an address
+ * edited into it by hand is still new.
+ */
+export class OriginConsent {
+  private readonly confirmed = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly vault: CredentialVault,
+    private readonly ask: ConfirmNewOrigin,
+    private readonly refusal: (request: NewOriginRequest) => string,
+    private readonly log: Pick<Logger, 'info'>,
+  ) {}
+
+  /** Ok when every origin is known or the trader allows the new ones now. */
+  async require(
+    what: Omit<NewOriginRequest, 'origins'>,
+    origins: readonly string[],
+    stored: { id: string; kind: string } | undefined,
+  ): Promise<Result<Record<string, never>>> {
+    const known = new Set(this.confirmed.get(what.connectionId) ?? []);
+    if (stored !== undefined)
+      for (const field of kindSpec(stored.kind)?.secrets ?? [])
+        for (const o of (await this.vault.origins(stored.id, field.name).catch(() => null)) ?? [])
+          known.add(o);
+    const fresh = originsOutside(origins, [...known]);
+    if (fresh.length === 0) return ok({});
+    const request: NewOriginRequest = { ...what, origins: fresh };
+    const allowed = await this.ask(request).catch(() => false);
+    this.log.info(
+      { connectionId: what.connectionId, origins: fresh, purpose: what.purpose, allowed },
+      'new origin confirmation',
+    );
+    if (!allowed) return fail('not_confirmed', this.refusal(request));
+    const set = this.confirmed.get(what.connectionId) ?? new Set<string>();
+    for (const o of fresh) set.add(o);
+    this.confirmed.set(what.connectionId, set);
+    return ok({});
+  }
 }

@@ -39,13 +39,14 @@ import {
   type ConnectionEntryConfig,
 } from '../brokers/registry';
 import type { Connection } from '../connection';
-import { SecretOriginError, originsOutside, redactKnownSecrets, type CredentialVault } from '../credentials';
+import { SecretOriginError, redactKnownSecrets, type CredentialVault } from '../credentials';
 import type { Engine } from '../engine';
 import type { Logger } from '../log';
 import { ConnectionSettings, SettingsValidationError, type SettingsHandle } from '../settings';
 import { Workspace, type SessionWatchlist } from '../workspace';
 import { buildConnection, buildableKind, checkedEntry, entryOrigins, vaultSecrets } from './build';
 import {
+  OriginConsent,
   allowListConfirmation,
   notConfirmedMessage,
   type ConfirmNewOrigin,
@@ -114,10 +115,8 @@ export class ConnectionManager {
   private readonly log: Logger;
   private readonly deps: ConnectionDeps;
   private readonly trialTimeoutMs: number;
-  private readonly confirmNewOrigin: ConfirmNewOrigin;
-  private readonly refusalMessage: (request: NewOriginRequest) => string;
-  /** Origins the trader confirmed this session, by connection id (a test, then its save). */
-  private readonly confirmed = new Map<string, Set<string>>();
+  /** Asks the trader before credentials go to an origin they have not gone to before. */
+  private readonly consent: OriginConsent;
   /** Watchlist, chart and layout choices: the rest of the settings the hosts serve. */
   readonly workspace: Workspace;
   /** Mutations run one at a time: settings, vault and engine must never interleave. */
@@ -131,8 +130,12 @@ export class ConnectionManager {
     this.log = options.logger.child({ component: 'connection-manager' });
     this.deps = { ...options.deps, logger: options.logger };
     this.trialTimeoutMs = options.trialTimeoutMs ?? TRIAL_TIMEOUT_MS;
-    this.confirmNewOrigin = options.confirmNewOrigin ?? allowListConfirmation([]);
-    this.refusalMessage = options.refusalMessage ?? notConfirmedMessage;
+    this.consent = new OriginConsent(
+      this.vault,
+      options.confirmNewOrigin ?? allowListConfirmation([]),
+      options.refusalMessage ?? notConfirmedMessage,
+      this.log,
+    );
     this.workspace = new Workspace({
       settings: options.settings,
       logger: options.logger,
@@ -420,43 +423,13 @@ export class ConnectionManager {
       if (kept !== null) secrets.set(field.name, kept);
       else if (field.required) return fail('missing_secret', `${field.label} is required.`);
     }
-    const consent = await this.consent(
+    const consent = await this.consent.require(
       { connectionId: entry.id, label: entry.label, kind: spec.kind, purpose },
       origins,
       stored,
     );
     if (!consent.ok) return consent;
     return ok({ ...checked.value, secrets, supplied });
-  }
-
-  /**
-   * The trader's confirmation for the origins in `origins` that this connection's credentials
-   * have not gone to: not bound to its stored secrets in the vault, not confirmed this session.
-   * The settings file does not count — an address edited into it by hand is still new.
-   */
-  private async consent(
-    what: Omit<NewOriginRequest, 'origins'>,
-    origins: readonly string[],
-    stored: ConnectionSettings | undefined,
-  ): Promise<Result<Record<string, never>>> {
-    const known = new Set(this.confirmed.get(what.connectionId) ?? []);
-    if (stored !== undefined)
-      for (const field of kindSpec(stored.kind)?.secrets ?? [])
-        for (const o of (await this.vault.origins(stored.id, field.name).catch(() => null)) ?? [])
-          known.add(o);
-    const fresh = originsOutside(origins, [...known]);
-    if (fresh.length === 0) return ok({});
-    const request: NewOriginRequest = { ...what, origins: fresh };
-    const allowed = await this.confirmNewOrigin(request).catch(() => false);
-    this.log.info(
-      { connectionId: what.connectionId, origins: fresh, purpose: what.purpose, allowed },
-      'new origin confirmation',
-    );
-    if (!allowed) return fail('not_confirmed', this.refusalMessage(request));
-    const set = this.confirmed.get(what.connectionId) ?? new Set<string>();
-    for (const o of fresh) set.add(o);
-    this.confirmed.set(what.connectionId, set);
-    return ok({});
   }
 
   /** Origins a saved connection's settings say it connects to. */
@@ -630,7 +603,7 @@ export class ConnectionManager {
     // Bound to the addresses saved for this connection — confirmed first when its other secrets
     // were never sent there (an address edited into the settings file by hand).
     const origins = this.storedOrigins(target);
-    const consent = await this.consent(
+    const consent = await this.consent.require(
       { connectionId: target.id, label: target.label, kind: target.kind, purpose: 'save' },
       origins,
       target,
