@@ -2,7 +2,9 @@
  * Profiles: a JSON file (`--profile FILE`) that declares connections and where their secrets
  * come from, so CI, scripts and hold-out checks start the terminal against a simulator without
  * a click. A profile never holds a secret itself: each secret names an environment variable or
- * says it is in the keychain.
+ * says it is in the keychain — the entry saved in the connection manager under the same id, which
+ * the vault hands out only for the addresses it was saved for (otherwise the connection is listed
+ * with that problem and never started).
  *
  * {
  *   "connections": [
