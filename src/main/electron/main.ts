@@ -10,7 +10,9 @@ import { openConnections, type ConnectionManager } from '../core/connections';
 import { Engine } from '../core/engine';
 import { createLogger } from '../core/log';
 import { profilePathFromArgv } from '../core/profile';
+import { JOURNAL_FILE } from '../core/protection/journal';
 import { registerIpc } from './ipc';
+import { askQuitGuard } from './quitGuard';
 import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
 import { confirmNewOriginDialog } from './confirmOrigin';
@@ -47,7 +49,11 @@ function run(): void {
     app.exit(2);
     return;
   }
-  const engine = Engine.create({ logger, paper: true });
+  const engine = Engine.create({
+    logger,
+    paper: true,
+    protectionJournal: join(app.getPath('userData'), JOURNAL_FILE),
+  });
   let manager: ConnectionManager | null = null;
   let window: BrowserWindow | null = null;
   let quitting = false;
@@ -64,8 +70,24 @@ function run(): void {
   app.on('second-instance', show);
   // The tray keeps the app alive with no window open.
   app.on('window-all-closed', () => undefined);
-  app.on('before-quit', () => {
+  let quitGuarded = false;
+  app.on('before-quit', (event) => {
     quitting = true;
+    const active = engine.protection.activeTerminal();
+    if (quitGuarded || active.length === 0) return;
+    // Terminal-managed protection stops with the app: ask what to leave at the broker first.
+    event.preventDefault();
+    void askQuitGuard(active, window).then(async (choice) => {
+      if (choice === 'stay') {
+        quitting = false;
+        return;
+      }
+      quitGuarded = true;
+      const left = await engine.protection.onQuit(choice).catch(() => []);
+      if (left.length > 0)
+        logger.warn({ choice, left }, 'quit: terminal-managed protection left at the broker');
+      app.quit();
+    });
   });
   app.on('will-quit', (event) => {
     if (engineStopped) return;

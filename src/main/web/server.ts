@@ -14,6 +14,7 @@ import type { VaultBackend } from '../core/credentials';
 import { engineTuningFromEnv } from '../core/tuning';
 import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
+import { JOURNAL_FILE } from '../core/protection/journal';
 import { ensurePrivateDir } from '../core/settings';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
 import { SocketBridge, type BridgeStats } from './socketBridge';
@@ -63,6 +64,11 @@ export interface WebHost {
   stats(): BridgeStats;
   /** Where connection secrets are kept this session (null when the caller supplied the engine). */
   vault: { backend: VaultBackend; reason: string | null } | null;
+  /**
+   * The quit guard without a dialog: active terminal-managed protection is kept (its orders stay
+   * resting at the broker, no longer managed) and described, one line each, for the log.
+   */
+  quitGuard(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const ownsEngine = options.engine === undefined;
   let engine: HostedEngine;
   let vault: WebHost['vault'] = null;
+  let quitGuard: WebHost['quitGuard'] = () => Promise.resolve([]);
   if (options.engine !== undefined) {
     engine = options.engine;
   } else {
@@ -95,8 +102,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       seed: options.seed,
       logger,
       paper: true,
+      protectionJournal: join(options.dataDir, JOURNAL_FILE),
       ...engineTuningFromEnv(options.env),
     });
+    quitGuard = async () => {
+      const left = await core.protection.onQuit('keep');
+      if (left.length > 0) logger.warn({ left }, 'quit: terminal-managed protection kept at the broker');
+      return left;
+    };
     const manager = opened.manager(core);
     await core.start();
     await manager.start();
@@ -198,6 +211,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     stats: () => bridge.stats(),
     vault,
+    quitGuard: () => quitGuard(),
     close: () => {
       closing ??= (async () => {
         bridge.close();

@@ -404,3 +404,44 @@ describe('the intent journal', () => {
     expect(orderOf(e, 'pgabcd-test0001-ts')).toMatchObject({ type: 'stop', heldBy: 'terminal' });
   });
 });
+
+describe('the quit guard', () => {
+  it('keep leaves every resting order at the broker and says what it left', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, {
+      kind: 'trailing',
+      qty: 1,
+      trail: { by: 'ticks', offset: 4, activationPrice: null },
+    });
+    expect(e.protection.activeTerminal().map((p) => p.id)).toEqual([v.id]);
+    const left = await e.protection.onQuit('keep');
+    expect(left).toHaveLength(1);
+    expect(left[0]).toContain('stop 4999');
+    expect(b.byClientId(v.orders.ts ?? '')?.status).toBe('working');
+  });
+
+  it('cancel cancels the protective orders', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    expect(await e.protection.onQuit('cancel')).toEqual([]);
+    expect(b.byClientId(v.orders.l1 ?? '')?.status).toBe('cancelled');
+    expect(b.byClientId(v.orders.l2 ?? '')?.status).toBe('cancelled');
+    expect(e.protection.activeTerminal()).toHaveLength(0);
+  });
+
+  it('native moves a trailing stop to a broker that can hold it', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, {
+      kind: 'trailing',
+      qty: 1,
+      trail: { by: 'ticks', offset: 4, activationPrice: null },
+    });
+    // The broker gained native trailing stops (e.g. an upgraded gateway) while this one ran.
+    Object.assign(b.capabilities, { nativeTrailingStop: true });
+    expect(await e.protection.onQuit('native')).toEqual([]);
+    expect(b.byClientId(v.orders.ts ?? '')?.status).toBe('cancelled');
+    expect([...b.orders.values()].some((o) => o.type === 'trailing_stop' && o.status === 'working')).toBe(
+      true,
+    );
+  });
+});
