@@ -29,8 +29,9 @@ function Field(props: {
   const errId = `${props.id}-err`;
   return (
     <>
-      <label className="field" htmlFor={props.id}>
-        <span>{props.label}</span>
+      {/* The unit select sits outside the label: the input's name is the label alone. */}
+      <div className="field">
+        <label htmlFor={props.id}>{props.label}</label>
         <span className="field-with-unit">
           <input
             id={props.id}
@@ -53,7 +54,7 @@ function Field(props: {
             </select>
           ) : null}
         </span>
-      </label>
+      </div>
       {props.error ? (
         <div className="field-error" id={errId} role="alert">
           {props.error}
