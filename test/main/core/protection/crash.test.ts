@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ES } from '../../../core/fixtures';
+import { ES } from '../fixtures';
 import { LOOPBACK_ACCOUNT, LoopbackExchange } from '../../../support/loopbackBroker';
 
 const CHILD = join(import.meta.dirname, '../../../support/protectionChild.ts');

@@ -12,7 +12,7 @@ import { PAPER_ACCOUNT_ID } from '../../../../src/main/core/paper/exchange';
 import { JOURNAL_FILE } from '../../../../src/main/core/protection/journal';
 import type { ProtectionRequest, ProtectionView, Result } from '../../../../src/shared/contract';
 import type { Capabilities, Order } from '../../../../src/shared/domain';
-import { ES } from '../../../core/fixtures';
+import { ES } from '../fixtures';
 import { ScriptedBroker } from '../../../support/broker';
 import { ManualTimers, settle } from '../../../support/timers';
 
