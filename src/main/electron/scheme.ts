@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { APP_HOST, APP_SCHEME } from './appOrigin';
-import { contentSecurityPolicy, contentTypeOf, resolveStaticPath, securityHeaders } from '../web/staticFiles';
+import { contentSecurityPolicy, securityHeaders } from '../host/contentSecurity';
+import { contentTypeOf, resolveStaticPath } from '../host/staticFiles';
 
 /** Must run before `app` is ready: privileges can only be granted then. */
 export function registerAppSchemePrivileges(): void {

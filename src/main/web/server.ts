@@ -16,13 +16,8 @@ import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
 import { SocketBridge, type BridgeStats } from './socketBridge';
-import {
-  contentSecurityPolicy,
-  contentTypeOf,
-  defaultRendererDir,
-  resolveStaticPath,
-  securityHeaders,
-} from './staticFiles';
+import { contentSecurityPolicy, securityHeaders } from '../host/contentSecurity';
+import { contentTypeOf, defaultRendererDir, resolveStaticPath } from '../host/staticFiles';
 
 /** What the host needs from the engine (tests may drive the host with a scripted one). */
 export type HostedEngine = Pick<Engine, 'start' | 'stop' | 'subscribe' | 'snapshot' | 'dispatch' | 'status'>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, parseCli } from './args';
+import { defaultDataDir, parseCli } from '../../../src/main/web/args';
 
 describe('web host arguments', () => {
   it('parses port, token, seed and data dir', () => {
