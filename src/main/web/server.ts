@@ -15,7 +15,9 @@ import type { VaultBackend } from '../core/credentials';
 import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
+import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './clientLimits';
 import { SocketBridge, type BridgeStats } from './socketBridge';
+import { ThrottledLog } from '../host/throttledLog';
 import { contentSecurityPolicy, securityHeaders } from '../host/contentSecurity';
 import { contentTypeOf, defaultRendererDir, resolveStaticPath } from '../host/staticFiles';
 
@@ -44,8 +46,13 @@ export interface WebHostOptions {
   vaultService?: string;
   rendererDir?: string;
   logger?: Logger;
-  /** Per-client bound on queued outgoing bytes before batches are skipped. */
+  /**
+   * Per-client bound on queued outgoing bytes: above it batches are skipped; a client whose queue
+   * would pass twice this (a reply cannot be skipped) is disconnected.
+   */
   maxBufferedBytes?: number;
+  /** Per-client call limits (calls in flight, snapshot and chart-history rates, refusals). */
+  limits?: Partial<ClientLimits>;
 }
 
 export interface WebHost {
@@ -100,7 +107,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     };
   }
 
-  const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES);
+  const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, {
+    ...DEFAULT_CLIENT_LIMITS,
+    ...options.limits,
+  });
+  const throttled = new ThrottledLog(logger);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   // Filled in once listening: the port is only known then (port 0 = random).
   let origins: string[] = [];
@@ -150,8 +161,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reject = (status: 401 | 403 | 404, reason: string): void => {
-      // The query holds the token: log why, never the URL.
-      logger.warn({ reason, origin: req.headers.origin ?? null }, 'web socket upgrade refused');
+      // Anyone who can reach the port can do this at will: log why, rate-limited, and never the
+      // URL (it holds the token) nor the headers (they are the caller's text).
+      throttled.warn('web socket upgrade refused', { reason, status });
       socket.end(
         `HTTP/1.1 ${status} ${statusText[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
       );
