@@ -3,7 +3,7 @@
  * plus `GET /status` for scripts. Binds 127.0.0.1 only; every socket and status read needs the
  * per-launch token, and sockets must come from the host's own origin.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,7 +18,9 @@ import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './aut
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './clientLimits';
 import { SocketBridge, type BridgeStats } from './socketBridge';
 import { ThrottledLog } from '../host/throttledLog';
+import type { TokenChoice } from './token';
 import { contentSecurityPolicy, securityHeaders } from '../host/contentSecurity';
+import { acquireDataDirLock, type DataDirLock } from '../host/dataDirLock';
 import { contentTypeOf, defaultRendererDir, resolveStaticPath } from '../host/staticFiles';
 
 /** What the host needs from the engine (tests may drive the host with a scripted one). */
@@ -29,9 +31,14 @@ export interface WebHostOptions {
   port: number;
   /** Per-launch secret; a random 32-byte hex token when absent. */
   token?: string;
+  /** Where `token` came from (cli.ts); 'argument' is logged as a warning. */
+  tokenSource?: TokenChoice['source'];
   /** Seed for the paper market when the host creates its own engine. */
   seed?: number;
-  /** Created when missing; holds the host's log and settings. */
+  /**
+   * Created (0700) when missing; holds the host's log and settings. One host per directory: a
+   * second one fails to start with a DataDirLockedError naming the first one's pid.
+   */
   dataDir: string;
   /**
    * An engine the caller owns (started and stopped by the caller); otherwise the host makes one,
@@ -71,12 +78,31 @@ const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  mkdirSync(options.dataDir, { recursive: true });
+  const looseDataDir = prepareDataDir(options.dataDir);
+  // Before anything reads or writes the directory: a second host must not touch the first's files.
+  const lock = acquireDataDirLock(options.dataDir, { host: 'web' });
+  try {
+    return await startLocked(options, looseDataDir, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(
+  options: WebHostOptions,
+  looseDataDir: string | null,
+  lock: DataDirLock,
+): Promise<WebHost> {
   const token = options.token ?? newToken();
   // The token is a credential: scrub it from any log line that might quote it.
   registerSecret(token);
   const logger =
     options.logger ?? createLogger({ name: 'web-host', file: join(options.dataDir, 'web-host.log') });
+  if (looseDataDir !== null)
+    logger.warn({ mode: looseDataDir }, 'the data directory is readable by other users');
+  if (options.tokenSource === 'argument')
+    logger.warn('the token was given with --token, which other local users can see in the process list');
   const rendererDir = options.rendererDir ?? defaultRendererDir(import.meta.url);
   const ownsEngine = options.engine === undefined;
   let engine: HostedEngine;
@@ -206,11 +232,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         if (ownsEngine) await engine.stop();
+        lock.release();
         logger.info('web host stopped');
       })();
       return closing;
     },
   };
+}
+
+/**
+ * Creates the data directory owner-only. An existing one is left as the user made it (it may be
+ * a folder they chose with --data-dir); returns its mode when others can read it, to warn.
+ */
+function prepareDataDir(dataDir: string): string | null {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return null;
+  const mode = statSync(dataDir).mode & 0o777;
+  return (mode & 0o077) === 0 ? null : mode.toString(8);
 }
 
 const statusText = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } as const;

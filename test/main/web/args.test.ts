@@ -25,7 +25,14 @@ describe('web host arguments', () => {
     expect(parseCli(['--profile=/tmp/p.json']).profileFile).toBe('/tmp/p.json');
   });
 
+  it('takes --token-file FILE', () => {
+    expect(parseCli(['--token-file', '/run/user/1000/peregrine.token']).tokenFile).toBe(
+      '/run/user/1000/peregrine.token',
+    );
+  });
+
   it.each([
+    [['--token-file', '']],
     [['--port', '70000']],
     [['--port', 'x']],
     [['--token', 'short']],
