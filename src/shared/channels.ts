@@ -11,6 +11,8 @@ export const verbs = {
     place: 'term:orders.place',
     modify: 'term:orders.modify',
     cancel: 'term:orders.cancel',
+    /** A fresh client order id for one trader intent (made in main, reused by that intent's retries). */
+    newClientOrderId: 'term:orders.newClientOrderId',
   },
   positions: {
     close: 'term:positions.close',
@@ -46,6 +48,10 @@ export const verbs = {
     get: 'term:workspace.get',
     /** A validated partial: only the fields given change; never anything secret. */
     update: 'term:workspace.update',
+  },
+  /** Alerts are state in the stream; the trader acknowledges one by id. */
+  alerts: {
+    acknowledge: 'term:alerts.acknowledge',
   },
 } as const;
 

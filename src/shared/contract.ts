@@ -5,7 +5,17 @@
  */
 import { z } from 'zod';
 import type { Channel } from './channels';
-import { AccountMode, Bar, ConnectionHealth, Order, OrderType, Side, TimeInForce, Timeframe } from './domain';
+import {
+  AccountMode,
+  Bar,
+  ConnectionHealth,
+  Order,
+  OrderType,
+  Side,
+  TimeInForce,
+  Timeframe,
+  TrailingParams,
+} from './domain';
 import { Snapshot } from './stream';
 
 export const CommandError = z.object({
@@ -30,6 +40,19 @@ const result = <T extends z.ZodType>(value: T) =>
     z.object({ ok: z.literal(false), error: CommandError }),
   ]);
 
+/**
+ * A client order id as every broker we speak accepts it (Binance: at most 36 of
+ * `[.A-Z:/a-z0-9_-]`; we use the common subset). Made by the main process, once per intent.
+ */
+export const ClientOrderId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,36}$/, 'a client order id is 8–36 letters, digits, "_" or "-"');
+
+/** A key that makes a retried modify or cancel the same request, not a second one. */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'an idempotency key is 8–64 letters, digits, "_" or "-"');
+
 export const PlaceOrderRequest = z
   .object({
     connectionId: z.string().min(1),
@@ -41,14 +64,14 @@ export const PlaceOrderRequest = z
     limitPrice: z.number().positive().finite().optional(),
     stopPrice: z.number().positive().finite().optional(),
     tif: TimeInForce.default('day'),
+    /** Trailing stops only: how far the stop trails and from when. */
+    trail: TrailingParams.optional(),
     /**
-     * The trader's intent id, made once per click by the UI: a retry after a dropped link or an
-     * ambiguous result carries the same id, and the engine never places a second order for it.
+     * The trader's intent id (from `orders.newClientOrderId`, once per click): a retry after a
+     * dropped link or an ambiguous result carries the same id, and the engine never places a
+     * second order for it. Without one the desk makes one.
      */
-    clientOrderId: z
-      .string()
-      .regex(/^[\w.:-]{8,64}$/, 'a client order id is 8–64 letters, digits, ".", ":", "_" or "-"')
-      .optional(),
+    clientOrderId: ClientOrderId.optional(),
   })
   .superRefine((o, ctx) => {
     if ((o.type === 'limit' || o.type === 'stop_limit') && o.limitPrice === undefined)
@@ -59,16 +82,29 @@ export const PlaceOrderRequest = z
       });
     if ((o.type === 'stop' || o.type === 'stop_limit') && o.stopPrice === undefined)
       ctx.addIssue({ code: 'custom', message: `a ${o.type} order needs a stop price`, path: ['stopPrice'] });
+    if (o.type === 'trailing_stop' && o.trail === undefined)
+      ctx.addIssue({ code: 'custom', message: 'a trailing stop needs trailing parameters', path: ['trail'] });
+    if (o.type !== 'trailing_stop' && o.trail !== undefined)
+      ctx.addIssue({ code: 'custom', message: `a ${o.type} order does not trail`, path: ['trail'] });
   });
 export type PlaceOrderRequest = z.input<typeof PlaceOrderRequest>;
 
-export const ModifyOrderRequest = z.object({
-  orderId: z.string().min(1),
+/** Orders are named by connection and broker id: ids are only unique per broker. */
+const OrderRef = z.object({ connectionId: z.string().min(1), orderId: z.string().min(1) });
+export const ModifyOrderRequest = OrderRef.extend({
   qty: z.number().positive().finite().optional(),
   limitPrice: z.number().positive().finite().optional(),
   stopPrice: z.number().positive().finite().optional(),
-});
-export const CancelOrderRequest = z.object({ orderId: z.string().min(1) });
+  /** One per edit, reused by its retries; the desk makes one when absent. */
+  idempotencyKey: IdempotencyKey.optional(),
+}).refine(
+  (m) => m.qty !== undefined || m.limitPrice !== undefined || m.stopPrice !== undefined,
+  'a modify changes at least one of qty, limitPrice or stopPrice',
+);
+export type ModifyOrderRequest = z.input<typeof ModifyOrderRequest>;
+export const CancelOrderRequest = OrderRef.extend({ idempotencyKey: IdempotencyKey.optional() });
+export const NewClientOrderId = z.object({ clientOrderId: ClientOrderId });
+export const AcknowledgeAlertRequest = z.object({ id: z.string().min(1) });
 export const ClosePositionRequest = z.object({
   connectionId: z.string().min(1),
   accountId: z.string().min(1),
@@ -278,6 +314,7 @@ export const contract = {
   'term:orders.place': { request: PlaceOrderRequest, response: result(Order) },
   'term:orders.modify': { request: ModifyOrderRequest, response: result(Order) },
   'term:orders.cancel': { request: CancelOrderRequest, response: result(Order) },
+  'term:orders.newClientOrderId': { request: Empty, response: result(NewClientOrderId) },
   'term:positions.close': { request: ClosePositionRequest, response: result(z.array(Order)) },
   /** Cancel every working order on the symbol, then close the position: nothing can re-open it. */
   'term:positions.flatten': { request: ClosePositionRequest, response: result(z.array(Order)) },
@@ -295,6 +332,7 @@ export const contract = {
   'term:settings.problems': { request: Empty, response: z.array(SettingsProblem) },
   'term:workspace.get': { request: Empty, response: result(Workspace) },
   'term:workspace.update': { request: WorkspaceUpdate, response: result(Workspace) },
+  'term:alerts.acknowledge': { request: AcknowledgeAlertRequest, response: Done },
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -43,14 +43,6 @@ export const Quote = z.object({
 });
 export type Quote = z.infer<typeof Quote>;
 
-/**
- * Quotes are per listing, not per symbol: two connections may both list ES, each with its own
- * book, and one must never overwrite the other.
- */
-export function quoteKey(connectionId: string, symbol: string): string {
-  return `${connectionId}:${symbol}`;
-}
-
 export const Timeframe = z.enum(['1m', '5m', '15m', '1h']);
 export type Timeframe = z.infer<typeof Timeframe>;
 export const timeframeMs: Record<Timeframe, number> = {
@@ -73,13 +65,18 @@ export type Bar = z.infer<typeof Bar>;
 
 export const Side = z.enum(['buy', 'sell']);
 export type Side = z.infer<typeof Side>;
-export const OrderType = z.enum(['market', 'limit', 'stop', 'stop_limit']);
+export const OrderType = z.enum(['market', 'limit', 'stop', 'stop_limit', 'trailing_stop']);
 export type OrderType = z.infer<typeof OrderType>;
 export const TimeInForce = z.enum(['day', 'gtc', 'ioc']);
 export type TimeInForce = z.infer<typeof TimeInForce>;
 
-/** pending → working → partially_filled → (filled | cancelled | rejected | expired). */
+/**
+ * pending → working → partially_filled → (filled | cancelled | rejected | expired).
+ * `unknown`: the broker never answered the order call (timeout, dropped reply, "status unknown"):
+ * the order may or may not exist until a lookup or the stream says which; it is never re-sent.
+ */
 export const OrderStatus = z.enum([
+  'unknown',
   'pending',
   'working',
   'partially_filled',
@@ -99,9 +96,55 @@ export function isOrderDone(status: OrderStatus): boolean {
   return terminalOrderStatuses.has(status);
 }
 
-/** Who keeps a protective order alive: the broker's servers, or this terminal while it runs. */
-export const ManagedBy = z.enum(['broker', 'terminal']);
-export type ManagedBy = z.infer<typeof ManagedBy>;
+/**
+ * Who keeps an order alive: the broker's (or exchange's) servers, a self-hosted gateway, or this
+ * terminal while it runs (a terminal-managed stop dies with the app, so the UI always says so).
+ */
+export const HeldBy = z.enum(['broker', 'gateway', 'terminal']);
+export type HeldBy = z.infer<typeof HeldBy>;
+
+/** How a trailing stop's distance from the best price is measured. */
+export const TrailBy = z.enum(['amount', 'percent', 'ticks']);
+export type TrailBy = z.infer<typeof TrailBy>;
+
+/** What the trader asks of a trailing stop. */
+export const TrailingParams = z.object({
+  by: TrailBy,
+  /** The distance: a price amount, a percentage (1 = 1 %), or a number of ticks. */
+  offset: z.number().positive().finite(),
+  /** The stop starts trailing only once the market trades through this price (null: at once). */
+  activationPrice: z.number().positive().finite().nullable().default(null),
+});
+export type TrailingParams = z.infer<typeof TrailingParams>;
+
+/** A trailing stop as it stands: the trader's parameters plus where it is now. */
+export const TrailingState = TrailingParams.extend({
+  /** The stop price now (moves only in the protective direction). Null before activation. */
+  stopPrice: z.number().nullable(),
+  /** Best price seen since activation: the high for a sell stop, the low for a buy stop. */
+  peak: z.number().nullable(),
+  activated: z.boolean(),
+});
+export type TrailingState = z.infer<typeof TrailingState>;
+
+/** Orders that live and die together: one-cancels-other, or an entry with its exits. */
+export const OrderListType = z.enum(['oco', 'bracket']);
+export type OrderListType = z.infer<typeof OrderListType>;
+/** An order's part in its list: a bracket's entry, take-profit target or stop-loss; an OCO leg. */
+export const OrderRole = z.enum(['entry', 'target', 'stop', 'leg']);
+export type OrderRole = z.infer<typeof OrderRole>;
+
+export const OrderListLink = z.object({
+  /** The list's id (the broker's, or ours for a terminal-managed list). */
+  id: z.string(),
+  type: OrderListType,
+  role: OrderRole,
+});
+export type OrderListLink = z.infer<typeof OrderListLink>;
+
+/** A request in flight on a working order: shown until the broker confirms or refuses it. */
+export const PendingAction = z.enum(['cancel', 'replace']);
+export type PendingAction = z.infer<typeof PendingAction>;
 
 export const Order = z.object({
   /** The broker's order id (primary key in the ledger). */
@@ -121,11 +164,31 @@ export const Order = z.object({
   stopPrice: z.number().nullable(),
   status: OrderStatus,
   rejectReason: z.string().nullable(),
-  managedBy: ManagedBy,
+  heldBy: HeldBy,
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** Trailing parameters and live stop / peak (trailing stops only). */
+  trail: TrailingState.optional(),
+  /** Its OCO or bracket, when it belongs to one. */
+  list: OrderListLink.optional(),
+  /** The order whose fill activates this one (a bracket's exits name their entry). */
+  parentId: z.string().optional(),
+  /** Orders cancelled when this one fills (the other OCO leg, the other bracket exit). */
+  siblingIds: z.array(z.string()).optional(),
+  /** A cancel or modify the terminal sent and the broker has not answered yet. */
+  pendingAction: PendingAction.optional(),
+  /**
+   * True on the row the order desk shows while the broker's answer is outstanding (sending, or
+   * outcome unknown); its id is the client order id. Replaced by the broker's order once known.
+   */
+  placeholder: z.literal(true).optional(),
 });
 export type Order = z.infer<typeof Order>;
+
+/** Orders that are still live at the broker (or may be: an unknown outcome counts). */
+export function isOrderWorking(o: Pick<Order, 'status'>): boolean {
+  return !isOrderDone(o.status);
+}
 
 export const Fill = z.object({
   /** Execution id: fills are applied once per id. */
@@ -148,10 +211,6 @@ export const Fill = z.object({
 });
 export type Fill = z.infer<typeof Fill>;
 
-export function positionKey(connectionId: string, accountId: string, symbol: string): string {
-  return `${connectionId}:${accountId}:${symbol}`;
-}
-
 export const Position = z.object({
   key: z.string(),
   connectionId: z.string(),
@@ -169,8 +228,32 @@ export const Position = z.object({
   fees: z.number(),
   multiplier: z.number(),
   currency: z.string(),
+  /**
+   * Where `last` came from: a live quote's last trade or its bid/ask mid (per instrument), or the
+   * broker's own mark before any quote arrived. Null with no mark at all.
+   */
+  markSource: z.enum(['last', 'mid', 'broker']).nullable().default(null),
 });
 export type Position = z.infer<typeof Position>;
+
+/**
+ * What a connection can do, as the adapter declares it: the ticket labels protection "broker" or
+ * "terminal" from these, and the order desk refuses what a connection cannot hold.
+ */
+export const Capabilities = z.object({
+  /** Orders can be placed through this connection (gateways may be read-only). */
+  trading: z.boolean(),
+  /** Working orders can be modified in place (otherwise: cancel and re-place). */
+  modify: z.boolean(),
+  nativeOco: z.boolean(),
+  nativeTrailingStop: z.boolean(),
+  nativeBracket: z.boolean(),
+  /** A snapshot can be fetched after a reconnect to reconcile the ledger. */
+  snapshotResync: z.boolean(),
+  /** Historical bars are available for charts. */
+  history: z.boolean(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
 
 export const AccountMode = z.enum(['paper', 'demo', 'live']);
 export type AccountMode = z.infer<typeof AccountMode>;
@@ -231,6 +314,8 @@ export const ConnectionHealth = z.object({
    * capabilities; absent while unknown). Read-only gateways are false.
    */
   trading: z.boolean().optional(),
+  /** What the connection can hold at its broker (set by the engine; absent while unknown). */
+  capabilities: Capabilities.optional(),
   /** Recent RTT samples, oldest first, for the sparkline. */
   rttHistory: z.array(z.number()),
   lagHistory: z.array(z.number()),

@@ -1,6 +1,17 @@
 /** `GET /status` on the web host: what scripts, CI and hold-out checks read. */
 import { z } from 'zod';
-import { ConnectionState, OrderStatus, OrderType, Side } from './domain';
+import {
+  Capabilities,
+  ConnectionState,
+  HeldBy,
+  OrderListType,
+  OrderRole,
+  OrderStatus,
+  OrderType,
+  PendingAction,
+  Side,
+  TrailingState,
+} from './domain';
 
 export const StatusReport = z.object({
   connections: z.array(
@@ -12,6 +23,8 @@ export const StatusReport = z.object({
       lagMs: z.number().nullable(),
       lastMessageAgeMs: z.number().nullable(),
       reconnects: z.number(),
+      /** What the connection can hold at its broker (native OCO, trailing, bracket, modify, …). */
+      capabilities: Capabilities,
     }),
   ),
   accounts: z.array(
@@ -33,6 +46,7 @@ export const StatusReport = z.object({
       last: z.number().nullable(),
       unrealizedPnl: z.number(),
       realizedPnl: z.number(),
+      markSource: z.enum(['last', 'mid', 'broker']).nullable(),
     }),
   ),
   orders: z.array(
@@ -46,6 +60,21 @@ export const StatusReport = z.object({
       filledQty: z.number(),
       price: z.number().nullable(),
       stopPrice: z.number().nullable(),
+      connectionId: z.string(),
+      accountId: z.string(),
+      clientOrderId: z.string(),
+      /** Who keeps the order alive: broker, gateway or this terminal. */
+      heldBy: HeldBy,
+      /** Its OCO or bracket, when it belongs to one. */
+      listId: z.string().nullable(),
+      listType: OrderListType.nullable(),
+      role: OrderRole.nullable(),
+      parentId: z.string().nullable(),
+      siblingIds: z.array(z.string()),
+      trail: TrailingState.nullable(),
+      pendingAction: PendingAction.nullable(),
+      /** The desk's row while the broker's answer is outstanding (status pending or unknown). */
+      placeholder: z.boolean(),
     }),
   ),
 });

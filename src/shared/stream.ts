@@ -26,12 +26,21 @@ export const FormingBar = z.object({
 });
 export type FormingBar = z.infer<typeof FormingBar>;
 
+/**
+ * An alert is state, not a message: it stays in the snapshot while active or unacknowledged, so a
+ * client that missed the batch that raised it (a sequence gap, a reload) still sees it. A batch
+ * carries every alert whose state changed.
+ */
 export const Alert = z.object({
   id: z.string(),
   ts: z.number(),
   level: z.enum(['info', 'warning', 'critical']),
   title: z.string(),
   message: z.string(),
+  /** The condition still holds (a feed still stale); false once it cleared. */
+  active: z.boolean().default(true),
+  /** The trader has seen it. An inactive acknowledged alert leaves the snapshot. */
+  acknowledged: z.boolean().default(false),
 });
 export type Alert = z.infer<typeof Alert>;
 
@@ -48,6 +57,8 @@ export const Snapshot = z.object({
   accounts: z.array(Account),
   connections: z.array(ConnectionHealth),
   bars: z.array(FormingBar),
+  /** Alerts still active or not yet acknowledged. */
+  alerts: z.array(Alert).default([]),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 

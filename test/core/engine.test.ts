@@ -72,7 +72,8 @@ describe('Engine.dispatch', () => {
     const r = (await e.dispatch('term:orders.place', place)) as Result<Order>;
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.clientOrderId).toMatch(/^pg-[0-9a-f]{8}-1$/);
+    expect(r.value.clientOrderId).toMatch(/^pg[0-9a-f]{4}-[0-9a-z]{10,}$/);
+    expect(r.value.clientOrderId.length).toBeLessThanOrEqual(36);
     const snap = Snapshot.parse(await e.dispatch('term:stream.snapshot', {}));
     expect(snap.orders.find((o) => o.id === r.value.id)).toMatchObject({
       symbol: 'ES',

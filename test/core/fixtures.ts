@@ -42,7 +42,7 @@ export function order(over: Partial<Order> = {}): Order {
     stopPrice: null,
     status: 'working',
     rejectReason: null,
-    managedBy: 'broker',
+    heldBy: 'broker',
     createdAt: 1_000,
     updatedAt: 1_000,
     ...over,

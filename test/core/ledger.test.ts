@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BarStore } from '../../src/main/core/bars';
 import { StreamBatcher } from '../../src/main/core/batcher';
 import { Ledger, orderVersionKey } from '../../src/main/core/ledger';
-import { blankHealth, positionKey } from '../../src/shared/domain';
+import { blankHealth } from '../../src/shared/domain';
+import { positionKey } from '../../src/shared/keys';
 import { ES, fill, order, quote } from './fixtures';
 
 const KEY = positionKey('c1', 'A1', 'ES');

@@ -143,7 +143,7 @@ describe('paper matching', () => {
     // Moving the stop to the last trade or through it is refused, as on placement.
     const w = ex.place(req({ symbol: 'ES', side: 'sell', type: 'stop', qty: 1, stopPrice: stop - 40 }));
     const cur = ex.quote('ES')?.last ?? NaN;
-    const moved = w.ok ? ex.modify(w.value.id, { orderId: w.value.id, stopPrice: cur }) : null;
+    const moved = w.ok ? ex.modify(w.value.id, { stopPrice: cur }) : null;
     expect(moved !== null && !moved.ok && moved.error.code).toBe('stop_wrong_side');
   });
 
@@ -266,7 +266,7 @@ describe('PaperConnection', () => {
     expect(events.at(-2)?.type).toBe('unverified');
     expect(conn.health().state).toBe('stopped');
     const r = await conn.placeOrder(req({ symbol: 'ES', side: 'buy', type: 'market', qty: 1 }));
-    expect(!r.ok && r.error.code).toBe('not_connected');
+    expect(r.status === 'rejected' && r.code).toBe('not_connected');
     expect(conn.health().reconnects).toBe(0);
     conn.reconnect();
     expect(events.at(-2)?.type).toBe('resync');

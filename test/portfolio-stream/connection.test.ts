@@ -48,7 +48,7 @@ describe('portfolio-stream connection', () => {
         symbol: 'AAPL',
         type: 'limit',
         status: 'working',
-        managedBy: 'broker',
+        heldBy: 'gateway',
       }),
     );
     const health = events.filter((x) => x.e.type === 'health');
@@ -76,10 +76,7 @@ describe('portfolio-stream connection', () => {
       tif: 'day',
       clientOrderId: 'c1',
     });
-    expect(r).toEqual({
-      ok: false,
-      error: { code: 'read_only', message: expect.stringMatching(/read-only/) },
-    });
+    expect(r).toEqual({ status: 'rejected', code: 'read_only', reason: expect.stringMatching(/read-only/) });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaceOrderRequest } from '../../src/shared/contract';
-import { newClientOrderId, OrderIntents } from '../../src/renderer/ticket/intent';
+import { OrderIntents } from '../../src/renderer/ticket/intent';
+import { ClientOrderIds } from '../../src/main/core/orders/clientOrderIds';
 
 const buy = {
   connectionId: 'paper',
@@ -13,58 +14,56 @@ const buy = {
   tif: 'day' as const,
 };
 
-function counter() {
-  let n = 0;
-  return () => `t-id-${String(++n).padStart(4, '0')}`;
+/** The main process's generator, as the ticket reaches it over the bridge. */
+function fromMain() {
+  const ids = new ClientOrderIds();
+  let asked = 0;
+  return {
+    makeId: async () => {
+      asked++;
+      return ids.next();
+    },
+    asked: () => asked,
+  };
 }
 
 describe('client order id per intent', () => {
-  it('makes ids the contract accepts, different every time', () => {
-    const a = newClientOrderId();
-    const b = newClientOrderId();
-    expect(a).toMatch(/^[\w.:-]{8,64}$/);
-    expect(a).not.toBe(b);
-    expect(PlaceOrderRequest.safeParse({ ...buy, clientOrderId: a }).success).toBe(true);
+  it('uses ids from the main process that the contract accepts', async () => {
+    const main = fromMain();
+    const intents = new OrderIntents(main.makeId);
+    const first = await intents.begin(buy);
+    expect(PlaceOrderRequest.safeParse(first).success).toBe(true);
+    expect(first.clientOrderId.length).toBeLessThanOrEqual(36);
+    expect(main.asked()).toBe(1);
   });
 
-  it('gives each answered click a new id', () => {
-    const intents = new OrderIntents(counter());
-    const first = intents.begin(buy);
+  it('gives each answered click a new id', async () => {
+    const intents = new OrderIntents(fromMain().makeId);
+    const first = await intents.begin(buy);
     intents.settled(first.clientOrderId);
-    const second = intents.begin(buy);
+    const second = await intents.begin(buy);
     expect(second.clientOrderId).not.toBe(first.clientOrderId);
     expect(second).toEqual({ ...buy, clientOrderId: second.clientOrderId });
   });
 
-  it('reuses the id when the same order is retried after an unknown outcome', () => {
-    const intents = new OrderIntents(counter());
-    const first = intents.begin(buy);
-    // The call threw (link dropped): no settled(). The trader clicks Buy again.
+  it('reuses the id when the same order is retried after an unknown outcome, without asking again', async () => {
+    const main = fromMain();
+    const intents = new OrderIntents(main.makeId);
+    const first = await intents.begin(buy);
+    // The call threw or came back "unknown": no settled(). The trader clicks Buy again.
     expect(intents.awaitingRetry?.request.clientOrderId).toBe(first.clientOrderId);
-    const retry = intents.begin({ ...buy });
+    const retry = await intents.begin({ ...buy });
     expect(retry.clientOrderId).toBe(first.clientOrderId);
+    expect(main.asked()).toBe(1);
     intents.settled(retry.clientOrderId);
     expect(intents.awaitingRetry).toBeNull();
   });
 
-  it('treats a changed order as a new intent', () => {
-    const intents = new OrderIntents(counter());
-    const first = intents.begin(buy);
-    for (const change of [
-      { qty: 2 },
-      { limitPrice: 5000.25 },
-      { side: 'sell' as const },
-      { accountId: 'A2' },
-    ]) {
-      expect(intents.begin({ ...buy, ...change }).clientOrderId).not.toBe(first.clientOrderId);
-    }
-  });
-
-  it('ignores a late answer for an intent already replaced', () => {
-    const intents = new OrderIntents(counter());
-    const first = intents.begin(buy);
-    const other = intents.begin({ ...buy, qty: 3 });
-    intents.settled(first.clientOrderId);
-    expect(intents.awaitingRetry?.request.clientOrderId).toBe(other.clientOrderId);
+  it('treats a changed order as a new intent', async () => {
+    const intents = new OrderIntents(fromMain().makeId);
+    const first = await intents.begin(buy);
+    const changed = await intents.begin({ ...buy, qty: 2 });
+    expect(changed.clientOrderId).not.toBe(first.clientOrderId);
+    expect(intents.awaitingRetry?.request.clientOrderId).toBe(changed.clientOrderId);
   });
 });

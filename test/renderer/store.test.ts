@@ -1,14 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  blankHealth,
-  type Fill,
-  type Instrument,
-  type Order,
-  type Quote,
-  quoteKey,
-} from '../../src/shared/domain';
+import { blankHealth, type Fill, type Instrument, type Order, type Quote } from '../../src/shared/domain';
+import { fillKey, instrumentKey, orderKey, quoteKey } from '../../src/shared/keys';
 import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
-import { fillKey, instrumentKey, orderKey, TerminalStore } from '../../src/renderer/state/store';
+import { TerminalStore } from '../../src/renderer/state/store';
 import { ES } from '../core/fixtures';
 
 // The shared ES test contract, listed by the paper connection as the UI sees it.
@@ -47,7 +41,7 @@ function order(id: string, status: Order['status'] = 'working'): Order {
     stopPrice: null,
     status,
     rejectReason: null,
-    managedBy: 'broker',
+    heldBy: 'broker',
     createdAt: 1,
     updatedAt: 1,
   };
@@ -81,6 +75,7 @@ function snapshot(seq: number, over: Partial<Snapshot> = {}): Snapshot {
     accounts: [],
     connections: [],
     bars: [],
+    alerts: [],
     ...over,
   };
 }
@@ -273,6 +268,7 @@ describe('TerminalStore', () => {
       fees: 0,
       multiplier: 50,
       currency: 'USD',
+      markSource: null,
     });
     store.apply(
       snapshot(1, {

@@ -103,7 +103,7 @@ describe('web socket bridge', () => {
     await waitLink(bridge, 'open');
     const snap = await bridge.api.stream.snapshot({});
     expect(snap.seq).toBe(3);
-    const cancel = await bridge.api.orders.cancel({ orderId: 'x' });
+    const cancel = await bridge.api.orders.cancel({ connectionId: 'p', orderId: 'x' });
     expect(cancel).toEqual({ ok: false, error: { code: 'not_found', message: 'no such order' } });
     await expect(bridge.api.connections.reconnect({ id: 'p' })).rejects.toThrow(
       'unsupported term:connections.reconnect',

@@ -101,12 +101,8 @@ export class StreamBatcher {
       accounts: l.accounts().map((a) => ({ ...a })),
       connections: l.connections(),
       bars: this.barStore.forming(),
+      alerts: l.alerts(),
     };
-  }
-
-  pushAlert(alert: Alert): void {
-    this.alerts.push(alert);
-    this.schedule();
   }
 
   /** A bar changed outside the ledger's notice (the engine calls this after feeding a trade). */

@@ -7,6 +7,7 @@
 import type {
   AccountMode,
   Bar,
+  Capabilities,
   ConnectionHealth,
   Fill,
   Instrument,
@@ -15,19 +16,9 @@ import type {
   Side,
   Timeframe,
 } from '../../shared/domain';
-import type { ParsedRequestOf, Result } from '../../shared/contract';
+import type { ParsedRequestOf } from '../../shared/contract';
 
-export interface Capabilities {
-  /** Orders can be placed through this connection (gateways may be read-only). */
-  trading: boolean;
-  nativeOco: boolean;
-  nativeTrailingStop: boolean;
-  nativeBracket: boolean;
-  /** A snapshot can be fetched after a reconnect to reconcile the ledger. */
-  snapshotResync: boolean;
-  /** Historical bars are available for charts. */
-  history: boolean;
-}
+export type { Capabilities };
 
 /** A position as a broker reports it (gateways send positions, not fills). */
 export interface ReportedPosition {
@@ -76,8 +67,51 @@ export type ConnectionEvent =
 
 export type ConnectionSink = (connectionId: string, event: ConnectionEvent) => void;
 
-export type PlaceOrder = ParsedRequestOf<'term:orders.place'> & { clientOrderId: string };
-export type ModifyOrder = ParsedRequestOf<'term:orders.modify'>;
+/** An order as the desk sends it: checked, rounded to the grid, with its client order id. */
+export type PlaceOrder = Omit<ParsedRequestOf<'term:orders.place'>, 'clientOrderId'> & {
+  clientOrderId: string;
+};
+/** A modify as the desk sends it: checked and rounded, with the key that makes a retry idempotent. */
+export interface ModifyOrder {
+  qty?: number;
+  limitPrice?: number;
+  stopPrice?: number;
+  idempotencyKey: string;
+}
+export interface CancelOrder {
+  idempotencyKey: string;
+}
+
+/**
+ * A broker's answer to an order call. `accepted` carries the broker's order id (and its view of
+ * the order when the reply includes one; otherwise the stream will report it); `rejected` the
+ * broker's reason; `unknown` means the call may or may not have taken effect (a timeout, a dropped
+ * reply, a 5xx or "status unknown"): the desk resolves it by lookup, never by sending again.
+ */
+export type OrderAck =
+  | { status: 'accepted'; brokerOrderId: string; order?: Order }
+  | { status: 'rejected'; code: string; reason: string }
+  | { status: 'unknown'; reason: string };
+
+/** What the broker knows of an order by our client order id. */
+export type OrderLookup =
+  { status: 'found'; order: Order } | { status: 'not_found' } | { status: 'unknown'; reason: string };
+
+/** A connection that holds nothing at a broker and cannot trade (read-only, not running). */
+export const NO_CAPABILITIES: Capabilities = {
+  trading: false,
+  modify: false,
+  nativeOco: false,
+  nativeTrailingStop: false,
+  nativeBracket: false,
+  snapshotResync: false,
+  history: false,
+};
+
+/** A definite refusal made before anything reached a broker. */
+export function refused(code: string, reason: string): OrderAck {
+  return { status: 'rejected', code, reason };
+}
 
 export interface Connection {
   readonly id: string;
@@ -85,6 +119,8 @@ export interface Connection {
   readonly label: string;
   readonly mode: AccountMode;
   readonly capabilities: Capabilities;
+  /** Who keeps orders placed through it alive: a broker (default) or a self-hosted gateway. */
+  readonly heldBy?: 'broker' | 'gateway';
   /** Begin connecting; events flow into `sink` until `stop()`. */
   start(sink: ConnectionSink): Promise<void>;
   stop(): Promise<void>;
@@ -93,9 +129,16 @@ export interface Connection {
   reconnect(): void;
   /** The user's "disconnect": stop and stay stopped until reconnect. */
   disconnect(): void;
-  placeOrder(order: PlaceOrder): Promise<Result<Order>>;
-  modifyOrder(existing: Order, change: ModifyOrder): Promise<Result<Order>>;
-  cancelOrder(existing: Order): Promise<Result<Order>>;
+  placeOrder(order: PlaceOrder): Promise<OrderAck>;
+  modifyOrder(existing: Order, change: ModifyOrder): Promise<OrderAck>;
+  cancelOrder(existing: Order, cancel: CancelOrder): Promise<OrderAck>;
+  /** Resolves an unknown outcome: asks the broker for the order placed under our id. */
+  lookupOrder(clientOrderId: string, accountId: string): Promise<OrderLookup>;
+  /**
+   * The symbols the terminal needs streamed (watchlist, open charts, positions, working orders,
+   * protection triggers). Connections that stream everything may ignore it.
+   */
+  setInterest?(symbols: ReadonlySet<string>): void;
   /** Bars up to now, oldest first. Only when `capabilities.history`. */
   history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
 }

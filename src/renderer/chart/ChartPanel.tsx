@@ -4,7 +4,9 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Bar, Instrument, Timeframe } from '../../shared/domain';
-import { Timeframe as TimeframeSchema, isOrderDone, quoteKey } from '../../shared/domain';
+import { Timeframe as TimeframeSchema, isOrderDone } from '../../shared/domain';
+import { quoteKey } from '../../shared/keys';
+import { orderTypeTag } from '../orders/words';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore, useTerminal } from '../state/context';
@@ -12,7 +14,6 @@ import { formatAge } from '../format';
 import { ChartController, type PriceLineSpec } from './chartController';
 
 const timeframes = TimeframeSchema.options;
-const typeLabel = { market: 'MKT', limit: 'LMT', stop: 'STP', stop_limit: 'STP LMT' } as const;
 
 interface Props {
   instrument: Instrument | undefined;
@@ -103,7 +104,7 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
         out.push({
           key: `${o.id}:lmt`,
           price: o.limitPrice,
-          title: `${side} ${typeLabel[o.type]} ${qty}`,
+          title: `${side} ${orderTypeTag[o.type]} ${qty}`,
           color,
           dashed: true,
         });

@@ -28,16 +28,4 @@ export class SecondClock {
   };
 }
 
-export type Freshness = 'fresh' | 'aging' | 'stale';
-
-export const AGING_MS = 5_000;
-export const STALE_MS = 30_000;
-
-/** How much to trust a price by its age: > 5 s aging (dim), > 30 s stale (strongly dim + tag). */
-export function freshness(receivedAt: number | null | undefined, now: number): Freshness {
-  if (receivedAt === null || receivedAt === undefined) return 'stale';
-  const age = now - receivedAt;
-  if (age > STALE_MS) return 'stale';
-  if (age > AGING_MS) return 'aging';
-  return 'fresh';
-}
+export { AGING_MS, STALE_MS, freshness, type Freshness } from '../../shared/freshness';

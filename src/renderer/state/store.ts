@@ -19,8 +19,8 @@ import {
   type Order,
   type Position,
   type Quote,
-  quoteKey,
 } from '../../shared/domain';
+import { accountKey, fillKey, instrumentKey, orderKey, quoteKey } from '../../shared/keys';
 import type { Alert, Batch, FormingBar, Removed, Snapshot, StreamMessage } from '../../shared/stream';
 
 export type SyncStatus = 'waiting' | 'live' | 'resyncing';
@@ -46,25 +46,6 @@ export interface ClientState {
   readonly connections: ReadonlyMap<string, ConnectionHealth>;
   /** Newest last, bounded. */
   readonly alerts: readonly Alert[];
-}
-
-export function accountKey(connectionId: string, accountId: string): string {
-  return `${connectionId}:${accountId}`;
-}
-
-/** A listing: the same format as `quoteKey`, so an instrument finds its quote by its own key. */
-export function instrumentKey(connectionId: string, symbol: string): string {
-  return quoteKey(connectionId, symbol);
-}
-
-/** An order by the broker's id within its connection (the shape the stream's `removed` uses). */
-export function orderKey(connectionId: string, id: string): string {
-  return `${connectionId}:${id}`;
-}
-
-/** A fill by its execution id within its connection. */
-export function fillKey(connectionId: string, id: string): string {
-  return `${connectionId}:${id}`;
 }
 
 export type ApplyOutcome = 'applied' | 'ignored' | 'gap';

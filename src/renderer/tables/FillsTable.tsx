@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import type { Fill } from '../../shared/domain';
 import { useStore } from '../state/context';
-import { fillKey } from '../state/store';
+import { fillKey } from '../../shared/keys';
 import { formatPnl, formatQty, formatTime } from '../format';
 import { AccountCell, PriceCell, SideCell } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';

@@ -1,33 +1,34 @@
-/** Orders split into Working and Done, newest first, with a Cancel action per working order. */
+/**
+ * Orders split into Working and Done, newest first, with Edit (modify price and quantity) and
+ * Cancel per working order. Orders are always named by connection and id: two brokers may both
+ * have order 42. An order whose call went unanswered shows as unknown until the broker says.
+ */
 import { useMemo, useState } from 'react';
 import type { Order } from '../../shared/domain';
 import { isOrderDone } from '../../shared/domain';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { useStore, useTerminal } from '../state/context';
-import { orderKey } from '../state/store';
+import { orderKey } from '../../shared/keys';
 import { formatQty, formatTime } from '../format';
 import { useUi } from '../layout/dialogs';
+import { heldByText, heldByTitle, orderStatusText, orderTypeText, UNKNOWN_TEXT } from '../orders/words';
+import { ModifyButton } from '../orders/ModifyOrder';
+import { newRequestKey } from '../orders/keys';
 import { AccountCell, PriceCell, SideCell, useReadOnly } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';
-
-const typeText = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop limit' } as const;
-const statusText: Record<Order['status'], string> = {
-  pending: 'Pending',
-  working: 'Working',
-  partially_filled: 'Partial',
-  filled: 'Filled',
-  cancelled: 'Cancelled',
-  rejected: 'Rejected',
-  expired: 'Expired',
-};
 
 function CancelButton({ order }: { order: Order }) {
   const { api } = useTerminal();
   const ui = useUi();
   const readOnly = useReadOnly(order.connectionId);
+  const waiting = order.placeholder === true || order.pendingAction !== undefined;
   const onClick = async () => {
     try {
-      const res = await api.orders.cancel({ orderId: order.id });
+      const res = await api.orders.cancel({
+        connectionId: order.connectionId,
+        orderId: order.id,
+        idempotencyKey: newRequestKey(),
+      });
       if (!res.ok) ui.notify('error', `Cancel ${order.symbol} rejected: ${res.error.message}`);
     } catch (e) {
       ui.notify('error', `Cancel ${order.symbol} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -38,9 +39,15 @@ function CancelButton({ order }: { order: Order }) {
       type="button"
       className="row-btn"
       onClick={() => void onClick()}
-      disabled={readOnly}
+      disabled={readOnly || waiting}
       aria-label="Cancel"
-      title={readOnly ? READ_ONLY_TEXT : `Cancel order ${order.id}`}
+      title={
+        readOnly
+          ? READ_ONLY_TEXT
+          : waiting
+            ? 'Waiting for the broker to answer an earlier request on this order.'
+            : `Cancel order ${order.id}`
+      }
     >
       Cancel
     </button>
@@ -62,7 +69,7 @@ const baseColumns: Column<Order>[] = [
     cell: (o) => <AccountCell connectionId={o.connectionId} accountId={o.accountId} />,
   },
   { id: 'side', header: 'Side', width: '48px', cell: (o) => <SideCell side={o.side} /> },
-  { id: 'type', header: 'Type', width: '76px', cell: (o) => typeText[o.type] },
+  { id: 'type', header: 'Type', width: '96px', cell: (o) => orderTypeText[o.type] },
   {
     id: 'qty',
     header: 'Qty',
@@ -96,23 +103,41 @@ const baseColumns: Column<Order>[] = [
     header: 'Status',
     width: '170px',
     cell: (o) => (
-      <span className={`status status-${o.status}`} title={o.rejectReason ?? undefined}>
-        {statusText[o.status]}
+      <span
+        className={`status status-${o.status}${o.pendingAction ? ' status-pending-action' : ''}`}
+        title={o.status === 'unknown' ? UNKNOWN_TEXT : (o.rejectReason ?? undefined)}
+      >
+        {orderStatusText(o)}
         {o.rejectReason ? <span className="reason"> · {o.rejectReason}</span> : null}
       </span>
     ),
   },
   {
-    id: 'managed',
-    header: 'Managed by',
+    id: 'held',
+    header: 'Held by',
     width: '84px',
-    cell: (o) => <span className={`managed managed-${o.managedBy}`}>{o.managedBy}</span>,
+    cell: (o) => (
+      <span className={`managed managed-${o.heldBy}`} title={heldByTitle[o.heldBy]}>
+        {heldByText[o.heldBy]}
+      </span>
+    ),
   },
 ];
 
 const workingColumns: Column<Order>[] = [
   ...baseColumns,
-  { id: 'cancel', header: 'Action', width: '70px', align: 'center', cell: (o) => <CancelButton order={o} /> },
+  {
+    id: 'actions',
+    header: 'Action',
+    width: '120px',
+    align: 'center',
+    cell: (o) => (
+      <span className="row-actions">
+        <ModifyButton order={o} />
+        <CancelButton order={o} />
+      </span>
+    ),
+  },
 ];
 const doneColumns: Column<Order>[] = [
   ...baseColumns,

@@ -1,9 +1,9 @@
 /** Open positions with live P&L, dimmed by the age of their mark. */
 import { useMemo } from 'react';
-import { quoteKey, type Order, type Position } from '../../shared/domain';
+import type { Order, Position } from '../../shared/domain';
+import { accountKey, instrumentKey, quoteKey } from '../../shared/keys';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { freshness } from '../state/clock';
-import { accountKey, instrumentKey } from '../state/store';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { formatPct, formatPnl, formatSignedQty, signClass } from '../format';
 import { useUi } from '../layout/dialogs';

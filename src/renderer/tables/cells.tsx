@@ -4,7 +4,7 @@
  */
 import { formatPrice } from '../../shared/money';
 import { isReadOnly } from '../connections/trading';
-import { accountKey, instrumentKey } from '../state/store';
+import { accountKey, instrumentKey } from '../../shared/keys';
 import { useStore } from '../state/context';
 
 /** A price at its listing's precision (the listing is per connection: two brokers may list ES). */

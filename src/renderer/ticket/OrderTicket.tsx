@@ -6,11 +6,10 @@
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
 import { formatPrice, roundToStep } from '../../shared/money';
-import { positionKey, quoteKey } from '../../shared/domain';
+import { accountKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
 import { formatPnl, formatSignedQty, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
-import { accountKey, orderKey } from '../state/store';
 import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { needsLimit, needsStop, validateTicket, type TicketErrors, type TicketInput } from './validate';
@@ -41,7 +40,14 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
     instrument ? isReadOnly(s.connections.get(instrument.connectionId)) : false,
   );
   // Lives as long as the ticket: a retry after a reload is a new intent (the page lost the id).
-  const [intents] = useState(() => new OrderIntents());
+  const [intents] = useState(
+    () =>
+      new OrderIntents(async () => {
+        const r = await api.orders.newClientOrderId({});
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value.clientOrderId;
+      }),
+  );
   const quote = useStore((s) =>
     instrument ? s.quotes.get(quoteKey(instrument.connectionId, instrument.symbol)) : undefined,
   );
@@ -115,9 +121,14 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
     setErrors({});
     setBusy(true);
     // Same order as an attempt whose outcome is unknown → same client order id (no double fill).
-    const request = intents.begin(check.request);
     try {
+      const request = await intents.begin(check.request);
       const res = await api.orders.place(request);
+      // Unknown at the broker: the intent stays, so a retry click sends nothing new.
+      if (!res.ok && res.error.code === 'outcome_unknown') {
+        setOutcome({ kind: 'unknown', text: res.error.message });
+        return;
+      }
       intents.settled(request.clientOrderId);
       if (!res.ok) setOutcome({ kind: 'error', text: res.error.message });
       else if (res.value.status === 'rejected')

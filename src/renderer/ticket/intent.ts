@@ -1,17 +1,13 @@
 /**
- * One client order id per trader intent. A click makes a new intent; if its request fails in a
- * way that leaves the outcome unknown (the host link dropped mid-call), the intent stays pending
- * and the next click with the same order reuses its id, so the engine can never place it twice.
- * A definite answer (accepted, or rejected with a reason) ends the intent; a thrown call (unknown
- * outcome) leaves it pending.
+ * One client order id per trader intent. The id comes from the main process (one generator for
+ * every id a broker sees: at most 36 characters, a shape every broker accepts), asked for once per
+ * new intent. If the request ends without a clear answer (the host link dropped mid-call, or the
+ * broker's answer is unknown) the intent stays pending and the next click with the same order
+ * reuses its id, so the engine can never place it twice. A definite answer (accepted, or rejected
+ * with a reason) ends the intent.
  */
 import type { PlaceOrderRequest } from '../../shared/contract';
 import { isSameOrderIntent } from '../../shared/intent';
-
-/** Matches the contract's `^[\w.:-]{8,64}$`: "t-" and a v4 UUID (38 characters). */
-export function newClientOrderId(randomUUID: () => string = () => crypto.randomUUID()): string {
-  return `t-${randomUUID()}`;
-}
 
 type Order = Omit<PlaceOrderRequest, 'clientOrderId'>;
 
@@ -22,14 +18,14 @@ export interface PendingIntent {
 export class OrderIntents {
   private pending: PendingIntent | null = null;
 
-  constructor(private readonly makeId: () => string = newClientOrderId) {}
+  constructor(private readonly makeId: () => Promise<string>) {}
 
   /** The request to send for this click: the pending intent's id when it is the same order. */
-  begin(order: Order): PlaceOrderRequest & { clientOrderId: string } {
+  async begin(order: Order): Promise<PlaceOrderRequest & { clientOrderId: string }> {
     const p = this.pending;
     if (p !== null && isSameOrderIntent(p.request, order))
       return { ...order, clientOrderId: p.request.clientOrderId };
-    const request = { ...order, clientOrderId: this.makeId() };
+    const request = { ...order, clientOrderId: await this.makeId() };
     this.pending = { request };
     return request;
   }

@@ -6,7 +6,8 @@
  * DOM node. "Add symbol" offers what the connections list; each row has its "Remove" button.
  */
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { type Instrument, quoteKey } from '../../shared/domain';
+import type { Instrument } from '../../shared/domain';
+import { quoteKey } from '../../shared/keys';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore } from '../state/context';

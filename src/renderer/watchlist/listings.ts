@@ -4,7 +4,7 @@
  * prices would sit side by side unlabelled.
  */
 import type { Instrument } from '../../shared/domain';
-import { instrumentKey } from '../state/store';
+import { instrumentKey } from '../../shared/keys';
 
 export function listingKey(i: Pick<Instrument, 'connectionId' | 'symbol'>): string {
   return instrumentKey(i.connectionId, i.symbol);

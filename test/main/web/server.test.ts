@@ -210,6 +210,7 @@ class ScriptedEngine implements HostedEngine {
       accounts: [],
       connections: [],
       bars: [],
+      alerts: [],
     };
   }
   async dispatch(channel: string): Promise<unknown> {
@@ -227,6 +228,8 @@ class ScriptedEngine implements HostedEngine {
       id: String(this.seq),
       ts: 0,
       level: 'info',
+      active: false,
+      acknowledged: false,
       title: 'pad',
       message: 'x'.repeat(bytes),
     });

@@ -3,21 +3,11 @@
  * has no adapter, its saved config no longer parses). It sits in the engine in `stopped` with the
  * reason as its last error, so the trader sees why instead of the connection silently vanishing.
  */
-import { fail, type Result } from '../../../shared/contract';
-import { blankHealth, type AccountMode, type ConnectionHealth, type Order } from '../../../shared/domain';
-import type { Capabilities, Connection } from '../connection';
-
-const none: Capabilities = {
-  trading: false,
-  nativeOco: false,
-  nativeTrailingStop: false,
-  nativeBracket: false,
-  snapshotResync: false,
-  history: false,
-};
+import { blankHealth, type AccountMode, type ConnectionHealth } from '../../../shared/domain';
+import { type Connection, NO_CAPABILITIES, type OrderAck, type OrderLookup, refused } from '../connection';
 
 export class UnavailableConnection implements Connection {
-  readonly capabilities = none;
+  readonly capabilities = NO_CAPABILITIES;
 
   constructor(
     readonly id: string,
@@ -43,15 +33,24 @@ export class UnavailableConnection implements Connection {
     };
   }
 
-  async placeOrder(): Promise<Result<Order>> {
-    return fail('not_connected', `${this.label} is not running: ${this.reason}`);
+  private notRunning(): OrderAck {
+    return refused('not_connected', `${this.label} is not running: ${this.reason}`);
   }
 
-  async modifyOrder(): Promise<Result<Order>> {
-    return fail('not_connected', `${this.label} is not running: ${this.reason}`);
+  async placeOrder(): Promise<OrderAck> {
+    return this.notRunning();
   }
 
-  async cancelOrder(): Promise<Result<Order>> {
-    return fail('not_connected', `${this.label} is not running: ${this.reason}`);
+  async modifyOrder(): Promise<OrderAck> {
+    return this.notRunning();
+  }
+
+  async cancelOrder(): Promise<OrderAck> {
+    return this.notRunning();
+  }
+
+  /** Nothing was ever placed through a connection that never ran. */
+  async lookupOrder(): Promise<OrderLookup> {
+    return { status: 'not_found' };
   }
 }

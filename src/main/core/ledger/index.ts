@@ -15,15 +15,18 @@ import {
   type Position,
   type Quote,
   isOrderDone,
-  positionKey,
 } from '../../../shared/domain';
+import { positionKey } from '../../../shared/keys';
 import { unrealizedPnl } from '../../../shared/money';
 import type { ConnectionEvent, ReportedAccount, ReportedPosition, ResyncSnapshot } from '../connection';
+import { DomainEvents } from '../events';
 import type { Logger } from '../log';
+import type { Alert } from '../../../shared/stream';
+import type { PendingAction } from '../../../shared/domain';
 import { type AccountState, newAccountState, settleAccountTotals, sumUnrealized } from './accountTotals';
 import { type LedgerChanges, emptyChanges } from './changes';
 import { type OrderState, orderVersionKey, supersedes } from './orderVersions';
-import { cleanQty, foldFill, markOf, markedUnrealized } from './positionMath';
+import { cleanQty, foldFill, markOf, markSourceOf, markedUnrealized } from './positionMath';
 import {
   type OrderFillTotals,
   missedFills,
@@ -47,6 +50,9 @@ export const RECENT_FILLS = 500;
  * when its order is finished and fully booked (see `applyFill`).
  */
 export const MAX_EXEC_IDS = 100_000;
+
+/** Alerts kept as state (active or unacknowledged); past this the oldest settled ones go first. */
+export const MAX_ALERTS = 500;
 
 interface PositionState {
   p: Position;
@@ -99,13 +105,18 @@ export class Ledger {
   /** Connections that report positions themselves (gateways): fills do not move their positions. */
   private readonly reportsPositions = new Set<string>();
   private readonly verifiedConnections = new Set<string>();
+  /** Alerts still active or not yet acknowledged, oldest first: state, so a sequence gap loses none. */
+  private readonly alertBook = new Map<string, Alert>();
   private changes: LedgerChanges = emptyChanges();
   private dirty = false;
   /** Called when something changed; the batcher schedules a flush. */
   onChange: (() => void) | null = null;
+  /** What happened, for every subscriber (desk, protection, alerts, journal), after it is applied. */
+  readonly events: DomainEvents;
 
   constructor(opts: LedgerOptions = {}) {
     this.log = opts.logger;
+    this.events = new DomainEvents(opts.logger);
     this.now = opts.now ?? Date.now;
     this.maxExecIds = Math.max(1, opts.maxExecIds ?? MAX_EXEC_IDS);
   }
@@ -341,11 +352,13 @@ export class Ledger {
     const list = slot.positions;
     if (list.length > 0) {
       const mark = markOf(q);
+      const source = markSourceOf(q);
       for (let i = 0; i < list.length; i++) {
         const s = list[i] as PositionState;
         const p = s.p;
         s.liveMark = true;
         p.last = mark;
+        p.markSource = source;
         p.markedAt = q.receivedAt;
         p.unrealizedPnl = p.qty === 0 ? 0 : unrealizedPnl(p.qty, p.avgPrice, mark, p.multiplier);
         this.changes.positions.add(p.key);
@@ -353,6 +366,7 @@ export class Ledger {
       }
     }
     if (!this.dirty) this.touched();
+    if (this.events.has('quote')) this.events.emit({ type: 'quote', quote: q });
   }
 
   private slot(connectionId: string, symbol: string): SymbolSlot {
@@ -374,13 +388,12 @@ export class Ledger {
     const cur = this.orderMap.get(key);
     const version = orderVersionKey(o);
     if (cur === undefined) {
-      this.orderMap.set(key, {
-        order: o.connectionId === connectionId ? o : { ...o, connectionId },
-        seen: new Set([version]),
-      });
+      const order = o.connectionId === connectionId ? o : { ...o, connectionId };
+      this.orderMap.set(key, { order, seen: new Set([version]) });
       this.logStatus(connectionId, o, null);
       this.changes.orders.add(key);
       this.touched();
+      this.events.emit({ type: 'order', order, previous: undefined });
       return;
     }
     const c = cur.order;
@@ -398,6 +411,78 @@ export class Ledger {
     this.unreported.delete(key);
     this.changes.orders.add(key);
     this.touched();
+    this.events.emit({ type: 'order', order: cur.order, previous: c });
+  }
+
+  /**
+   * A request the terminal sent on a working order and the broker has not answered yet: shown
+   * on the order until the broker's next report (which carries none) or the desk clears it. Not
+   * a broker version, so it bypasses version ordering and never blocks the broker's next report.
+   */
+  setPendingAction(connectionId: string, orderId: string, action: PendingAction | null): void {
+    const key = `${connectionId}:${orderId}`;
+    const cur = this.orderMap.get(key);
+    if (cur === undefined || (cur.order.pendingAction ?? null) === action) return;
+    const previous = cur.order;
+    const { pendingAction: _drop, ...rest } = previous;
+    cur.order = action === null ? rest : { ...rest, pendingAction: action };
+    this.changes.orders.add(key);
+    this.touched();
+    this.events.emit({ type: 'order', order: cur.order, previous });
+  }
+
+  /**
+   * Takes one order row out (the desk's placeholder, replaced by the broker's order or refused):
+   * the stream lists it as removed. Broker orders are never forgotten this way.
+   */
+  forgetOrder(connectionId: string, orderId: string): void {
+    const key = `${connectionId}:${orderId}`;
+    if (!this.orderMap.delete(key)) return;
+    this.unreported.delete(key);
+    this.changes.orders.delete(key);
+    this.changes.removed.orders.add(key);
+    this.touched();
+    this.events.emit({ type: 'orderRemoved', connectionId, orderId });
+  }
+
+  /** Raises (or updates, by id) an alert; it stays in the snapshot until settled and acknowledged. */
+  raiseAlert(alert: Alert): void {
+    this.alertBook.delete(alert.id);
+    this.alertBook.set(alert.id, alert);
+    this.trimAlerts();
+    this.changes.alerts.push(alert);
+    this.touched();
+    this.events.emit({ type: 'alert', alert });
+  }
+
+  /** The trader has seen the alert; once its condition has also cleared it leaves the snapshot. */
+  acknowledgeAlert(id: string): boolean {
+    const a = this.alertBook.get(id);
+    if (a === undefined) return false;
+    const next = { ...a, acknowledged: true };
+    if (next.active) this.alertBook.set(id, next);
+    else this.alertBook.delete(id);
+    this.changes.alerts.push(next);
+    this.touched();
+    return true;
+  }
+
+  /** Alerts still active or unacknowledged, oldest first. */
+  alerts(): Alert[] {
+    return [...this.alertBook.values()];
+  }
+
+  private trimAlerts(): void {
+    if (this.alertBook.size <= MAX_ALERTS) return;
+    // Settled-but-unread ones go before active ones: an active condition is still happening.
+    for (const [id, a] of this.alertBook) {
+      if (this.alertBook.size <= MAX_ALERTS) return;
+      if (!a.active) this.alertBook.delete(id);
+    }
+    for (const id of this.alertBook.keys()) {
+      if (this.alertBook.size <= MAX_ALERTS) return;
+      this.alertBook.delete(id);
+    }
   }
 
   private logStatus(connectionId: string, o: Order, from: OrderStatus | null): void {
@@ -474,6 +559,9 @@ export class Ledger {
     this.changes.positions.add(s.p.key);
     this.recomputeAccount(connectionId, f.accountId);
     this.touched();
+    this.events.emit({ type: 'fill', fill });
+    if (booked > 0 || this.reportsPositions.has(connectionId))
+      this.events.emit({ type: 'position', position: s.p });
     return true;
   }
 
@@ -496,6 +584,7 @@ export class Ledger {
     if (q !== undefined) {
       s.liveMark = true;
       p.last = markOf(q);
+      p.markSource = markSourceOf(q);
       p.markedAt = q.receivedAt;
     }
     p.unrealizedPnl = markedUnrealized(p);
@@ -533,6 +622,7 @@ export class Ledger {
         fees: 0,
         multiplier: inst?.multiplier ?? 1,
         currency: inst?.currency ?? this.accountMap.get(`${connectionId}:${accountId}`)?.a.currency ?? 'USD',
+        markSource: null,
       },
       accountKey: `${connectionId}:${accountId}`,
       liveMark: false,
@@ -554,12 +644,14 @@ export class Ledger {
     if (!s.liveMark) {
       // Until our own quote arrives the broker's mark is the best we have; its time shows its age.
       p.last = rp.mark;
+      p.markSource = rp.mark === null ? null : 'broker';
       p.markedAt = rp.mark === null ? null : (rp.markedAt ?? this.now());
     }
     p.unrealizedPnl = markedUnrealized(p);
     this.changes.positions.add(p.key);
     this.recomputeAccount(connectionId, rp.accountId);
     this.touched();
+    this.events.emit({ type: 'position', position: p });
   }
 
   private ensureAccount(connectionId: string, accountId: string, currency = 'USD'): AccountState {
@@ -627,6 +719,13 @@ export class Ledger {
     }
     this.log?.info({ connectionId, verified }, verified ? 'account verified' : 'account unverified');
     this.touched();
+    if (this.events.has('verified')) {
+      this.settleAccounts();
+      const accounts = [...this.accountMap.values()]
+        .filter((s) => s.a.connectionId === connectionId)
+        .map((s) => s.a);
+      this.events.emit({ type: 'verified', connectionId, verified, accounts });
+    }
   }
 
   /** Reconcile a broker snapshot taken after (re)connect, then mark the connection's accounts verified. */
@@ -692,8 +791,7 @@ export class Ledger {
         { connectionId, orderId: o.id, clientOrderId: o.clientOrderId, status: o.status },
         'open order not reported by broker after reconnect',
       );
-      this.changes.alerts.push(unreportedOrderAlert(connectionId, key, o, ts));
-      this.touched();
+      this.raiseAlert(unreportedOrderAlert(connectionId, key, o, ts));
     }
     return n;
   }
@@ -723,6 +821,7 @@ export class Ledger {
     if (!this.modes.has(connectionId)) this.modes.set(connectionId, h.mode);
     this.changes.connections.add(connectionId);
     this.touched();
+    this.events.emit({ type: 'health', health: h });
   }
 }
 

@@ -6,6 +6,8 @@
 import { type Order, type OrderStatus, isOrderDone } from '../../../shared/domain';
 
 const statusRank: Record<OrderStatus, number> = {
+  // The desk's placeholder for an unanswered order call: any broker report of it is newer.
+  unknown: 0,
   pending: 0,
   working: 1,
   partially_filled: 2,

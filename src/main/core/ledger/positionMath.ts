@@ -10,6 +10,11 @@ export function markOf(q: Quote): number {
   return q.bid > 0 && q.ask > 0 && q.ask >= q.bid ? (q.bid + q.ask) / 2 : q.last;
 }
 
+/** Which quote field `markOf` used: the mid, or the last trade when the book is one-sided. */
+export function markSourceOf(q: Quote): 'mid' | 'last' {
+  return q.bid > 0 && q.ask > 0 && q.ask >= q.bid ? 'mid' : 'last';
+}
+
 /** Quantities are summed from broker decimals: keep them free of float tails. */
 export function cleanQty(x: number): number {
   return Math.round(x * 1e8) / 1e8;

@@ -102,7 +102,9 @@ export function* unlistedOpenOrders(
 ): Generator<[key: string, order: Order]> {
   for (const [key, s] of orders) {
     const o = s.order;
-    if (o.connectionId !== connectionId || isOrderDone(o.status) || listed.has(key)) continue;
+    // A placeholder is the desk's, not the broker's: the desk resolves it by lookup.
+    if (o.connectionId !== connectionId || isOrderDone(o.status) || listed.has(key) || o.placeholder)
+      continue;
     yield [key, o];
   }
 }
@@ -115,6 +117,8 @@ export function unreportedOrderAlert(connectionId: string, key: string, o: Order
     level: 'warning',
     title: `Order ${o.id} not reported by broker after reconnect`,
     message: `${o.side === 'buy' ? 'Buy' : 'Sell'} ${o.qty} ${o.symbol} (${o.status}, ${o.filledQty} filled) is still open in the terminal, but ${connectionId} did not list it after reconnecting. Its state is unconfirmed: check it at the broker before relying on it.`,
+    active: true,
+    acknowledged: false,
   };
 }
 

@@ -12,15 +12,19 @@ import {
   type Order,
   type Timeframe,
 } from '../../../shared/domain';
-import { fail, type Result } from '../../../shared/contract';
-import type {
-  Capabilities,
-  Connection,
-  ConnectionEvent,
-  ConnectionSink,
-  ModifyOrder,
-  PlaceOrder,
+import type { Result } from '../../../shared/contract';
+import {
+  type Capabilities,
+  type Connection,
+  type ConnectionEvent,
+  type ConnectionSink,
+  type ModifyOrder,
+  type OrderAck,
+  type OrderLookup,
+  type PlaceOrder,
+  refused,
 } from '../connection';
+import type { PaperFaults } from './faults';
 import { PaperExchange } from './exchange';
 import { PAPER_CONNECTION_ID } from './instruments';
 import type { Logger } from '../log';
@@ -33,6 +37,8 @@ export interface PaperConnectionOptions {
   tickIntervalMs?: number;
   historyMinutes?: number;
   logger?: Logger;
+  /** Ambiguous outcomes to play (tests, demos); none by default. */
+  faults?: PaperFaults;
 }
 
 export const DEFAULT_SEED = 42;
@@ -40,10 +46,11 @@ export const DEFAULT_SEED = 42;
 export class PaperConnection implements Connection {
   readonly id = PAPER_CONNECTION_ID;
   readonly kind = 'paper';
-  readonly label = 'Paper';
+  readonly label: string;
   readonly mode = 'paper' as const;
   readonly capabilities: Capabilities = {
     trading: true,
+    modify: true,
     nativeOco: false,
     nativeTrailingStop: false,
     nativeBracket: false,
@@ -66,8 +73,17 @@ export class PaperConnection implements Connection {
   /** Went live before: the next go-live is a reconnect (after the user's disconnect). */
   private everLive = false;
   private reconnects = 0;
+  private readonly faults: PaperFaults | undefined;
+  /** Order calls that played a fault so far (`faults.calls` bounds them). */
+  private faulted = 0;
+  /** Every order call received, by client order id: what "the broker saw" in fault tests. */
+  readonly submissions = new Map<string, number>();
 
   constructor(opts: PaperConnectionOptions = {}) {
+    this.faults = opts.faults;
+    // Never silently: a paper broker playing faults says so wherever its name is shown.
+    this.label = opts.faults === undefined ? 'Paper' : 'Paper (faults on)';
+    if (opts.faults !== undefined) opts.logger?.warn({ faults: opts.faults }, 'paper broker plays faults');
     this.now = opts.now ?? Date.now;
     this.autoTick = opts.autoTick ?? true;
     this.tickIntervalMs = opts.tickIntervalMs ?? 50;
@@ -176,27 +192,56 @@ export class PaperConnection implements Connection {
     this.setState('stopped');
   }
 
-  async placeOrder(order: PlaceOrder): Promise<Result<Order>> {
+  async placeOrder(order: PlaceOrder): Promise<OrderAck> {
     if (this.state !== 'live')
-      return fail('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
+      return refused('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
+    this.submissions.set(order.clientOrderId, (this.submissions.get(order.clientOrderId) ?? 0) + 1);
+    const f = this.faults;
+    if (f !== undefined && (f.calls === undefined || this.faulted < f.calls)) {
+      this.faulted++;
+      const execute = (): void => {
+        const r = this.exchange.place(order);
+        this.log?.info(
+          { clientOrderId: order.clientOrderId, placed: r.ok },
+          'fault: order executed without a reply',
+        );
+      };
+      if (f.executeAfterMs > 0) setTimeout(execute, f.executeAfterMs).unref();
+      else execute();
+      if (f.orderReply === 'hang') return new Promise<OrderAck>(() => {});
+    }
     const r = this.exchange.place(order);
     if (!r.ok) this.log?.info({ clientOrderId: order.clientOrderId, code: r.error.code }, r.error.message);
-    return r;
+    return ackOf(r);
   }
 
-  async modifyOrder(existing: Order, change: ModifyOrder): Promise<Result<Order>> {
+  async modifyOrder(existing: Order, change: ModifyOrder): Promise<OrderAck> {
     if (this.state !== 'live')
-      return fail('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
-    return this.exchange.modify(existing.id, change);
+      return refused('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
+    const { idempotencyKey: _key, ...values } = change;
+    return ackOf(this.exchange.modify(existing.id, values));
   }
 
-  async cancelOrder(existing: Order): Promise<Result<Order>> {
+  async cancelOrder(existing: Order): Promise<OrderAck> {
     if (this.state !== 'live')
-      return fail('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
-    return this.exchange.cancel(existing.id);
+      return refused('not_connected', 'The paper broker is disconnected; reconnect it to trade.');
+    return ackOf(this.exchange.cancel(existing.id));
+  }
+
+  async lookupOrder(clientOrderId: string): Promise<OrderLookup> {
+    if (this.state !== 'live') return { status: 'unknown', reason: 'the paper broker is disconnected' };
+    const order = this.exchange.allOrders().find((o) => o.clientOrderId === clientOrderId);
+    return order === undefined ? { status: 'not_found' } : { status: 'found', order };
   }
 
   async history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
     return this.exchange.history(symbol, timeframe, count);
   }
+}
+
+/** The in-process exchange answers with certainty: its result is the acknowledgement. */
+function ackOf(r: Result<Order>): OrderAck {
+  return r.ok
+    ? { status: 'accepted', brokerOrderId: r.value.id, order: r.value }
+    : refused(r.error.code, r.error.message);
 }

@@ -417,7 +417,7 @@ export class PaperExchange {
       stopPrice: req.stopPrice ?? null,
       status: 'working',
       rejectReason: null,
-      managedBy: 'broker',
+      heldBy: 'broker',
       createdAt: ts,
       updatedAt: ts,
     };
@@ -434,7 +434,7 @@ export class PaperExchange {
     return ok({ ...w.order });
   }
 
-  modify(orderId: string, change: ModifyOrder): Result<Order> {
+  modify(orderId: string, change: Omit<ModifyOrder, 'idempotencyKey'>): Result<Order> {
     const w = this.orders.get(orderId);
     if (w === undefined) return fail('not_found', `Order ${orderId} does not exist.`);
     if (isDone(w.order))

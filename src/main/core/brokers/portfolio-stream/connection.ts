@@ -3,9 +3,17 @@
  * the protocol streams positions, orders, account and trades but takes no orders.
  */
 import { z } from 'zod';
-import { type Result, fail } from '../../../../shared/contract';
 import type { AccountMode, ConnectionHealth, Order } from '../../../../shared/domain';
-import type { Capabilities, Connection, ConnectionSink, ModifyOrder, PlaceOrder } from '../../connection';
+import {
+  type Capabilities,
+  type Connection,
+  type ConnectionSink,
+  type ModifyOrder,
+  type OrderAck,
+  type OrderLookup,
+  type PlaceOrder,
+  refused,
+} from '../../connection';
 import { type Logger, registerSecret, silentLogger } from '../../log';
 import type { Clock, Random } from '../../supervisor/clock';
 import { Supervisor } from '../../supervisor/supervisor';
@@ -48,6 +56,7 @@ export interface ConnectionDeps {
 
 const readOnly: Capabilities = {
   trading: false,
+  modify: false,
   nativeOco: false,
   nativeTrailingStop: false,
   nativeBracket: false,
@@ -116,18 +125,29 @@ export class PortfolioStreamConnection implements Connection {
     this.supervisor.disconnect();
   }
 
-  async placeOrder(_order: PlaceOrder): Promise<Result<Order>> {
-    return fail(
+  async placeOrder(_order: PlaceOrder): Promise<OrderAck> {
+    return refused(
       'read_only',
       `${this.label} is a read-only gateway: it streams positions and orders but cannot place them.`,
     );
   }
 
-  async modifyOrder(_existing: Order, _change: ModifyOrder): Promise<Result<Order>> {
-    return fail('read_only', `${this.label} is a read-only gateway: orders cannot be modified through it.`);
+  async modifyOrder(_existing: Order, _change: ModifyOrder): Promise<OrderAck> {
+    return refused(
+      'read_only',
+      `${this.label} is a read-only gateway: orders cannot be modified through it.`,
+    );
   }
 
-  async cancelOrder(_existing: Order): Promise<Result<Order>> {
-    return fail('read_only', `${this.label} is a read-only gateway: orders cannot be cancelled through it.`);
+  async cancelOrder(_existing: Order): Promise<OrderAck> {
+    return refused(
+      'read_only',
+      `${this.label} is a read-only gateway: orders cannot be cancelled through it.`,
+    );
+  }
+
+  /** Nothing is ever placed through a read-only gateway. */
+  async lookupOrder(): Promise<OrderLookup> {
+    return { status: 'not_found' };
   }
 }

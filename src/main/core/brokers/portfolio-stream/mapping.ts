@@ -1,5 +1,5 @@
 /** Translation of portfolio-stream payloads into the engine's normalized shapes. */
-import type { Fill, Order, OrderStatus, OrderType } from '../../../../shared/domain';
+import type { Fill, Order, OrderStatus, OrderType, TrailingState } from '../../../../shared/domain';
 import type { ReportedAccount, ReportedPosition } from '../../connection';
 import type { AccountData, OrderData, PositionData, TradeData } from './messages';
 
@@ -17,8 +17,27 @@ const statusMap: Record<OrderData['status'], OrderStatus> = {
 function orderType(raw: string): OrderType {
   const t = raw.toLowerCase().replace(/[\s-]/g, '_');
   if (t === 'limit' || t === 'stop' || t === 'stop_limit' || t === 'market') return t;
-  // Trailing stops and other server-managed types rest as stops; the exact kind is not ours to act on.
+  if (t.includes('trail')) return 'trailing_stop';
+  // Other server-managed stop kinds rest as stops; the exact kind is not ours to act on.
   return t.includes('stop') ? 'stop' : 'market';
+}
+
+/**
+ * A trailing stop as the gateway reports it (Alpaca's fields: `trailPrice` or `trailPercent`,
+ * `hwm` the best price since placement). Without a distance we say only that it trails.
+ */
+function trailOf(d: OrderData): TrailingState | undefined {
+  const by = d.trailPercent != null ? 'percent' : 'amount';
+  const offset = d.trailPercent ?? d.trailPrice;
+  if (offset == null || !(offset > 0)) return undefined;
+  return {
+    by,
+    offset,
+    activationPrice: null,
+    stopPrice: d.stopPrice ?? null,
+    peak: d.hwm ?? null,
+    activated: true,
+  };
 }
 
 export function toPosition(d: PositionData, accountId: string, ts: number): ReportedPosition {
@@ -40,6 +59,8 @@ export function toPosition(d: PositionData, accountId: string, ts: number): Repo
  */
 export function toOrder(d: OrderData, connectionId: string, accountId: string, ts: number): Order | null {
   if (!(d.qty > 0) || d.filledQty < 0) return null;
+  const type = orderType(d.type);
+  const trail = type === 'trailing_stop' ? trailOf(d) : undefined;
   return {
     id: d.orderId,
     // Gateway orders were not placed by this terminal; their own id is the only stable key.
@@ -48,7 +69,7 @@ export function toOrder(d: OrderData, connectionId: string, accountId: string, t
     accountId,
     symbol: d.symbol,
     side: d.side,
-    type: orderType(d.type),
+    type,
     tif: 'day',
     qty: d.qty,
     filledQty: d.filledQty,
@@ -57,11 +78,13 @@ export function toOrder(d: OrderData, connectionId: string, accountId: string, t
     stopPrice: d.stopPrice ?? null,
     status: statusMap[d.status],
     rejectReason: d.status === 'rejected' ? 'rejected by broker' : null,
-    managedBy: 'broker',
+    // The gateway's backend keeps its orders (and its trailing stops) alive, not this terminal.
+    heldBy: 'gateway',
     createdAt: d.submittedAt,
     // One clock for every version of an order: the frame's. `filledAt` is exchange time and can
     // predate the frame of the order's previous update, which made the fill look older.
     updatedAt: ts,
+    ...(trail === undefined ? {} : { trail }),
   };
 }
 

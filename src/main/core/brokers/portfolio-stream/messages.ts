@@ -48,6 +48,10 @@ export const OrderData = z.object({
   filledAvgPrice: optionalDecimal,
   limitPrice: optionalDecimal,
   stopPrice: optionalDecimal,
+  /** Trailing stops (Alpaca's names): the distance as a price or a percentage, and the high-water mark. */
+  trailPrice: optionalDecimal,
+  trailPercent: optionalDecimal,
+  hwm: optionalDecimal,
   submittedAt: isoTime,
   filledAt: optionalIso,
 });

@@ -1,0 +1,160 @@
+/**
+ * Modify a working order's quantity and prices from the orders table. The dialog checks values
+ * against the instrument's grid as the ticket does (the main process checks again: this is a
+ * courtesy, not the rule), and sends one idempotency key per dialog so a retry is never a second
+ * change. The order shows "pending replace" until the broker answers.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { Order } from '../../shared/domain';
+import { instrumentKey } from '../../shared/keys';
+import { checkPrice, checkQty } from '../../shared/orderChecks';
+import { READ_ONLY_TEXT } from '../connections/trading';
+import { useUi } from '../layout/dialogs';
+import { useStore, useTerminal } from '../state/context';
+import { useReadOnly } from '../tables/cells';
+import { newRequestKey } from './keys';
+import { orderTypeText } from './words';
+
+const hasLimit = (o: Order): boolean => o.type === 'limit' || o.type === 'stop_limit';
+const hasStop = (o: Order): boolean => o.type === 'stop' || o.type === 'stop_limit';
+
+export function ModifyButton({ order }: { order: Order }) {
+  const [open, setOpen] = useState(false);
+  const readOnly = useReadOnly(order.connectionId);
+  const canModify = useStore((s) => s.connections.get(order.connectionId)?.capabilities?.modify ?? true);
+  const waiting = order.placeholder === true || order.pendingAction !== undefined;
+  const editable = !readOnly && canModify && !waiting && order.type !== 'market';
+  const why = readOnly
+    ? READ_ONLY_TEXT
+    : !canModify
+      ? 'This connection cannot modify orders in place: cancel and place a new one.'
+      : waiting
+        ? 'Waiting for the broker to answer an earlier request on this order.'
+        : order.type === 'market'
+          ? 'A market order has no price to change.'
+          : `Edit order ${order.id}`;
+  return (
+    <>
+      <button
+        type="button"
+        className="row-btn"
+        onClick={() => setOpen(true)}
+        disabled={!editable}
+        aria-label="Edit"
+        title={why}
+      >
+        Edit
+      </button>
+      {open ? <ModifyDialog order={order} close={() => setOpen(false)} /> : null}
+    </>
+  );
+}
+
+function ModifyDialog({ order, close }: { order: Order; close(): void }) {
+  const { api } = useTerminal();
+  const ui = useUi();
+  const inst = useStore((s) => s.instruments.get(instrumentKey(order.connectionId, order.symbol)));
+  const [qty, setQty] = useState(String(order.qty));
+  const [limit, setLimit] = useState(order.limitPrice === null ? '' : String(order.limitPrice));
+  const [stop, setStop] = useState(order.stopPrice === null ? '' : String(order.stopPrice));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // One key for this edit, reused if the trader retries after an unclear answer.
+  const key = useRef(newRequestKey());
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+
+  const submit = async () => {
+    if (inst === undefined) return setError(`${order.symbol} is no longer listed.`);
+    const change: { qty?: number; limitPrice?: number; stopPrice?: number } = {};
+    const q = checkQty(inst, Number(qty));
+    if (!q.ok) return setError(q.error.message);
+    if (q.value !== order.qty) change.qty = q.value;
+    if (q.value <= order.filledQty)
+      return setError(`Quantity must stay above the ${order.filledQty} already filled.`);
+    if (hasLimit(order)) {
+      const p = checkPrice(inst, 'Limit price', Number(limit));
+      if (!p.ok) return setError(p.error.message);
+      if (p.value !== order.limitPrice) change.limitPrice = p.value;
+    }
+    if (hasStop(order)) {
+      const p = checkPrice(inst, 'Stop price', Number(stop));
+      if (!p.ok) return setError(p.error.message);
+      if (p.value !== order.stopPrice) change.stopPrice = p.value;
+    }
+    if (Object.keys(change).length === 0) return setError('Nothing changed.');
+    setBusy(true);
+    try {
+      const res = await api.orders.modify({
+        connectionId: order.connectionId,
+        orderId: order.id,
+        idempotencyKey: key.current,
+        ...change,
+      });
+      if (res.ok) {
+        ui.notify('info', `Order ${order.id} modified.`);
+        close();
+      } else setError(res.error.message);
+    } catch (e) {
+      setError(
+        `No answer from the terminal: ${e instanceof Error ? e.message : String(e)}. Retrying sends the same change.`,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="modal-backdrop">
+      <form
+        className="modal modify-order"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="modify-title"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') close();
+        }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <h2 id="modify-title">
+          Modify {order.side} {orderTypeText[order.type].toLowerCase()} {order.symbol}
+        </h2>
+        <p className="muted">
+          Order {order.id} · {order.filledQty} of {order.qty} filled
+        </p>
+        <label>
+          Quantity
+          <input ref={first} inputMode="decimal" value={qty} onChange={(e) => setQty(e.target.value)} />
+        </label>
+        {hasLimit(order) ? (
+          <label>
+            Limit price
+            <input inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />
+          </label>
+        ) : null}
+        {hasStop(order) ? (
+          <label>
+            Stop price
+            <input inputMode="decimal" value={stop} onChange={(e) => setStop(e.target.value)} />
+          </label>
+        ) : null}
+        {error !== null ? (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="modal-actions">
+          <button type="button" onClick={close}>
+            Close
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Sending…' : 'Modify order'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
