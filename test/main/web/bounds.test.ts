@@ -108,6 +108,7 @@ class ScriptedEngine implements HostedEngine {
       accounts: [],
       connections: [],
       bars: [],
+      alerts: [],
     };
   }
   dispatch(channel: string): Promise<unknown> {
