@@ -7,6 +7,7 @@ import { ipcMain, type BrowserWindow } from 'electron';
 import { allChannels } from '../../shared/channels';
 import type { Engine } from '../core/engine';
 import type { Logger } from '../core/log';
+import { ClientBudget, DEFAULT_CLIENT_LIMITS } from '../host/clientLimits';
 import { ThrottledLog } from '../host/throttledLog';
 import { guardedHandler } from './ipcGuard';
 
@@ -18,6 +19,8 @@ export function registerIpc(
 ): () => void {
   // A hostile frame could call in a loop: the refusals are logged, but not one line each.
   const throttled = new ThrottledLog(logger);
+  // One budget for the window, across channels: a runaway page cannot pile up engine work.
+  const budget = new ClientBudget(DEFAULT_CLIENT_LIMITS);
   for (const channel of allChannels) {
     ipcMain.handle(
       channel,
@@ -26,6 +29,8 @@ export function registerIpc(
         dispatch: (c, payload) => engine.dispatch(c, payload),
         window: getWindow,
         rejected: (c) => throttled.warn('rejected IPC from an untrusted sender', { channel: c }),
+        budget,
+        refused: (c, why) => throttled.warn('IPC call refused', { channel: c, why }),
       }),
     );
   }

@@ -6,6 +6,7 @@
  */
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import type { Channel } from '../../shared/channels';
+import { REFUSAL_TEXT, type ClientBudget } from '../host/clientLimits';
 import { isAppUrl } from './appOrigin';
 
 /** The parts of an invoke event the check reads. */
@@ -30,6 +31,13 @@ export interface GuardDeps {
   window(): TrustedWindow | null;
   /** Called with the channel only: the payload of a refused call is never looked at. */
   rejected(channel: Channel): void;
+  /**
+   * The window's call budget (calls in flight, snapshot and chart-history rates), the same limits
+   * the web host applies per client; shared by every channel's handler.
+   */
+  budget?: ClientBudget;
+  /** Called when the budget refuses a call. */
+  refused?(channel: Channel, why: 'busy' | 'rate limited'): void;
 }
 
 /** The handler `ipcMain.handle(channel, …)` gets: sender check first, then the engine. */
@@ -42,7 +50,16 @@ export function guardedHandler(
       deps.rejected(channel);
       throw new RejectedSenderError();
     }
-    // The engine (through the ConnectionManager) parses the payload against the contract.
-    return deps.dispatch(channel, payload ?? {});
+    const admission = deps.budget?.admit(channel) ?? 'ok';
+    if (admission !== 'ok') {
+      deps.refused?.(channel, admission);
+      throw new Error(REFUSAL_TEXT[admission]);
+    }
+    try {
+      // The engine (through the ConnectionManager) parses the payload against the contract.
+      return await deps.dispatch(channel, payload ?? {});
+    } finally {
+      deps.budget?.done();
+    }
   };
 }

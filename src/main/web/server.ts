@@ -15,7 +15,7 @@ import type { VaultBackend } from '../core/credentials';
 import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
-import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './clientLimits';
+import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from '../host/clientLimits';
 import { SocketBridge, type BridgeStats } from './socketBridge';
 import { ThrottledLog } from '../host/throttledLog';
 import type { TokenChoice } from './token';

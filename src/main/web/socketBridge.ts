@@ -20,7 +20,7 @@ import type { StreamMessage } from '../../shared/stream';
 import type { Engine } from '../core/engine';
 import type { Logger } from '../core/log';
 import { ThrottledLog } from '../host/throttledLog';
-import { ClientBudget, DEFAULT_CLIENT_LIMITS, type ClientLimits } from './clientLimits';
+import { ClientBudget, DEFAULT_CLIENT_LIMITS, REFUSAL_TEXT, type ClientLimits } from '../host/clientLimits';
 
 /** What the bridge needs from the engine. */
 export type StreamingEngine = Pick<Engine, 'subscribe' | 'snapshot' | 'dispatch'>;
@@ -39,12 +39,8 @@ export interface BridgeStats {
   peakBufferedBytes: number;
 }
 
-/** Fixed replies: a refusal never echoes what the client sent. */
-const REFUSAL_TEXT = {
-  unknown: 'Unknown channel.',
-  busy: 'Too many calls in flight; wait for earlier ones to finish.',
-  'rate limited': 'Too many requests of this kind; try again shortly.',
-} as const;
+/** A fixed reply: never the name the client sent. */
+const UNKNOWN_CHANNEL_TEXT = 'Unknown channel.';
 
 export class SocketBridge {
   private readonly clients = new Map<WebSocket, ClientBudget>();
@@ -148,7 +144,7 @@ export class SocketBridge {
         channelLength: channel.length,
         count: this.unknownChannels,
       });
-      this.reply(ws, { t: 'error', id, message: REFUSAL_TEXT.unknown });
+      this.reply(ws, { t: 'error', id, message: UNKNOWN_CHANNEL_TEXT });
       this.refuse(ws, budget);
       return;
     }

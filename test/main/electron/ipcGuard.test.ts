@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../../src/shared/channels';
+import { ClientBudget, DEFAULT_CLIENT_LIMITS } from '../../../src/main/host/clientLimits';
 import {
   guardedHandler,
   RejectedSenderError,
@@ -104,5 +105,45 @@ describe('IPC sender check', () => {
     const { handler, dispatched } = guard(w.window);
     await handler(event(w.webContents, w.mainFrame), undefined);
     expect(dispatched).toEqual([[CHANNEL, {}]]);
+  });
+
+  it('holds the window to the same call budget as a web client', async () => {
+    const w = fakeWindow();
+    const budget = new ClientBudget({
+      ...DEFAULT_CLIENT_LIMITS,
+      maxCallsInFlight: 2,
+      // No refill during the test: the outcome cannot depend on this machine's speed.
+      snapshots: { burst: 1, perSecond: 1e-6 },
+    });
+    const refused: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const deps = {
+      dispatch: async (channel: string) => {
+        if (channel === 'term:orders.place') await held;
+        if (channel === 'term:orders.cancel') throw new Error('engine said no');
+        return { ok: true };
+      },
+      window: () => w.window,
+      rejected: () => undefined,
+      budget,
+      refused: (channel: Channel, why: string) => refused.push(`${channel} ${why}`),
+    };
+    const place = guardedHandler('term:orders.place', deps);
+    const snapshot = guardedHandler('term:stream.snapshot', deps);
+    const cancel = guardedHandler('term:orders.cancel', deps);
+    const from = event(w.webContents, w.mainFrame);
+
+    const first = place(from, {});
+    const second = place(from, {});
+    await expect(place(from, {})).rejects.toThrow(/in flight/);
+    release();
+    await Promise.all([first, second]);
+    // A call that fails still gives its slot back.
+    await expect(cancel(from, {})).rejects.toThrow('engine said no');
+    await expect(snapshot(from, {})).resolves.toEqual({ ok: true });
+    await expect(snapshot(from, {})).rejects.toThrow(/try again/);
+    expect(budget.inFlight).toBe(0);
+    expect(refused).toEqual(['term:orders.place busy', 'term:stream.snapshot rate limited']);
   });
 });

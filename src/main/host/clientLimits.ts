@@ -1,10 +1,11 @@
 /**
- * What one web client may ask of the host. A browser tab running our UI stays far inside these;
- * a runaway or hostile client hits them and is refused, then closed, instead of growing the
- * host's memory or its log.
+ * What one client may ask of a host: a web socket client of the web host, or the window of the
+ * Electron host. Our UI stays far inside these; a runaway or hostile client hits them and is
+ * refused (the web host then closes a client that keeps going) instead of growing the host's
+ * memory or its log.
  */
 import type { Channel } from '../../shared/channels';
-import { TokenBucket, type Rate } from '../host/tokenBucket';
+import { TokenBucket, type Rate } from './tokenBucket';
 
 export interface ClientLimits {
   /** Calls dispatched and not yet answered; a call beyond this is refused at once. */
@@ -65,3 +66,9 @@ export class ClientBudget {
     return this.refusals.take();
   }
 }
+
+/** Fixed refusal texts: a refusal never echoes what the client sent. */
+export const REFUSAL_TEXT = {
+  busy: 'Too many calls in flight; wait for earlier ones to finish.',
+  'rate limited': 'Too many requests of this kind; try again shortly.',
+} as const satisfies Record<Exclude<Admission, 'ok'>, string>;
