@@ -2,7 +2,7 @@
  * The web host in-process against the real engine (paper market) and a real `ws` client on
  * loopback; backpressure against a scripted engine that can emit big batches on demand.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,10 @@ import { upgradeStatus } from '../../support/upgradeStatus';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'peregrine-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Peregrine</title>');
+// A link planted in the build folder, pointing at a file outside it.
+const outsideDir = mkdtempSync(join(tmpdir(), 'peregrine-outside-'));
+writeFileSync(join(outsideDir, 'id_ed25519'), 'PRIVATE KEY');
+symlinkSync(join(outsideDir, 'id_ed25519'), join(rendererDir, 'key.txt'));
 
 const hosts: WebHost[] = [];
 const engines: Engine[] = [];
@@ -112,6 +116,11 @@ describe('web host', () => {
       const refused = await get(`${host.origin}/status`, headers);
       expect(refused).toEqual({ status: 401, body: '' });
     }
+  });
+
+  it('does not follow a link out of the renderer folder', async () => {
+    const host = await realHost();
+    expect(await get(`${host.origin}/key.txt`)).toMatchObject({ status: 404, body: '' });
   });
 
   it('answers only to its own Host header (no DNS rebinding)', async () => {
