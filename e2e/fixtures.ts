@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import WebSocket from 'ws';
+import { roundToStep } from '../src/shared/money';
 import type { StatusReport } from '../src/shared/status';
 import type { Snapshot } from '../src/shared/stream';
 import { TOKEN_PARAM, WEB_SOCKET_PATH, type ServerFrame } from '../src/shared/wire';
@@ -129,10 +130,11 @@ export function readSnapshot(origin: string, token: string): Promise<Snapshot> {
   });
 }
 
-export const test = base.extend<{ host: WebHostHandle; terminal: Page }>({
-  // Depends on no other fixture; Playwright requires a destructuring pattern here.
-  host: async ({ browserName: _browserName }, use) => {
-    const { handle, stop } = await launchWebHost();
+export const test = base.extend<{ hostEnv: Record<string, string>; host: WebHostHandle; terminal: Page }>({
+  /** Extra environment for the web host (`test.use({ hostEnv: … })`), e.g. paper broker faults. */
+  hostEnv: [{}, { option: true }],
+  host: async ({ hostEnv }, use) => {
+    const { handle, stop } = await launchWebHost({ env: hostEnv });
     await use(handle);
     // A clean SIGTERM shutdown is part of the contract.
     expect(await stop()).toBe(0);
@@ -306,6 +308,21 @@ export async function chartSymbol(page: Page): Promise<string> {
 
 export function orderTypeSelect(page: Page): Locator {
   return page.getByRole('combobox', { name: 'Order type' });
+}
+
+/** The chart's symbol, its instrument and a buy-limit price well below the market on its tick grid. */
+export async function restingBuyPrice(page: Page, host: WebHostHandle) {
+  const chart = page.locator('[data-testid=chart]');
+  await expect.poll(async () => Number(await chart.getAttribute('data-bars'))).toBeGreaterThan(0);
+  const symbol = await chartSymbol(page);
+  const snapshot = await host.snapshot();
+  const instrument = snapshot.instruments.find((i) => i.symbol === symbol);
+  const quote = snapshot.quotes.find((q) => q.symbol === symbol);
+  if (instrument === undefined || quote === undefined)
+    throw new Error(`no instrument or quote for ${symbol}`);
+  const price = roundToStep(quote.bid * 0.99, instrument.tickSize);
+  const decimals = instrument.pricePrecision;
+  return { symbol, instrument, price, text: price.toFixed(decimals), pattern: priceText(price, decimals) };
 }
 
 /** Places an order through the ticket exactly as a trader would. */

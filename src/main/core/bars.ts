@@ -124,6 +124,11 @@ export class BarStore {
     return { series: key, bars: newest(withForming(bars, s.forming), this.historyBars) };
   }
 
+  /** Listings with at least one open series (what the charts need streamed). */
+  openListings(): { connectionId: string; symbol: string }[] {
+    return [...this.series.values()].map((s) => ({ connectionId: s.connectionId, symbol: s.symbol }));
+  }
+
   /** Release one reference; the series stops updating when none remain. Returns false if unknown. */
   close(key: string): boolean {
     const s = this.series.get(key);

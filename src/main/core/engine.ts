@@ -22,6 +22,7 @@ import type { Timers } from './orders/deadline';
 import { PaperConnection } from './paper/connection';
 import type { PaperFaults } from './paper/faults';
 import { type PnlSummary, pnlSummary, statusReport } from './reports';
+import { interestByConnection, sameSymbols } from './subscriptions/interest';
 
 export interface EngineOptions {
   seed?: number;
@@ -57,6 +58,11 @@ export class Engine {
   private readonly started = new Set<string>();
   private running = false;
   private healthTimer: NodeJS.Timeout | null = null;
+  /** The main watchlist's symbols (null: none chosen, every listing is watched). */
+  private watchlist: readonly string[] | null = null;
+  /** What each connection was last told to stream. */
+  private readonly interest = new Map<string, ReadonlySet<string>>();
+  private interestQueued = false;
 
   private constructor(opts: EngineOptions) {
     this.log = opts.logger ?? silentLogger();
@@ -80,6 +86,41 @@ export class Engine {
       );
     for (const c of opts.connections ?? []) this.register(c);
     this.registerCommands(this.commands);
+    // A new position or working order can change what a connection must stream.
+    for (const type of ['order', 'position'] as const)
+      this.ledger.events.on(type, () => this.queueInterest());
+  }
+
+  /** The trader's main watchlist changed (null: none chosen). */
+  setWatchlist(symbols: readonly string[] | null): void {
+    this.watchlist = symbols === null ? null : [...symbols];
+    this.queueInterest();
+  }
+
+  /** Recompute subscriptions once per burst of changes, not per event. */
+  private queueInterest(): void {
+    if (this.interestQueued) return;
+    this.interestQueued = true;
+    queueMicrotask(() => {
+      this.interestQueued = false;
+      this.updateInterest();
+    });
+  }
+
+  private updateInterest(): void {
+    const wanted = interestByConnection({
+      ledger: this.ledger,
+      watchlist: this.watchlist,
+      charts: this.bars.openListings(),
+    });
+    for (const c of this.conns.values()) {
+      if (c.setInterest === undefined) continue;
+      const symbols = wanted.get(c.id) ?? new Set<string>();
+      if (sameSymbols(this.interest.get(c.id), symbols)) continue;
+      this.interest.set(c.id, symbols);
+      this.log.info({ connectionId: c.id, symbols: symbols.size }, 'subscriptions');
+      c.setInterest(symbols);
+    }
   }
 
   static create(opts: EngineOptions = {}): Engine {
@@ -101,17 +142,20 @@ export class Engine {
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
       .register('term:positions.close', (req) => this.desk.close(req))
       .register('term:positions.flatten', (req) => this.desk.flatten(req))
-      .register('term:charts.open', (req) =>
-        openChart(req, {
+      .register('term:charts.open', async (req) => {
+        const r = await openChart(req, {
           ledger: this.ledger,
           bars: this.bars,
           connection: (id) => this.conns.get(id),
           now: this.now(),
           log: this.log,
-        }),
-      )
+        });
+        this.queueInterest();
+        return r;
+      })
       .register('term:charts.close', (req) => {
         this.bars.close(req.series);
+        this.queueInterest();
         return ok({});
       })
       .register('term:connections.reconnect', (req) => this.userAction(req.id, 'reconnect'))

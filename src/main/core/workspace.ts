@@ -42,17 +42,24 @@ export interface WorkspaceOptions {
   /** A profile's `watchlist`: used for this session instead of the saved one, never written. */
   sessionWatchlist?: SessionWatchlist;
   logger: Logger;
+  /**
+   * Told the main watchlist's symbols at start and after every change (null: none chosen, the UI
+   * lists everything), so the engine streams what the trader watches.
+   */
+  onWatchlist?: (symbols: readonly string[] | null) => void;
 }
 
 export class Workspace {
   private readonly settings: SettingsHandle;
   private readonly log: Logger;
+  private readonly onWatchlist: WorkspaceOptions['onWatchlist'];
   /** The profile's watchlist as edited this session; null when the saved one is in use. */
   private sessionSymbols: string[] | null;
 
   constructor(options: WorkspaceOptions) {
     this.settings = options.settings;
     this.log = options.logger.child({ component: 'workspace' });
+    this.onWatchlist = options.onWatchlist;
     this.sessionSymbols = options.sessionWatchlist ? [...options.sessionWatchlist.symbols] : null;
     if (options.sessionWatchlist)
       this.log.info(
@@ -81,7 +88,19 @@ export class Workspace {
   }
 
   /** Applies a validated partial; only the fields it names change. */
+  /** The main watchlist's symbols, or null when none was chosen yet. */
+  watchlistSymbols(): readonly string[] | null {
+    const symbols = this.get().watchlists[0]?.symbols ?? [];
+    return symbols.length === 0 ? null : symbols;
+  }
+
   update(patch: Patch): Result<WorkspaceView> {
+    const r = this.apply(patch);
+    if (r.ok && patch.watchlist !== undefined) this.onWatchlist?.(this.watchlistSymbols());
+    return r;
+  }
+
+  private apply(patch: Patch): Result<WorkspaceView> {
     const toSettings: Patch = { ...patch };
     if (patch.watchlist !== undefined && this.sessionSymbols !== null) {
       this.sessionSymbols = [...patch.watchlist];

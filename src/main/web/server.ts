@@ -3,7 +3,6 @@
  * plus `GET /status` for scripts. Binds 127.0.0.1 only; every socket and status read needs the
  * per-launch token, and sockets must come from the host's own origin.
  */
-import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,8 +11,10 @@ import { WebSocketServer } from 'ws';
 import { WEB_SOCKET_PATH, TOKEN_PARAM } from '../../shared/wire';
 import { openConnections } from '../core/connections';
 import type { VaultBackend } from '../core/credentials';
+import { engineTuningFromEnv } from '../core/tuning';
 import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
+import { ensurePrivateDir } from '../core/settings';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from '../host/clientLimits';
 import { SocketBridge, type BridgeStats } from './socketBridge';
@@ -36,7 +37,7 @@ export interface WebHostOptions {
   /** Seed for the paper market when the host creates its own engine. */
   seed?: number;
   /**
-   * Created (0700) when missing; holds the host's log and settings. One host per directory: a
+   * Created 0700 (narrowed to 0700 if wider); holds the host's log and settings. One host per directory: a
    * second one fails to start with a DataDirLockedError naming the first one's pid.
    */
   dataDir: string;
@@ -78,29 +79,24 @@ const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const looseDataDir = prepareDataDir(options.dataDir);
+  // Owner-only (0700), narrowed if it was wider: the settings module's rule for every data dir.
+  ensurePrivateDir(options.dataDir);
   // Before anything reads or writes the directory: a second host must not touch the first's files.
   const lock = acquireDataDirLock(options.dataDir, { host: 'web' });
   try {
-    return await startLocked(options, looseDataDir, lock);
+    return await startLocked(options, lock);
   } catch (err) {
     lock.release();
     throw err;
   }
 }
 
-async function startLocked(
-  options: WebHostOptions,
-  looseDataDir: string | null,
-  lock: DataDirLock,
-): Promise<WebHost> {
+async function startLocked(options: WebHostOptions, lock: DataDirLock): Promise<WebHost> {
   const token = options.token ?? newToken();
   // The token is a credential: scrub it from any log line that might quote it.
   registerSecret(token);
   const logger =
     options.logger ?? createLogger({ name: 'web-host', file: join(options.dataDir, 'web-host.log') });
-  if (looseDataDir !== null)
-    logger.warn({ mode: looseDataDir }, 'the data directory is readable by other users');
   if (options.tokenSource === 'argument')
     logger.warn('the token was given with --token, which other local users can see in the process list');
   const rendererDir = options.rendererDir ?? defaultRendererDir(import.meta.url);
@@ -118,7 +114,12 @@ async function startLocked(
       ...(options.vaultService === undefined ? {} : { vaultService: options.vaultService }),
     });
     vault = { backend: opened.vault.backend, reason: opened.vault.reason ?? null };
-    const core = Engine.create({ seed: options.seed, logger, paper: true });
+    const core = Engine.create({
+      seed: options.seed,
+      logger,
+      paper: true,
+      ...engineTuningFromEnv(options.env),
+    });
     const manager = opened.manager(core);
     await core.start();
     await manager.start();
@@ -238,17 +239,6 @@ async function startLocked(
       return closing;
     },
   };
-}
-
-/**
- * Creates the data directory owner-only. An existing one is left as the user made it (it may be
- * a folder they chose with --data-dir); returns its mode when others can read it, to warn.
- */
-function prepareDataDir(dataDir: string): string | null {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (process.platform === 'win32') return null;
-  const mode = statSync(dataDir).mode & 0o777;
-  return (mode & 0o077) === 0 ? null : mode.toString(8);
 }
 
 const statusText = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } as const;

@@ -5,6 +5,7 @@
  * change. The order shows "pending replace" until the broker answers.
  */
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { Order } from '../../shared/domain';
 import { instrumentKey } from '../../shared/keys';
 import { checkPrice, checkQty } from '../../shared/orderChecks';
@@ -104,7 +105,8 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
     }
   };
 
-  return (
+  // Portalled to the body: a dialog inside a table cell would be clipped by the virtual table.
+  return createPortal(
     <div className="modal-backdrop">
       <form
         className="modal modify-order"
@@ -155,6 +157,7 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
           </button>
         </div>
       </form>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -136,8 +136,22 @@ export class PaperConnection implements Connection {
     if (this.autoTick) this.exchange.start(this.tickIntervalMs);
   }
 
+  /**
+   * Only these symbols' quotes and trades are delivered (the engine's interest set); null until
+   * the engine says, when everything is. The market itself runs on for every instrument.
+   */
+  private interest: ReadonlySet<string> | null = null;
+
+  setInterest(symbols: ReadonlySet<string>): void {
+    this.interest = new Set(symbols);
+  }
+
   private forward(e: ConnectionEvent): void {
     if (this.sink === null || this.state !== 'live') return;
+    if (this.interest !== null) {
+      const symbol = e.type === 'quote' ? e.quote.symbol : e.type === 'trade' ? e.symbol : null;
+      if (symbol !== null && !this.interest.has(symbol)) return;
+    }
     const t = this.now();
     // Every event is a message (orders and fills too), dated when delivered.
     this.lastMessageAt = t;

@@ -4,3 +4,4 @@ export * from './health';
 export * from './link';
 export * from './states';
 export * from './supervisor';
+export * from './config';

@@ -5,6 +5,11 @@
  * stable period, close-code policy, heartbeat and staleness watchdogs, proactive rotation, and the
  * health figures the trader sees. State changes are emitted only on change and every transition is
  * logged with connection id, from, to, reason, attempt and next delay.
+ *
+ * It also owns the seams every adapter would otherwise re-implement: the resync gate (events
+ * between opening a link and emitting its snapshot are held, then applied after it), requests over
+ * the current link (`request()`, failing fast when not connected), per-socket liveness for links
+ * made of several sockets, and the clock adapters use for token lifetimes.
  */
 import type { AccountMode, ConnectionHealth, ConnectionState } from '../../../shared/domain';
 import type { ConnectionEvent } from '../connection';
@@ -14,11 +19,16 @@ import { HealthMeter } from './health';
 import {
   type CloseInfo,
   type Failure,
+  type HeartbeatOptions,
   type Link,
   type LinkAdapter,
+  type LinkContext,
   type LinkHandlers,
+  type LinkSocketSpec,
+  RequestError,
   classifyClose,
   classifyError,
+  heartbeatFromInterval,
 } from './link';
 import { canTransition, linkStates } from './states';
 
@@ -50,8 +60,12 @@ export interface SupervisorOptions {
   adapter: LinkAdapter;
   backoff?: Partial<BackoffOptions>;
   connectTimeoutMs?: number;
-  /** Overrides the adapter's heartbeat interval. */
+  /** Overrides the adapter's heartbeat interval (ping every interval, dead after two). */
   heartbeatMs?: number;
+  /** Overrides parts of the adapter's heartbeat (keepalive, silence timeout, RTT probe). */
+  heartbeat?: Partial<HeartbeatOptions>;
+  /** Deadline of `request()` calls that name none. */
+  requestTimeoutMs?: number;
   staleness?: Partial<StalenessOptions>;
   /** Open the replacement this long before the broker's maximum connection age. */
   rotationLeadMs?: number;
@@ -69,7 +83,23 @@ interface Slot {
   link: Link | null;
   current: boolean;
   openedAt: number;
+  /**
+   * The resync gate: events reported before this link's snapshot was emitted, applied right after
+   * it (applied before, the older snapshot would overwrite them). Null once the gate is open.
+   */
+  held: ConnectionEvent[] | null;
+  /** Last inbound frame per socket, for per-socket silence. */
+  lastFrameAt: Map<string, number>;
+  /** RTT probe sent at, per socket: pings carry no id, so only the latest one counts. */
+  pingSentAt: Map<string, number>;
 }
+
+export interface RequestCallOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const SINGLE_SOCKET: readonly LinkSocketSpec[] = [{ name: 'main', essential: true }];
 
 const defaultStaleness: StalenessOptions = {
   cadenceMs: {},
@@ -84,12 +114,15 @@ export class Supervisor {
   private readonly opts: SupervisorOptions;
   private readonly backoff: BackoffOptions;
   private readonly staleness: StalenessOptions;
-  private readonly clock: Clock;
+  /** Lent to adapters and order routes, so token lifetimes and deadlines run on the test clock too. */
+  readonly clock: Clock;
   private readonly random: Random;
   private readonly log: SupervisorLogger;
   private readonly meter = new HealthMeter();
   private readonly connectTimeoutMs: number;
-  private readonly heartbeatMs: number;
+  private readonly heartbeat: HeartbeatOptions;
+  private readonly sockets: readonly LinkSocketSpec[];
+  private readonly requestTimeoutMs: number;
   private readonly healthThrottleMs: number;
 
   private listener: SupervisorListener | null = null;
@@ -107,7 +140,8 @@ export class Supervisor {
   private slot: Slot | null = null;
   private candidate: Slot | null = null;
   private abort: AbortController | null = null;
-  private pingSentAt: number | null = null;
+  /** Auxiliary sockets silent past their timeout: the connection is stale, naming them. */
+  private readonly silentSockets = new Set<string>();
   private readonly timers = new Map<string, TimerHandle>();
   private lastHealthAt = Number.NEGATIVE_INFINITY;
   private healthTimer: TimerHandle | null = null;
@@ -121,7 +155,14 @@ export class Supervisor {
     this.random = opts.random ?? Math.random;
     this.log = opts.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined };
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
-    this.heartbeatMs = opts.heartbeatMs ?? opts.adapter.heartbeatMs;
+    const a = opts.adapter;
+    const base =
+      opts.heartbeatMs !== undefined
+        ? heartbeatFromInterval(opts.heartbeatMs)
+        : (a.heartbeat ?? heartbeatFromInterval(a.heartbeatMs ?? 15_000));
+    this.heartbeat = { ...base, ...opts.heartbeat };
+    this.sockets = a.sockets !== undefined && a.sockets.length > 0 ? a.sockets : SINGLE_SOCKET;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.healthThrottleMs = opts.healthThrottleMs ?? 500;
     this.since = this.clock.now();
   }
@@ -160,6 +201,56 @@ export class Supervisor {
     this.healthTimer = null;
   }
 
+  /**
+   * A request/response call over the current link. Fails fast with `not_connected` unless the
+   * link is live (or stale): a request must never wait for a reconnect that may take minutes. The
+   * deadline runs on the supervisor's clock; a timeout is ambiguous (the broker may have acted).
+   */
+  request(op: string, payload: unknown, opts: RequestCallOptions = {}): Promise<unknown> {
+    const slot = this.slot;
+    const link = slot?.link ?? null;
+    if (slot === null || link === null || !slot.current || slot.held !== null || !this.serving())
+      return Promise.reject(
+        new RequestError('not_connected', `${this.opts.label} is not connected (${this.stateValue})`, {
+          ambiguous: false,
+        }),
+      );
+    if (link.request === undefined)
+      return Promise.reject(
+        new RequestError('unsupported', `${this.opts.label} takes no requests`, { ambiguous: false }),
+      );
+    const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs;
+    const abort = new AbortController();
+    const outer = opts.signal;
+    const onOuter = (): void => abort.abort();
+    outer?.addEventListener('abort', onOuter, { once: true });
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        abort.abort();
+        reject(new RequestError('timeout', `${op}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = (): void => {
+        this.clock.clearTimeout(timer);
+        outer?.removeEventListener('abort', onOuter);
+      };
+      link.request?.(op, payload, { timeoutMs, signal: abort.signal }).then(
+        (v) => {
+          done();
+          resolve(v);
+        },
+        (err: unknown) => {
+          done();
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /** Parts of the connection that are stale right now: data streams and silent auxiliary sockets. */
+  staleParts(): string[] {
+    return [...this.staleStreams(), ...[...this.silentSockets].map((s) => `socket ${s}`)];
+  }
+
   health(): ConnectionHealth {
     const now = this.clock.now();
     return {
@@ -193,14 +284,14 @@ export class Supervisor {
     this.transition('connecting', reason);
     const abort = new AbortController();
     this.abort = abort;
-    const slot: Slot = { link: null, current: true, openedAt: this.clock.now() };
+    const slot = this.newSlot(true);
     this.slot = slot;
     this.setTimer('connect', this.connectTimeoutMs, () => {
       if (slot.current)
         this.fail({ action: 'retry', message: `connect timeout after ${this.connectTimeoutMs} ms` });
     });
     try {
-      const link = await this.opts.adapter.open(this.handlers(slot), abort.signal);
+      const link = await this.opts.adapter.open(this.handlers(slot), abort.signal, this.context());
       if (!slot.current) return link.terminate();
       slot.link = link;
       slot.openedAt = this.clock.now();
@@ -216,29 +307,67 @@ export class Supervisor {
       if (this.everLive) this.reconnects += 1;
       this.everLive = true;
       this.transition('live', 'resynced');
+      this.releaseHeld(slot);
+      if (!slot.current) return;
       this.armLiveTimers(slot);
     } catch (err) {
       if (slot.current) this.fail(classifyError(err), err);
     }
   }
 
+  private newSlot(current: boolean): Slot {
+    return {
+      link: null,
+      current,
+      openedAt: this.clock.now(),
+      held: [],
+      lastFrameAt: new Map(),
+      pingSentAt: new Map(),
+    };
+  }
+
+  private context(): LinkContext {
+    return { clock: this.clock, logger: this.log };
+  }
+
+  /** Open the resync gate: apply what the link reported before its snapshot, in order. */
+  private releaseHeld(slot: Slot): void {
+    const held = slot.held ?? [];
+    slot.held = null;
+    for (const e of held) {
+      if (!slot.current) return;
+      this.emit(e);
+    }
+  }
+
+  /** The socket that carries the RTT probe and unnamed frames: the first essential one. */
+  private get primarySocket(): string {
+    return (this.sockets.find((s) => s.essential) ?? this.sockets[0])?.name ?? 'main';
+  }
+
   private handlers(slot: Slot): LinkHandlers {
     return {
-      frame: () => {
+      frame: (socket) => {
+        // The candidate of a rotation tracks its own silence; only the current link feeds health.
+        slot.lastFrameAt.set(socket ?? this.primarySocket, this.clock.now());
         if (!slot.current) return;
+        if (socket !== undefined && this.silentSockets.delete(socket) && this.stateValue === 'stale')
+          this.checkStale();
         this.meter.frame(this.clock.now());
         this.healthChanged();
       },
       data: (stream, exchangeTs) => {
         if (!slot.current) return;
         this.meter.data(stream, this.clock.now(), exchangeTs);
-        if (this.stateValue === 'stale' && this.staleStreams().length === 0)
+        if (this.stateValue === 'stale' && this.staleParts().length === 0)
           this.transition('live', `data on ${stream}`);
       },
-      pong: (serverTs) => {
-        if (!slot.current || this.pingSentAt === null) return;
-        this.meter.pong(this.pingSentAt, this.clock.now(), serverTs);
-        this.pingSentAt = null;
+      pong: (serverTs, socket) => {
+        const name = socket ?? this.primarySocket;
+        const sentAt = slot.pingSentAt.get(name);
+        if (!slot.current || sentAt === undefined) return;
+        this.meter.pong(sentAt, this.clock.now(), serverTs);
+        slot.pingSentAt.delete(name);
         this.healthChanged();
       },
       malformed: (reason, sample) => {
@@ -251,7 +380,9 @@ export class Supervisor {
         this.healthChanged();
       },
       event: (event) => {
-        if (slot.current) this.emit(event);
+        if (!slot.current && slot !== this.candidate) return;
+        if (slot.held !== null) slot.held.push(event);
+        else if (slot.current) this.emit(event);
       },
       closed: (info: CloseInfo) => {
         if (slot.current) this.fail(classifyClose(info));
@@ -263,39 +394,58 @@ export class Supervisor {
   // ---- while live ----------------------------------------------------------------------------
 
   private armLiveTimers(slot: Slot): void {
-    const hb = this.heartbeatMs;
-    const beat = (): void => {
-      if (!slot.current) return;
-      // Pings carry no id: measure from the latest one (a lost pong must not inflate the next RTT).
-      this.pingSentAt = this.clock.now();
-      slot.link?.ping();
-      this.setTimer('heartbeat', hb, beat);
-    };
-    // One ping right away: RTT and the clock offset (for feed lag) should not wait a full interval.
-    this.pingSentAt = this.clock.now();
-    slot.link?.ping();
-    this.setTimer('heartbeat', hb, beat);
-    // Half-open sockets deliver nothing, not even our pong: two silent intervals mean dead.
+    const hb = this.heartbeat;
+    const primary = this.primarySocket;
+    if (hb.probeMs !== null) {
+      const probeMs = hb.probeMs;
+      const probe = (): void => {
+        if (!slot.current) return;
+        // Pings carry no id: measure from the latest one (a lost pong must not inflate the next RTT).
+        slot.pingSentAt.set(primary, this.clock.now());
+        slot.link?.ping(primary);
+        this.setTimer('probe', probeMs, probe);
+      };
+      // One probe right away: RTT and the clock offset (for feed lag) should not wait a full interval.
+      probe();
+    }
+    if (hb.keepaliveMs !== null) {
+      const keepaliveMs = hb.keepaliveMs;
+      const keepalive = (): void => {
+        if (!slot.current) return;
+        for (const s of this.sockets) slot.link?.keepalive?.(s.name);
+        this.setTimer('keepalive', keepaliveMs, keepalive);
+      };
+      this.setTimer('keepalive', keepaliveMs, keepalive);
+    }
+    // Half-open sockets deliver nothing, not even our pong: silence past the timeout means dead.
+    // Only essential sockets fail the link; auxiliary ones are judged by the staleness check.
+    const essential = this.sockets.filter((s) => s.essential);
+    const single = this.sockets.length === 1;
     const liveness = (): void => {
       if (!slot.current) return;
-      const last = Math.max(this.meter.lastMessageAt ?? 0, slot.openedAt);
-      const silentFor = this.clock.now() - last;
-      if (silentFor >= 2 * hb) {
-        this.fail({
-          action: 'retry',
-          message: `no data or pong for ${Math.round(silentFor / 1000)} s (heartbeat timeout)`,
-        });
-        return;
+      const now = this.clock.now();
+      let next = Number.POSITIVE_INFINITY;
+      for (const s of essential) {
+        const limit = s.silenceMs ?? hb.silenceMs;
+        const silentFor = now - Math.max(slot.lastFrameAt.get(s.name) ?? 0, slot.openedAt);
+        if (silentFor >= limit) {
+          const what = single ? 'no data or pong' : `socket ${s.name}: no frame`;
+          this.fail({
+            action: 'retry',
+            message: `${what} for ${Math.round(silentFor / 1000)} s (heartbeat timeout)`,
+          });
+          return;
+        }
+        next = Math.min(next, limit - silentFor);
       }
-      this.setTimer('liveness', 2 * hb - silentFor, liveness);
+      if (Number.isFinite(next)) this.setTimer('liveness', next, liveness);
     };
-    this.setTimer('liveness', 2 * hb, liveness);
+    const first = Math.min(...essential.map((s) => s.silenceMs ?? hb.silenceMs));
+    if (Number.isFinite(first)) this.setTimer('liveness', first, liveness);
     const check = (): void => {
       if (!slot.current) return;
-      const stale = this.staleStreams();
-      if (stale.length > 0 && this.stateValue === 'live')
-        this.transition('stale', `no data on ${stale.join(', ')}`);
-      else if (stale.length === 0 && this.stateValue === 'stale') this.transition('live', 'data resumed');
+      this.markSilentSockets(slot);
+      this.checkStale();
       this.setTimer('staleness', this.staleness.checkMs, check);
     };
     this.setTimer('staleness', this.staleness.checkMs, check);
@@ -314,6 +464,23 @@ export class Supervisor {
         Math.max(0, slot.openedAt + maxAge - lead - this.clock.now()),
         () => void this.rotate(),
       );
+    }
+  }
+
+  private checkStale(): void {
+    const stale = this.staleParts();
+    if (stale.length > 0 && this.stateValue === 'live')
+      this.transition('stale', `no data on ${stale.join(', ')}`);
+    else if (stale.length === 0 && this.stateValue === 'stale') this.transition('live', 'data resumed');
+  }
+
+  /** Auxiliary sockets (market data) past their silence timeout: stale, but trading stays up. */
+  private markSilentSockets(slot: Slot): void {
+    const now = this.clock.now();
+    for (const s of this.sockets) {
+      if (s.essential) continue;
+      const silentFor = now - Math.max(slot.lastFrameAt.get(s.name) ?? 0, slot.openedAt);
+      if (silentFor >= (s.silenceMs ?? this.heartbeat.silenceMs)) this.silentSockets.add(s.name);
     }
   }
 
@@ -344,7 +511,7 @@ export class Supervisor {
     const old = this.slot;
     if (old === null || !old.current || this.candidate !== null) return;
     const abort = new AbortController();
-    const slot: Slot = { link: null, current: false, openedAt: this.clock.now() };
+    const slot = this.newSlot(false);
     this.candidate = slot;
     this.log.info({ connectionId: this.id, state: this.stateValue }, 'rotating link before maximum age');
     const timeout = this.clock.setTimeout(() => {
@@ -352,7 +519,7 @@ export class Supervisor {
       this.rotationFailed('replacement timed out');
     }, this.connectTimeoutMs);
     try {
-      const link = await this.opts.adapter.open(this.handlers(slot), abort.signal);
+      const link = await this.opts.adapter.open(this.handlers(slot), abort.signal, this.context());
       slot.link = link;
       slot.openedAt = this.clock.now();
       await link.authenticate(abort.signal);
@@ -365,8 +532,10 @@ export class Supervisor {
       slot.current = true;
       this.slot = slot;
       old.link?.close(1000, 'rotated');
-      this.pingSentAt = null;
+      this.silentSockets.clear();
       this.emit({ type: 'resync', snapshot });
+      this.releaseHeld(slot);
+      if (!slot.current) return;
       this.armLiveTimers(slot);
       this.log.info({ connectionId: this.id }, 'link rotated');
     } catch (err) {
@@ -424,7 +593,16 @@ export class Supervisor {
 
   /** Close the current link (if any), stop its timers and mark the account unverified. */
   private dropLink(code?: number, reason?: string): void {
-    for (const name of ['connect', 'heartbeat', 'liveness', 'staleness', 'stable', 'rotate', 'retry'])
+    for (const name of [
+      'connect',
+      'probe',
+      'keepalive',
+      'liveness',
+      'staleness',
+      'stable',
+      'rotate',
+      'retry',
+    ])
       this.clearTimer(name);
     this.abort?.abort();
     this.abort = null;
@@ -436,7 +614,7 @@ export class Supervisor {
       else slot.link?.terminate();
     }
     if (this.candidate !== null) this.rotationFailed('link dropped');
-    this.pingSentAt = null;
+    this.silentSockets.clear();
     this.meter.linkLost();
     if (this.verified) {
       this.verified = false;
@@ -513,6 +691,11 @@ export class Supervisor {
     const t = this.timers.get(name);
     if (t !== undefined) this.clock.clearTimeout(t);
     this.timers.delete(name);
+  }
+
+  /** Requests are served while the link is up and resynced. */
+  private serving(): boolean {
+    return this.stateValue === 'live' || this.stateValue === 'stale';
   }
 
   /** True while a transport is open or being opened. */

@@ -1,19 +1,10 @@
 /**
  * Frames of the portfolio-stream protocol (seed 001) as zod schemas. The seed sends numbers as
- * decimal strings; we accept JSON numbers too (tolerant reader) and reject anything non-finite.
+ * decimal strings; the kit's codecs accept JSON numbers too (tolerant reader) and reject anything
+ * non-finite.
  */
 import { z } from 'zod';
-
-const decimal = z
-  .union([z.string().regex(/^-?\d+(\.\d+)?$/), z.number()])
-  .transform((v) => Number(v))
-  .refine((n) => Number.isFinite(n), 'not a finite number');
-const isoTime = z
-  .string()
-  .transform((s) => Date.parse(s))
-  .refine((n) => Number.isFinite(n), 'not an ISO timestamp');
-const optionalIso = z.union([isoTime, z.null()]).optional();
-const optionalDecimal = z.union([decimal, z.null()]).optional();
+import { decimal, isoTime, listOf, optionalDecimal, optionalIso } from '../kit/codecs';
 
 export const PositionData = z.object({
   symbol: z.string().min(1),
@@ -79,10 +70,11 @@ export const TradeData = z.object({
 export type TradeData = z.infer<typeof TradeData>;
 
 export const BatchData = z.object({
-  positions: z.array(PositionData).default([]),
-  orders: z.array(OrderData).default([]),
+  // Lists are also accepted as one object or null (tolerant reader).
+  positions: listOf(PositionData),
+  orders: listOf(OrderData),
   account: AccountData.nullish(),
-  trades: z.array(TradeData).default([]),
+  trades: listOf(TradeData),
 });
 export type BatchData = z.infer<typeof BatchData>;
 
