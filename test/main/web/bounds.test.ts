@@ -11,8 +11,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { StatusReport } from '../../../src/shared/status';
-import type { Snapshot, StreamMessage } from '../../../src/shared/stream';
 import type { ServerFrame } from '../../../src/shared/wire';
 import { Engine } from '../../../src/main/core/engine';
 import { createLogger, silentLogger } from '../../../src/main/core/log';
@@ -23,6 +21,7 @@ import {
   type WebHostOptions,
 } from '../../../src/main/web/server';
 import { upgradeStatus } from '../../support/upgradeStatus';
+import { ScriptedEngine } from './scriptedEngine';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'peregrine-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Peregrine</title>');
@@ -85,38 +84,6 @@ function heapAfterGc(): number {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
   return process.memoryUsage().heapUsed;
-}
-
-/** An engine whose replies the test chooses: big chart history, calls that never answer. */
-class ScriptedEngine implements HostedEngine {
-  constructor(private readonly answer: (channel: string) => Promise<unknown>) {}
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  subscribe(_listener: (m: StreamMessage) => void): () => void {
-    return () => undefined;
-  }
-  snapshot(): Snapshot {
-    return {
-      kind: 'snapshot',
-      seq: 0,
-      sentAt: 0,
-      instruments: [],
-      quotes: [],
-      orders: [],
-      fills: [],
-      positions: [],
-      accounts: [],
-      connections: [],
-      bars: [],
-      alerts: [],
-    };
-  }
-  dispatch(channel: string): Promise<unknown> {
-    return channel === 'term:stream.snapshot' ? Promise.resolve(this.snapshot()) : this.answer(channel);
-  }
-  status(): StatusReport {
-    return { connections: [], accounts: [], positions: [], orders: [] };
-  }
 }
 
 describe('web host bounds', () => {

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { StatusReport } from '../../../src/shared/status';
-import { emptyBatch, type Batch, type Snapshot, type StreamMessage } from '../../../src/shared/stream';
+import type { Batch, Snapshot, StreamMessage } from '../../../src/shared/stream';
 import type { ServerFrame } from '../../../src/shared/wire';
 import { Engine } from '../../../src/main/core/engine';
 import { silentLogger } from '../../../src/main/core/log';
-import { startWebHost, type HostedEngine, type WebHost } from '../../../src/main/web/server';
+import { startWebHost, type WebHost } from '../../../src/main/web/server';
 import { upgradeStatus } from '../../support/upgradeStatus';
+import { ScriptedEngine } from './scriptedEngine';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'peregrine-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Peregrine</title>');
@@ -195,56 +196,6 @@ describe('web host', () => {
     expect(await closed).toBe(1001);
   });
 });
-
-/** An engine whose stream the test drives by hand, to overrun a slow client on purpose. */
-class ScriptedEngine implements HostedEngine {
-  private readonly listeners = new Set<(m: StreamMessage) => void>();
-  seq = 0;
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  subscribe(listener: (m: StreamMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  snapshot(): Snapshot {
-    return {
-      kind: 'snapshot',
-      seq: this.seq,
-      sentAt: 0,
-      instruments: [],
-      quotes: [],
-      orders: [],
-      fills: [],
-      positions: [],
-      accounts: [],
-      connections: [],
-      bars: [],
-      alerts: [],
-    };
-  }
-  async dispatch(channel: string): Promise<unknown> {
-    if (channel === 'term:stream.snapshot') return this.snapshot();
-    throw new Error(`unknown channel ${channel}`);
-  }
-  status(): StatusReport {
-    return { connections: [], accounts: [], positions: [], orders: [] };
-  }
-  /** A batch padded with one big alert, so a handful overrun any socket buffer. */
-  emit(bytes: number): void {
-    this.seq += 1;
-    const batch = emptyBatch(this.seq, 0);
-    batch.alerts.push({
-      id: String(this.seq),
-      ts: 0,
-      level: 'info',
-      active: false,
-      acknowledged: false,
-      title: 'pad',
-      message: 'x'.repeat(bytes),
-    });
-    for (const l of this.listeners) l(batch);
-  }
-}
 
 describe('web host backpressure', () => {
   it('skips batches for a client that does not read, and the client sees the seq gap', async () => {
