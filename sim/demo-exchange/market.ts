@@ -97,9 +97,7 @@ export class DemoMarketServer extends SimServer<QuoteMeta> {
   private publish(q: VenueQuote): void {
     const frame = this.quoteFrame(q);
     for (const c of this.clientsWhere(
-      (x) =>
-        x.meta.subscribed?.has(q.symbol) ??
-        (x.meta.symbol === null || x.meta.symbol === q.symbol),
+      (x) => x.meta.subscribed?.has(q.symbol) ?? (x.meta.symbol === null || x.meta.symbol === q.symbol),
     ))
       this.send(c, frame);
   }

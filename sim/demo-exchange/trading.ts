@@ -238,7 +238,8 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
     }
     const limit = this.maxConnectionAgeMs;
     if (limit !== null)
-      for (const c of this.clientsWhere((x) => now - x.openedAt >= limit)) c.ws.close(1001, 'Maximum connection age');
+      for (const c of this.clientsWhere((x) => now - x.openedAt >= limit))
+        c.ws.close(1001, 'Maximum connection age');
   }
 
   protected override onMessage(client: SimClient<TradingMeta>, data: Buffer, isBinary: boolean): void {
