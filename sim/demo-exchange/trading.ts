@@ -6,7 +6,10 @@
  * and faults of its own (`expire-token`, `quota-kick`).
  *
  * Wire format: client → server one JSON request per frame `{id, op, …}`; server → client a JSON
- * array of messages per frame: replies `{id, status, result | error}` and events `{event, data}`.
+ * array of messages per frame: replies `{id, status, result | error}` and events
+ * `{event, seq, data}` (`seq` counts per socket, so a client can drop a late copy). `ping` answers
+ * with the server time (the client's RTT probe); `snapshot` returns account, positions, orders,
+ * fills and instruments (the client's resync).
  */
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
