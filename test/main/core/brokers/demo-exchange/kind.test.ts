@@ -17,7 +17,7 @@ import { openConnections } from '../../../../../src/main/core/connections';
 import { openVault, type CredentialVault } from '../../../../../src/main/core/credentials';
 import { Engine } from '../../../../../src/main/core/engine';
 import { silentLogger } from '../../../../../src/main/core/log';
-import { managerSession } from '../../../../connections/support';
+import { managerSession } from '../../connections/support';
 
 let vault: CredentialVault;
 let exchange: DemoExchange;
