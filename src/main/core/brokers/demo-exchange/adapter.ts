@@ -30,6 +30,7 @@ import {
   PingResult,
   Reply,
   SnapshotData,
+  SubscribeRequest,
   TradingEvent,
   TradingFrame,
 } from './messages';
@@ -200,12 +201,12 @@ class DemoExchangeLink implements Link {
    */
   request(op: string, payload: unknown, opts: RequestOptions): Promise<unknown> {
     if (op === 'subscribe') {
-      const symbols = (payload as { symbols?: unknown }).symbols;
-      if (!Array.isArray(symbols))
+      const r = SubscribeRequest.safeParse(payload);
+      if (!r.success)
         return Promise.reject(
-          new RequestError('rejected', 'subscribe: symbols required', { code: 'bad_request' }),
+          new RequestError('rejected', 'subscribe: a list of symbols is required', { code: 'bad_request' }),
         );
-      this.subscribe(new Set(symbols.filter((s): s is string => typeof s === 'string')));
+      this.subscribe(new Set(r.data.symbols));
       return Promise.resolve(undefined);
     }
     if (op !== 'place' && op !== 'cancel' && op !== 'orders')

@@ -109,6 +109,9 @@ export const MarketFrame = z.union([
 ]);
 export type MarketFrame = z.infer<typeof MarketFrame>;
 
+/** What `setInterest` hands the link: the whole set, which replaces the subscription. */
+export const SubscribeRequest = z.object({ symbols: z.array(z.string()) });
+
 export const PingResult = z.object({ ts: isoTime });
 export const AuthResult = z.object({ user: z.string().min(1) });
 export const OrderList = z.array(OrderData);
