@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
-import { openConnections, type ConnectionManager } from '../core/connections';
-import { Engine } from '../core/engine';
+import { startTerminal, type Terminal } from '../core/terminal';
 import { createLogger } from '../core/log';
 import { profilePathFromArgv } from '../core/profile';
-import { JOURNAL_FILE } from '../core/protection/journal';
 import { registerIpc } from './ipc';
 import { askQuitGuard } from './quitGuard';
 import { installSecurityHooks } from './security';
@@ -49,12 +47,7 @@ function run(): void {
     app.exit(2);
     return;
   }
-  const engine = Engine.create({
-    logger,
-    paper: true,
-    protectionJournal: join(app.getPath('userData'), JOURNAL_FILE),
-  });
-  let manager: ConnectionManager | null = null;
+  let terminal: Terminal | null = null;
   let window: BrowserWindow | null = null;
   let quitting = false;
   let engineStopped = false;
@@ -73,7 +66,8 @@ function run(): void {
   let quitGuarded = false;
   app.on('before-quit', (event) => {
     quitting = true;
-    const active = engine.protection.activeTerminal();
+    const protection = terminal?.engine.protection;
+    const active = protection?.activeTerminal() ?? [];
     if (quitGuarded || active.length === 0) return;
     // Terminal-managed protection stops with the app: ask what to leave at the broker first.
     event.preventDefault();
@@ -83,17 +77,17 @@ function run(): void {
         return;
       }
       quitGuarded = true;
-      const left = await engine.protection.onQuit(choice).catch(() => []);
+      const left = (await protection?.onQuit(choice).catch(() => [])) ?? [];
       if (left.length > 0)
         logger.warn({ choice, left }, 'quit: terminal-managed protection left at the broker');
       app.quit();
     });
   });
   app.on('will-quit', (event) => {
-    if (engineStopped) return;
+    if (engineStopped || terminal === null) return;
     event.preventDefault();
     for (const cleanup of cleanups.splice(0)) cleanup();
-    engine
+    terminal
       .stop()
       .catch((err: unknown) =>
         logger.error({ err: err instanceof Error ? err.message : String(err) }, 'engine stop failed'),
@@ -109,9 +103,8 @@ function run(): void {
     .then(async () => {
       installSecurityHooks(logger);
       serveAppScheme(rendererDir);
-      let opened: Awaited<ReturnType<typeof openConnections>>;
       try {
-        opened = await openConnections({
+        terminal = await startTerminal({
           dataDir: app.getPath('userData'),
           logger,
           // electron-store is `conf` with Electron's defaults; the settings module owns migrations.
@@ -125,10 +118,7 @@ function run(): void {
         app.exit(2);
         return;
       }
-      manager = opened.manager(engine);
-      await engine.start();
-      await manager.start();
-      const commands = manager;
+      const { engine, manager: commands } = terminal;
       cleanups.push(registerIpc(commands, () => window, logger));
       window = createMainWindow({
         // The page keeps it current (document.title); this is what shows before it loads.
