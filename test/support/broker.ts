@@ -77,6 +77,12 @@ export class ScriptedBroker implements Connection {
     }
   }
 
+  /** The symbols the engine last asked it to stream (null: never asked). */
+  interest: ReadonlySet<string> | null = null;
+  setInterest(symbols: ReadonlySet<string>): void {
+    this.interest = new Set(symbols);
+  }
+
   placeOrderList?: (list: PlaceOrderList) => Promise<OrderListAck>;
 
   private async placeList(list: PlaceOrderList): Promise<OrderListAck> {

@@ -138,6 +138,7 @@ export class Engine {
       ledger: this.ledger,
       watchlist: this.watchlist,
       charts: this.bars.openListings(),
+      triggers: this.protection.triggers(),
     });
     for (const c of this.conns.values()) {
       if (c.setInterest === undefined) continue;
@@ -182,7 +183,12 @@ export class Engine {
             });
         return this.desk.place(req);
       })
-      .register('term:protection.place', (req) => this.protection.place(req))
+      .register('term:protection.place', async (req) => {
+        const r = await this.protection.place(req);
+        // Its market must stream even before any of its orders rests (a trailing activation).
+        this.queueInterest();
+        return r;
+      })
       .register('term:protection.cancel', (req) => this.protection.cancel(req.id))
       .register('term:orders.modify', (req) => this.desk.modify(req))
       .register('term:orders.cancel', (req) => this.desk.cancel(req))

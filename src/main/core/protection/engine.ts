@@ -222,6 +222,13 @@ export class ProtectionEngine {
       .map((p) => this.view(p));
   }
 
+  /** Markets the terminal must see for the protection it manages (a trailing stop before its activation has no order yet). */
+  triggers(): { connectionId: string; symbol: string }[] {
+    return [...this.protections.values()]
+      .filter((p) => p.managed && p.status === 'active')
+      .map((p) => ({ connectionId: p.req.connectionId, symbol: p.req.symbol }));
+  }
+
   list(): ProtectionView[] {
     return [...this.protections.values()].map((p) => this.view(p));
   }

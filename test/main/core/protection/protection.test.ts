@@ -135,6 +135,16 @@ describe('terminal-managed trailing stop', () => {
     });
   });
 
+  it('keeps its market streaming before activation, when no order of it rests yet', async () => {
+    const { e, b } = await setup();
+    e.setWatchlist(['NQ']);
+    await settle();
+    expect(b.interest?.has('ES')).toBe(false);
+    await protect(e, { kind: 'trailing', qty: 1, trail: { by: 'amount', offset: 2, activationPrice: 5005 } });
+    await settle();
+    expect(b.interest?.has('ES')).toBe(true);
+  });
+
   it('orders.place with a trailing stop the broker cannot hold goes to the protection engine', async () => {
     const { e } = await setup();
     const r = (await e.dispatch('term:orders.place', {
