@@ -455,3 +455,16 @@ describe('the quit guard', () => {
     );
   });
 });
+
+describe('cancelling a protection', () => {
+  it('cancels its working orders and stops managing it', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    const r = (await e.dispatch('term:protection.cancel', { id: v.id })) as Result<ProtectionView>;
+    expect(r.ok && r.value.status).toBe('done');
+    expect(b.byClientId(v.orders.l1 ?? '')?.status).toBe('cancelled');
+    expect(b.byClientId(v.orders.l2 ?? '')?.status).toBe('cancelled');
+    const unknown = (await e.dispatch('term:protection.cancel', { id: 'nope' })) as Result<ProtectionView>;
+    expect(!unknown.ok && unknown.error.code).toBe('not_found');
+  });
+});
