@@ -35,6 +35,8 @@ export interface EngineOptions {
   paper?: boolean;
   /** Faults for the paper broker (tests and demos of ambiguous outcomes). */
   paperFaults?: PaperFaults;
+  /** The paper broker declares native OCO pairs and trailing stops (default: none). */
+  paperNativeProtection?: boolean;
   connections?: Connection[];
   /** Deadline on every broker order call before its outcome counts as unknown. */
   orderDeadlineMs?: number;
@@ -108,7 +110,13 @@ export class Engine {
     });
     if (opts.paper ?? true)
       this.register(
-        new PaperConnection({ seed: opts.seed, now: this.now, logger: this.log, faults: opts.paperFaults }),
+        new PaperConnection({
+          seed: opts.seed,
+          now: this.now,
+          logger: this.log,
+          faults: opts.paperFaults,
+          nativeProtection: opts.paperNativeProtection === true,
+        }),
       );
     for (const c of opts.connections ?? []) this.register(c);
     this.registerCommands(this.commands);

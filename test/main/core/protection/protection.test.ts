@@ -468,3 +468,65 @@ describe('cancelling a protection', () => {
     expect(!unknown.ok && unknown.error.code).toBe('not_found');
   });
 });
+
+describe('native protection on the paper broker (nativeProtection)', () => {
+  it('an OCO goes to the paper book as one list, labelled broker, not managed by the terminal', async () => {
+    const paper = new PaperConnection({
+      seed: 7,
+      autoTick: false,
+      historyMinutes: 10,
+      nativeProtection: true,
+    });
+    const e = Engine.create({ paper: false, connections: [paper], flushMs: 5 });
+    engines.push(e);
+    await e.start();
+    const last = e.ledger.quote('paper', 'ES')?.last ?? 0;
+    const r = (await e.dispatch('term:protection.place', {
+      kind: 'oco',
+      connectionId: 'paper',
+      accountId: PAPER_ACCOUNT_ID,
+      symbol: 'ES',
+      side: 'buy',
+      qty: 1,
+      // A buy limit far below (never fills) and a buy stop one point above: the market decides.
+      legs: [
+        { type: 'limit', limitPrice: Math.round(last * 0.9) },
+        { type: 'stop', stopPrice: Math.round(last) + 1 },
+      ],
+    })) as Result<ProtectionView>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.heldBy).toBe('broker');
+    expect(orderOf(e, r.value.orders.l1)).toMatchObject({
+      heldBy: 'broker',
+      list: { type: 'oco', id: r.value.id },
+    });
+    expect(paper.submissions.get(r.value.orders.l2 ?? '')).toBe(1);
+    expect(e.protection.activeTerminal()).toHaveLength(0);
+  });
+
+  it('a trailing stop is a native trailing stop at the paper book', async () => {
+    const paper = new PaperConnection({
+      seed: 7,
+      autoTick: false,
+      historyMinutes: 10,
+      nativeProtection: true,
+    });
+    const e = Engine.create({ paper: false, connections: [paper], flushMs: 5 });
+    engines.push(e);
+    await e.start();
+    const r = (await e.dispatch('term:protection.place', {
+      kind: 'trailing',
+      connectionId: 'paper',
+      accountId: PAPER_ACCOUNT_ID,
+      symbol: 'ES',
+      side: 'sell',
+      qty: 1,
+      trail: { by: 'ticks', offset: 8 },
+    })) as Result<ProtectionView>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.heldBy).toBe('broker');
+    const o = orderOf(e, r.value.orders.ts);
+    expect(o).toMatchObject({ heldBy: 'broker', status: 'working' });
+    expect(o.stopPrice).not.toBeNull();
+  });
+});
