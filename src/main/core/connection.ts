@@ -15,7 +15,6 @@ import type {
   OrderListType,
   OrderRole,
   Quote,
-  Side,
   Timeframe,
 } from '../../shared/domain';
 import type { ParsedRequestOf } from '../../shared/contract';
@@ -165,5 +164,3 @@ export interface Connection {
   /** Bars up to now, oldest first. Only when `capabilities.history`. */
   history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
 }
-
-export type { Side };
