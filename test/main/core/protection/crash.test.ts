@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ES } from '../fixtures';
 import { LOOPBACK_ACCOUNT, LoopbackExchange } from '../../../support/loopbackBroker';
 
-const CHILD = join(import.meta.dirname, '../../../support/protectionChild.ts');
+const CHILD = join(import.meta.dirname, 'fixtures/engineProcess.ts');
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
