@@ -7,17 +7,7 @@
  */
 import { type BrowserWindow, dialog } from 'electron';
 import type { ProtectionView } from '../../shared/contract';
-
-export type QuitChoice = 'keep' | 'native' | 'cancel' | 'stay';
-const CHOICES: readonly QuitChoice[] = ['keep', 'native', 'cancel', 'stay'];
-
-export function quitGuardDetail(active: readonly ProtectionView[]): string {
-  const lines = active.map(
-    (p) =>
-      `• ${p.kind === 'oco' ? 'OCO' : p.kind === 'bracket' ? 'Bracket' : 'Trailing stop'} on ${p.symbol} (${p.connectionId})`,
-  );
-  return `${lines.join('\n')}\n\nWhile Peregrine is closed nothing trails a stop or cancels the other leg of a pair. Keeping leaves every resting order at the broker as it is now.`;
-}
+import { choiceOf, quitGuardDetail, QUIT_BUTTONS, type QuitChoice } from './quitGuardText';
 
 export async function askQuitGuard(
   active: readonly ProtectionView[],
@@ -28,12 +18,7 @@ export async function askQuitGuard(
     title: 'Protection managed by Peregrine',
     message: `${active.length} protection${active.length === 1 ? ' is' : 's are'} managed by this terminal.`,
     detail: quitGuardDetail(active),
-    buttons: [
-      'Keep resting orders and quit',
-      'Move to the broker where it can, then quit',
-      'Cancel protective orders and quit',
-      "Don't quit",
-    ],
+    buttons: [...QUIT_BUTTONS],
     defaultId: 0,
     cancelId: 3,
     noLink: true,
@@ -42,5 +27,5 @@ export async function askQuitGuard(
     window !== null && !window.isDestroyed()
       ? await dialog.showMessageBox(window, options)
       : await dialog.showMessageBox(options);
-  return CHOICES[r.response] ?? 'stay';
+  return choiceOf(r.response);
 }
