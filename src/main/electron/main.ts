@@ -46,7 +46,7 @@ function run(): void {
     app.exit(2);
     return;
   }
-  const engine = Engine.create({ logger, paper: true });
+  const engine = Engine.create({ logger, paper: true, dataDir: app.getPath('userData') });
   let manager: ConnectionManager | null = null;
   let window: BrowserWindow | null = null;
   let quitting = false;

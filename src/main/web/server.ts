@@ -94,6 +94,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const core = Engine.create({
       seed: options.seed,
       logger,
+      dataDir: options.dataDir,
       paper: true,
       ...engineTuningFromEnv(options.env),
     });

@@ -6,6 +6,7 @@
  * silently vanishing from the UI.
  */
 import { basename } from 'node:path';
+import type { AlertsConfig } from '../../../shared/alerts';
 import { connectionsFromEnv } from '../brokers/registry';
 import { openVault, type CredentialVault } from '../credentials';
 import { registerSecret, type Logger } from '../log';
@@ -35,6 +36,8 @@ export interface OpenedConnections {
   session: SessionConnection[];
   /** The profile's `watchlist`, when it gives one: this session's watchlist, not saved. */
   sessionWatchlist: SessionWatchlist | undefined;
+  /** The profile's `alerts`, when it gives them: this session's rules and limits, not saved. */
+  sessionAlerts: { config: AlertsConfig; source: string } | undefined;
   /** The manager for an engine; call `start()` on it once the engine exists. */
   manager(engine: ManagedEngine): ConnectionManager;
 }
@@ -56,10 +59,13 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     }));
   const session: SessionConnection[] = [];
   let sessionWatchlist: SessionWatchlist | undefined;
+  let sessionAlerts: OpenedConnections['sessionAlerts'];
   if (options.profileFile !== undefined) {
     const profile = loadProfile(options.profileFile);
     if (profile.watchlist !== undefined)
       sessionWatchlist = { symbols: profile.watchlist, source: basename(options.profileFile) };
+    if (profile.alerts !== undefined)
+      sessionAlerts = { config: profile.alerts, source: basename(options.profileFile) };
     const resolved = await resolveSecrets(profile, env, vault, registerSecret);
     for (const c of resolved)
       if (c.kind === 'paper' && c.id !== PAPER_ID)
@@ -79,6 +85,7 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     vault,
     session,
     sessionWatchlist,
+    sessionAlerts,
     manager: (engine) =>
       new ConnectionManager({
         engine,
@@ -87,6 +94,7 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
         session,
         logger,
         ...(sessionWatchlist === undefined ? {} : { sessionWatchlist }),
+        ...(sessionAlerts === undefined ? {} : { sessionAlerts }),
       }),
   };
 }

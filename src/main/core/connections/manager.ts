@@ -38,6 +38,8 @@ import {
   type ConnectionEntryConfig,
   type ConnectionKindSpec,
 } from '../brokers/registry';
+import { AlertSettings } from '../alerts/settings';
+import type { AlertsConfig } from '../../../shared/alerts';
 import type { Connection } from '../connection';
 import type { CredentialVault } from '../credentials';
 import type { Engine } from '../engine';
@@ -64,6 +66,8 @@ export interface ConnectionManagerOptions {
   session?: readonly SessionConnection[];
   /** A profile's `watchlist`: the session's watchlist, never written to settings. */
   sessionWatchlist?: SessionWatchlist;
+  /** A profile's `alerts`: the session's rules and limits, never written to settings. */
+  sessionAlerts?: { config: AlertsConfig; source: string };
   logger: Logger;
   /** Clock and randomness for the adapters (tests). */
   deps?: Omit<ConnectionDeps, 'logger'>;
@@ -106,6 +110,8 @@ export class ConnectionManager {
   private readonly trialTimeoutMs: number;
   /** Watchlist, chart and layout choices: the rest of the settings the hosts serve. */
   readonly workspace: Workspace;
+  /** Alert rules and risk limits in settings, applied to the engine. */
+  readonly alertSettings: AlertSettings;
   /** Mutations run one at a time: settings, vault and engine must never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -122,10 +128,17 @@ export class ConnectionManager {
       logger: options.logger,
       ...(options.sessionWatchlist === undefined ? {} : { sessionWatchlist: options.sessionWatchlist }),
     });
+    this.alertSettings = new AlertSettings({
+      settings: options.settings,
+      engine: options.engine,
+      logger: options.logger,
+      ...(options.sessionAlerts === undefined ? {} : { session: options.sessionAlerts }),
+    });
   }
 
   /** Adds every enabled saved connection and every session connection to the engine. */
   async start(): Promise<void> {
+    await this.alertSettings.start();
     const sessionIds = new Set(this.session.map((s) => s.id));
     for (const saved of this.saved()) {
       if (sessionIds.has(saved.id)) {
@@ -158,7 +171,11 @@ export class ConnectionManager {
   }
 
   handles(channel: string): boolean {
-    return (isChannel(channel) && OWN_CHANNELS.has(channel)) || this.workspace.handles(channel);
+    return (
+      (isChannel(channel) && OWN_CHANNELS.has(channel)) ||
+      this.workspace.handles(channel) ||
+      this.alertSettings.handles(channel)
+    );
   }
 
   /**
@@ -169,6 +186,7 @@ export class ConnectionManager {
     // Not queued behind connection changes: each settings update is one synchronous
     // read-modify-write of the document, so the two cannot interleave within it.
     if (this.workspace.handles(channel)) return this.workspace.dispatch(channel, payload);
+    if (this.alertSettings.handles(channel)) return this.alertSettings.dispatch(channel, payload);
     if (!isChannel(channel) || !OWN_CHANNELS.has(channel)) return this.engine.dispatch(channel, payload);
     const parsed = contract[channel].request.safeParse(payload ?? {});
     if (!parsed.success) {
