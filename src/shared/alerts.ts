@@ -11,9 +11,7 @@ export type Direction = z.infer<typeof Direction>;
 
 const money = z.number().finite();
 const band = z.number().finite().min(0).default(0);
-const RuleId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'a rule id is 1–40 letters, digits, "_" or "-"');
+const RuleId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a rule id is 1–40 letters, digits, "_" or "-"');
 
 const common = {
   id: RuleId,

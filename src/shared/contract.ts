@@ -319,7 +319,13 @@ export const AlertsConfigView = z.object({
   persistent: z.boolean(),
 });
 export type AlertsConfigView = z.infer<typeof AlertsConfigView>;
-export const PauseAlertsRequest = z.strictObject({ minutes: z.number().int().min(0).max(24 * 60) });
+export const PauseAlertsRequest = z.strictObject({
+  minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
+});
 export const KillSwitchRequest = z.strictObject({
   /** Also close every position after cancelling working orders (default). */
   flatten: z.boolean().default(true),
@@ -358,7 +364,10 @@ export const contract = {
   'term:alerts.acknowledge': { request: AcknowledgeAlertRequest, response: Done },
   'term:alerts.config': { request: Empty, response: result(AlertsConfigView) },
   'term:alerts.saveConfig': { request: AlertsConfig, response: result(AlertsConfigView) },
-  'term:alerts.pause': { request: PauseAlertsRequest, response: result(z.object({ pausedUntil: z.number().nullable() })) },
+  'term:alerts.pause': {
+    request: PauseAlertsRequest,
+    response: result(z.object({ pausedUntil: z.number().nullable() })),
+  },
   'term:alerts.history': { request: Empty, response: result(z.array(AlertFiring)) },
   'term:risk.status': { request: Empty, response: result(RiskStatus) },
   'term:risk.killSwitch': { request: KillSwitchRequest, response: result(RiskStatus) },

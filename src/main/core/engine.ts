@@ -6,7 +6,7 @@
  * engine's channels on the host's CommandRouter.
  */
 import { join } from 'node:path';
-import { AlertsConfig, defaultAlertsConfig } from '../../shared/alerts';
+import { type AlertsConfig, defaultAlertsConfig } from '../../shared/alerts';
 import { fail, ok } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
 import type { StatusReport } from '../../shared/status';

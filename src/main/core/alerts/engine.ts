@@ -54,7 +54,13 @@ interface Firing {
 }
 
 /** Connection states that count as "lost": not live and not merely a quiet feed. */
-const LOST = new Set<ConnectionHealth['state']>(['connecting', 'authenticating', 'backoff', 'stopped', 'failed']);
+const LOST = new Set<ConnectionHealth['state']>([
+  'connecting',
+  'authenticating',
+  'backoff',
+  'stopped',
+  'failed',
+]);
 
 export class AlertEngine {
   private readonly ledger: Ledger;
@@ -95,9 +101,14 @@ export class AlertEngine {
   }
 
   configure(rules: readonly AlertRule[], sound: boolean): void {
-    const ids = new Set(rules.map((r) => r.id));
-    // A removed or edited rule starts armed; thresholds of kept rules keep their state.
-    for (const key of [...this.disarmed]) if (!ids.has(key.split('|')[0] ?? '')) this.disarmed.delete(key);
+    // An edited or removed rule starts armed again; unchanged rules keep their state, and so do
+    // ids restored from today's journal before any rule was applied.
+    const before = new Map(this.rules.map((r) => [r.id, JSON.stringify(r)]));
+    const after = new Map(rules.filter((r) => r.enabled).map((r) => [r.id, JSON.stringify(r)]));
+    for (const key of [...this.disarmed]) {
+      const id = key.split('|')[0] ?? '';
+      if (before.has(id) && before.get(id) !== after.get(id)) this.disarmed.delete(key);
+    }
     this.rules = rules.filter((r) => r.enabled);
     this.soundOn = sound;
     this.log?.info({ rules: this.rules.length }, 'alert rules applied');
@@ -116,24 +127,22 @@ export class AlertEngine {
 
   /** Today's firings, oldest first. */
   history(): AlertFiring[] {
-    return this.journal
-      .today(this.now())
-      .flatMap((e) =>
-        e.t === 'fired'
-          ? [
-              {
-                ts: e.ts,
-                ruleId: e.ruleId,
-                kind: e.kind,
-                level: e.level,
-                title: e.title,
-                message: e.message,
-                value: e.value,
-                muted: e.muted,
-              },
-            ]
-          : [],
-      );
+    return this.journal.today(this.now()).flatMap((e) =>
+      e.t === 'fired'
+        ? [
+            {
+              ts: e.ts,
+              ruleId: e.ruleId,
+              kind: e.kind,
+              level: e.level,
+              title: e.title,
+              message: e.message,
+              value: e.value,
+              muted: e.muted,
+            },
+          ]
+        : [],
+    );
   }
 
   /** Rebuilds today's threshold state from the journal: what fired and never re-armed stays quiet. */
@@ -198,18 +207,27 @@ export class AlertEngine {
           .quotes()
           .find(
             (x) =>
-              x.symbol === rule.symbol && (rule.connectionId === undefined || x.connectionId === rule.connectionId),
+              x.symbol === rule.symbol &&
+              (rule.connectionId === undefined || x.connectionId === rule.connectionId),
           );
         // A stale price must not fire (or re-arm) anything: it may be hours old.
         if (q === undefined || freshness(q.receivedAt, now) === 'stale') return;
         const price = q.last > 0 ? q.last : (q.bid + q.ask) / 2;
-        this.threshold(rule, `${q.connectionId}:${q.symbol}`, rule.direction, rule.level, rule.hysteresis, price, {
-          level: 'info',
-          title: `${q.symbol} ${rule.direction === 'above' ? 'at or above' : 'at or below'} ${rule.level}`,
-          message: `${q.symbol} traded ${price} (level ${rule.level}).`,
-          symbol: q.symbol,
-          connectionId: q.connectionId,
-        });
+        this.threshold(
+          rule,
+          `${q.connectionId}:${q.symbol}`,
+          rule.direction,
+          rule.level,
+          rule.hysteresis,
+          price,
+          {
+            level: 'info',
+            title: `${q.symbol} ${rule.direction === 'above' ? 'at or above' : 'at or below'} ${rule.level}`,
+            message: `${q.symbol} traded ${price} (level ${rule.level}).`,
+            symbol: q.symbol,
+            connectionId: q.connectionId,
+          },
+        );
         return;
       }
       case 'stale':
@@ -301,14 +319,22 @@ export class AlertEngine {
   /** Total P&L, or null while any open position is marked by a stale price. */
   private totalPnl(now: number): number | null {
     if (this.ledger.accounts().length === 0) return null;
-    if (this.ledger.positions().some((p) => p.qty !== 0 && freshness(p.markedAt, now) === 'stale')) return null;
+    if (this.ledger.positions().some((p) => p.qty !== 0 && freshness(p.markedAt, now) === 'stale'))
+      return null;
     return pnlSummary(this.ledger).totalPnl;
   }
 
   private pnlSubjects(
     rule: Extract<AlertRule, { kind: 'pnl' }>,
     now: number,
-  ): { subject: string; label: string; value: number; currency: string; symbol?: string; connectionId?: string }[] {
+  ): {
+    subject: string;
+    label: string;
+    value: number;
+    currency: string;
+    symbol?: string;
+    connectionId?: string;
+  }[] {
     if (rule.scope === 'total') {
       const v = this.totalPnl(now);
       return v === null ? [] : [{ subject: 'total', label: 'Total', value: v, currency: this.currency() }];
@@ -317,7 +343,10 @@ export class AlertEngine {
       return this.ledger
         .accounts()
         .filter((a) => rule.account === undefined || `${a.connectionId}:${a.accountId}` === rule.account)
-        .filter((a) => !this.hasStaleMark(now, (p) => p.connectionId === a.connectionId && p.accountId === a.accountId))
+        .filter(
+          (a) =>
+            !this.hasStaleMark(now, (p) => p.connectionId === a.connectionId && p.accountId === a.accountId),
+        )
         .map((a) => ({
           subject: `${a.connectionId}:${a.accountId}`,
           label: `Account ${a.name}`,
@@ -346,7 +375,9 @@ export class AlertEngine {
   }
 
   private hasStaleMark(now: number, where: (p: Position) => boolean): boolean {
-    return this.ledger.positions().some((p) => p.qty !== 0 && where(p) && freshness(p.markedAt, now) === 'stale');
+    return this.ledger
+      .positions()
+      .some((p) => p.qty !== 0 && where(p) && freshness(p.markedAt, now) === 'stale');
   }
 
   // ---------------------------------------------------------------- events

@@ -13,7 +13,13 @@ import type { Logger } from '../log';
 
 export const JournalEntry = z.discriminatedUnion('t', [
   AlertFiring.extend({ t: z.literal('fired'), subject: z.string() }),
-  z.object({ t: z.literal('rearmed'), ts: z.number(), ruleId: z.string(), subject: z.string(), value: z.number().nullable() }),
+  z.object({
+    t: z.literal('rearmed'),
+    ts: z.number(),
+    ruleId: z.string(),
+    subject: z.string(),
+    value: z.number().nullable(),
+  }),
   z.object({
     t: z.literal('lock'),
     ts: z.number(),
@@ -65,7 +71,10 @@ export class AlertJournal {
       if (created) chmodSync(file, 0o600);
     } catch (err) {
       // A full disk must not stop an alert from reaching the trader; it is logged loudly.
-      this.log?.error({ err: err instanceof Error ? err.message : String(err) }, 'alert journal write failed');
+      this.log?.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'alert journal write failed',
+      );
       this.memory.push(entry);
     }
   }

@@ -38,7 +38,10 @@ export class AlertSettings {
     this.log = options.logger.child({ component: 'alert-settings' });
     this.session = options.session?.config ?? null;
     if (options.session !== undefined)
-      this.log.info({ source: options.session.source }, 'alert rules from the profile for this session (not saved)');
+      this.log.info(
+        { source: options.session.source },
+        'alert rules from the profile for this session (not saved)',
+      );
   }
 
   handles(channel: string): boolean {
@@ -90,7 +93,10 @@ export class AlertSettings {
     if (this.session !== null) return this.session;
     const parsed = AlertsConfig.safeParse(this.settings.get().alerts);
     if (parsed.success) return parsed.data;
-    this.log.warn({ issues: describeIssues(parsed.error) }, 'alert rules in settings do not parse; using the defaults');
+    this.log.warn(
+      { issues: describeIssues(parsed.error) },
+      'alert rules in settings do not parse; using the defaults',
+    );
     return defaultAlertsConfig();
   }
 }

@@ -21,7 +21,8 @@ export function crossing(
   armed: boolean,
 ): Crossing {
   const reached = direction === 'above' ? value >= threshold : value <= threshold;
-  if (armed) return reached ? { fire: true, rearm: false, armed: false } : { fire: false, rearm: false, armed };
+  if (armed)
+    return reached ? { fire: true, rearm: false, armed: false } : { fire: false, rearm: false, armed };
   // A band of 0 still needs the value strictly back on the other side.
   const back =
     direction === 'above'

@@ -6,12 +6,7 @@
  * session (UTC midnight) or an explicit, confirmed unlock, and survives a restart through the
  * journal. It says plainly what it cannot guarantee (`RISK_CAVEATS`).
  */
-import {
-  RISK_CAVEATS,
-  RiskLimits,
-  type KillStep,
-  type RiskStatus,
-} from '../../../shared/alerts';
+import { RISK_CAVEATS, RiskLimits, type KillStep, type RiskStatus } from '../../../shared/alerts';
 import { fail, ok, type ParsedRequestOf, type Result } from '../../../shared/contract';
 import { isOrderDone, type Order } from '../../../shared/domain';
 import { freshness } from '../../../shared/freshness';
@@ -58,7 +53,10 @@ export class RiskGuard implements OrderGuard {
   private readonly flatWaitMs: number | undefined;
   private limits: RiskLimits = RiskLimits.parse({});
   private lock: Lock | null = null;
-  private kill: { state: RiskStatus['killSwitch']['state']; steps: KillStep[] } = { state: 'idle', steps: [] };
+  private kill: { state: RiskStatus['killSwitch']['state']; steps: KillStep[] } = {
+    state: 'idle',
+    steps: [],
+  };
   private running: Promise<RiskStatus> | null = null;
   /** Paused-until of the alert engine, for the status line (set by the engine). */
   pausedUntil: () => number | null = () => null;
@@ -97,14 +95,16 @@ export class RiskGuard implements OrderGuard {
   // ---------------------------------------------------------------- the guard
 
   checkPlace(order: PlaceOrder, req: ParsedRequestOf<'term:orders.place'>): Result<void> {
-    const position = this.ledger.position(positionKey(order.connectionId, order.accountId, order.symbol))?.qty ?? 0;
+    const position =
+      this.ledger.position(positionKey(order.connectionId, order.accountId, order.symbol))?.qty ?? 0;
     const locked = this.lockRefusal(onlyReduces(order.side, order.qty, position));
     if (locked !== null) return locked;
     return this.check(order, position, req.confirmLarge === true, null);
   }
 
   checkModify(order: Order, change: { qty?: number; limitPrice?: number; stopPrice?: number }): Result<void> {
-    const position = this.ledger.position(positionKey(order.connectionId, order.accountId, order.symbol))?.qty ?? 0;
+    const position =
+      this.ledger.position(positionKey(order.connectionId, order.accountId, order.symbol))?.qty ?? 0;
     const qty = change.qty ?? order.qty;
     const locked = this.lockRefusal(onlyReduces(order.side, qty - order.filledQty, position));
     if (locked !== null) return locked;
@@ -135,7 +135,10 @@ export class RiskGuard implements OrderGuard {
   }
 
   private check(
-    o: Pick<PlaceOrder, 'connectionId' | 'accountId' | 'symbol' | 'side' | 'qty' | 'limitPrice' | 'stopPrice'>,
+    o: Pick<
+      PlaceOrder,
+      'connectionId' | 'accountId' | 'symbol' | 'side' | 'qty' | 'limitPrice' | 'stopPrice'
+    >,
     position: number,
     confirmed: boolean,
     self: Order | null,
@@ -163,7 +166,10 @@ export class RiskGuard implements OrderGuard {
       workingSameSide,
       // A modify does not add an order.
       openOrders: self === null ? openOrders : 0,
-      price: o.limitPrice ?? o.stopPrice ?? (quote === undefined ? null : quote.last || (quote.bid + quote.ask) / 2),
+      price:
+        o.limitPrice ??
+        o.stopPrice ??
+        (quote === undefined ? null : quote.last || (quote.bid + quote.ask) / 2),
       multiplier: inst?.multiplier ?? 1,
       currency: inst?.currency ?? 'USD',
       confirmed,
@@ -187,7 +193,8 @@ export class RiskGuard implements OrderGuard {
     const { dailyLoss, accountDailyLoss } = this.limits;
     if (dailyLoss === null && accountDailyLoss === null) return null;
     const now = this.now();
-    if (this.ledger.positions().some((p) => p.qty !== 0 && freshness(p.markedAt, now) === 'stale')) return null;
+    if (this.ledger.positions().some((p) => p.qty !== 0 && freshness(p.markedAt, now) === 'stale'))
+      return null;
     if (dailyLoss !== null) {
       const s = pnlSummary(this.ledger);
       if (this.ledger.accounts().length > 0 && s.dayPnl <= -dailyLoss)
@@ -257,7 +264,8 @@ export class RiskGuard implements OrderGuard {
 
   /** An explicit, confirmed unlock (the contract requires the unlock phrase). */
   unlock(by: string): Result<RiskStatus> {
-    if (this.running !== null) return fail('kill_switch_running', 'The kill switch is still running; unlock once it has finished.');
+    if (this.running !== null)
+      return fail('kill_switch_running', 'The kill switch is still running; unlock once it has finished.');
     if (this.lock === null) return ok(this.status());
     this.journal.append({ t: 'unlock', ts: this.now(), by });
     this.log?.warn({ by }, 'trading unlocked');
@@ -282,7 +290,10 @@ export class RiskGuard implements OrderGuard {
       id: LOCK_ALERT_ID,
       ts: existing?.ts ?? this.lock.at,
       level: 'critical',
-      title: this.kill.state === 'incomplete' ? 'Kill switch incomplete — trading locked' : 'Kill switch — trading locked',
+      title:
+        this.kill.state === 'incomplete'
+          ? 'Kill switch incomplete — trading locked'
+          : 'Kill switch — trading locked',
       message: `${this.lock.reason}.${steps === '' ? '' : ` ${steps}.`}`,
       active: true,
       acknowledged: existing?.acknowledged ?? false,
@@ -292,7 +303,8 @@ export class RiskGuard implements OrderGuard {
 
   private clearLockAlert(): void {
     const a = this.ledger.alerts().find((x) => x.id === LOCK_ALERT_ID);
-    if (a !== undefined) this.ledger.raiseAlert({ ...a, active: false, title: 'Trading unlocked', sound: false });
+    if (a !== undefined)
+      this.ledger.raiseAlert({ ...a, active: false, title: 'Trading unlocked', sound: false });
   }
 
   status(): RiskStatus {

@@ -56,7 +56,10 @@ export async function runKillSwitch(deps: KillSwitchDeps, flatten: boolean): Pro
       'cancel',
       'failed',
       `Not acknowledged: ${unanswered
-        .map(({ o, r }) => `${o.symbol} ${o.id} on ${label(ledger, o.connectionId)} (${r.ok ? '' : r.error.message})`)
+        .map(
+          ({ o, r }) =>
+            `${o.symbol} ${o.id} on ${label(ledger, o.connectionId)} (${r.ok ? '' : r.error.message})`,
+        )
         .join('; ')}. ${orders.length - unanswered.length} of ${orders.length} cancelled.`,
     );
 
@@ -79,13 +82,17 @@ export async function runKillSwitch(deps: KillSwitchDeps, flatten: boolean): Pro
     })),
   );
   const refused = closes.filter(({ r }) => !r.ok);
-  if (refused.length === 0) step('flatten', 'done', `Closing orders accepted for ${open.length} position(s).`);
+  if (refused.length === 0)
+    step('flatten', 'done', `Closing orders accepted for ${open.length} position(s).`);
   else
     step(
       'flatten',
       'failed',
       `Not closed: ${refused
-        .map(({ p, r }) => `${p.symbol} ${p.qty} on ${label(ledger, p.connectionId)} (${r.ok ? '' : r.error.message})`)
+        .map(
+          ({ p, r }) =>
+            `${p.symbol} ${p.qty} on ${label(ledger, p.connectionId)} (${r.ok ? '' : r.error.message})`,
+        )
         .join('; ')}.`,
     );
 
