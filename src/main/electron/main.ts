@@ -13,6 +13,7 @@ import { profilePathFromArgv } from '../core/profile';
 import { registerIpc } from './ipc';
 import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
+import { confirmNewOriginDialog } from './confirmOrigin';
 import { attachStreamPort } from './streamPort';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
@@ -93,6 +94,7 @@ function run(): void {
           logger,
           // electron-store is `conf` with Electron's defaults; the settings module owns migrations.
           createStore: (o) => new ElectronStore<Record<string, unknown>>(o),
+          confirmNewOrigin: confirmNewOriginDialog(() => window),
           ...(profileFile === undefined ? {} : { profileFile }),
         });
       } catch (err) {
