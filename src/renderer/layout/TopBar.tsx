@@ -6,6 +6,7 @@ import { useLink, useNow, useStore } from '../state/context';
 import { formatAmount, formatPnl, signClass } from '../format';
 import { ConnectionPills } from '../connections/ConnectionsPanel';
 import { riskiestMode, useConnectionSettings, useModeTitle } from '../connectionManager';
+import { RiskBadge } from '../alerts/RiskBadge';
 
 /** The riskiest mode on screen sets the band: one live account turns the whole bar red. */
 export function bandMode(accounts: Iterable<Account>): AccountMode {
@@ -116,6 +117,7 @@ export function TopBar() {
           {sync === 'waiting' ? 'Loading…' : 'Resyncing…'}
         </div>
       ) : null}
+      <RiskBadge />
       <ConnectionPills />
     </header>
   );

@@ -81,6 +81,14 @@ const emptyState: ClientState = {
   alerts: [],
 };
 
+/** One entry per alert id, latest state in the place it first appeared; newest last, bounded. */
+function mergeAlerts(prev: readonly Alert[], next: readonly Alert[], max: number): readonly Alert[] {
+  if (next.length === 0) return prev;
+  const byId = new Map(prev.map((a) => [a.id, a]));
+  for (const a of next) byId.set(a.id, a);
+  return [...byId.values()].slice(-max);
+}
+
 function keyed<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
   const m = new Map<string, T>();
   for (const it of items) m.set(key(it), it);
@@ -260,7 +268,8 @@ export class TerminalStore {
       positions: keyed(s.positions, byKey),
       accounts: keyed(s.accounts, byAccount),
       connections: keyed(s.connections, byId),
-      alerts: this.current.alerts,
+      // Alerts are state: the snapshot's bring back any raised during a gap.
+      alerts: mergeAlerts(this.current.alerts, s.alerts, this.maxAlerts),
     });
     this.emitBars(s.bars);
     return 'applied';
@@ -303,7 +312,7 @@ export class TerminalStore {
       positions: merged(base.positions, b.positions, byKey),
       accounts: merged(base.accounts, b.accounts, byAccount),
       connections: merged(base.connections, b.connections, byId),
-      alerts: b.alerts.length > 0 ? [...cur.alerts, ...b.alerts].slice(-this.maxAlerts) : cur.alerts,
+      alerts: mergeAlerts(cur.alerts, b.alerts, this.maxAlerts),
     });
     this.emitBars(b.bars);
     return 'applied';
