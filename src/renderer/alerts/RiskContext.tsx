@@ -7,7 +7,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AlertsConfigInput, RiskStatus } from '../../shared/alerts';
 import type { AlertsConfigView } from '../../shared/contract';
-import { useNow, useStore, useTerminal } from '../state/context';
+import { useLink, useNow, useStore, useTerminal } from '../state/context';
 
 export const LOCK_ALERT_ID = 'risk:lock';
 
@@ -38,10 +38,13 @@ export function RiskProvider({ children }: { children: ReactNode }) {
   const [configError, setConfigError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const lockAlert = useStore((s) => s.alerts.find((a) => a.id === LOCK_ALERT_ID));
+  // Read again whenever the host link (re)opens: a request made before it was refused unsent.
+  const linkOpen = useLink().kind === 'open';
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
 
   useEffect(() => {
+    if (!linkOpen) return;
     let live = true;
     api.risk.status({}).then(
       (r) => {
@@ -52,22 +55,25 @@ export function RiskProvider({ children }: { children: ReactNode }) {
     return () => {
       live = false;
     };
-  }, [api, now, tick, lockAlert]);
+  }, [api, now, tick, lockAlert, linkOpen]);
 
   useEffect(() => {
+    if (!linkOpen) return;
     let live = true;
     api.alerts.config({}).then(
       (r) => {
         if (!live) return;
-        if (r.ok) setConfig(r.value);
-        else setConfigError(r.error.message);
+        if (r.ok) {
+          setConfig(r.value);
+          setConfigError(null);
+        } else setConfigError(r.error.message);
       },
       (e: unknown) => live && setConfigError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, linkOpen]);
 
   const saveConfig = useCallback(
     async (next: AlertsConfigInput) => {

@@ -294,7 +294,7 @@ export class RiskGuard implements OrderGuard {
         this.kill.state === 'incomplete'
           ? 'Kill switch incomplete — trading locked'
           : 'Kill switch — trading locked',
-      message: `${this.lock.reason}.${steps === '' ? '' : ` ${steps}.`}`,
+      message: `${this.lock.reason.charAt(0).toUpperCase()}${this.lock.reason.slice(1)}.${steps === '' ? '' : ` ${steps}.`}`,
       active: true,
       acknowledged: existing?.acknowledged ?? false,
       sound: existing === undefined,
