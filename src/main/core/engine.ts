@@ -6,13 +6,14 @@
  * engine's channels on the host's CommandRouter.
  */
 import { join } from 'node:path';
-import { type AlertsConfig, defaultAlertsConfig } from '../../shared/alerts';
+import type { AlertsConfig } from '../../shared/alerts';
 import { fail, ok } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
 import { AlertEngine } from './alerts/engine';
 import { AlertJournal } from './alerts/journal';
+import { type AlertsStore, SessionAlertsStore } from './alerts/settings';
 import { BarStore } from './bars';
 import { StreamBatcher } from './batcher';
 import { openChart } from './charts';
@@ -70,7 +71,7 @@ export class Engine {
   readonly alerts: AlertEngine;
   /** Risk limits and the kill switch, in front of the desk. */
   readonly risk: RiskGuard;
-  private alertsConfig: AlertsConfig = defaultAlertsConfig();
+  private alertsStore: AlertsStore = new SessionAlertsStore();
   private readonly alertTickMs: number;
   private alertTimer: NodeJS.Timeout | null = null;
   /** Every command channel's handler; the host's other parts (connections, workspace) add theirs. */
@@ -117,7 +118,7 @@ export class Engine {
     });
     this.risk.pausedUntil = () => this.alerts.paused();
     this.desk.guardWith(this.risk);
-    this.applyAlertsConfig(this.alertsConfig);
+    this.applyAlertsConfig(this.alertsStore.view().config);
     this.alertTickMs = opts.alertTickMs ?? ALERT_TICK_MS;
     if (opts.paper ?? true)
       this.register(
@@ -130,8 +131,16 @@ export class Engine {
       this.ledger.events.on(type, () => this.queueInterest());
   }
 
+  /**
+   * Where rules and limits are kept (the hosts: the settings file, or a profile); what it holds
+   * is applied at once.
+   */
+  useAlertsStore(store: AlertsStore): void {
+    this.alertsStore = store;
+    this.applyAlertsConfig(store.view().config);
+  }
+
   private applyAlertsConfig(config: AlertsConfig): void {
-    this.alertsConfig = config;
     this.alerts.configure(config.rules, config.sound);
     this.risk.setLimits(config.limits);
   }
@@ -214,14 +223,12 @@ export class Engine {
       .register('term:alerts.acknowledge', (req) =>
         this.ledger.acknowledgeAlert(req.id) ? ok({}) : fail('not_found', `There is no alert ${req.id}.`),
       )
-      // Without a settings file (an engine on its own) rules and limits last for the session; the
-      // hosts' ConnectionManager serves these two from settings and hands the result on to here.
-      .register('term:alerts.config', () =>
-        ok({ config: this.alertsConfig, source: 'session' as const, persistent: false }),
-      )
+      .register('term:alerts.config', () => ok(this.alertsStore.view()))
+      // Kept first (settings file), then applied: rules that could not be saved are not in force.
       .register('term:alerts.saveConfig', (req) => {
-        this.applyAlertsConfig(req);
-        return ok({ config: this.alertsConfig, source: 'session' as const, persistent: false });
+        const saved = this.alertsStore.save(req);
+        if (saved.ok) this.applyAlertsConfig(req);
+        return saved;
       })
       .register('term:alerts.pause', (req) => {
         const until = req.minutes === 0 ? null : this.now() + req.minutes * 60_000;

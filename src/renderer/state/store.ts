@@ -81,14 +81,6 @@ const emptyState: ClientState = {
   alerts: [],
 };
 
-/** One entry per alert id, latest state in the place it first appeared; newest last, bounded. */
-function mergeAlerts(prev: readonly Alert[], next: readonly Alert[], max: number): readonly Alert[] {
-  if (next.length === 0) return prev;
-  const byId = new Map(prev.map((a) => [a.id, a]));
-  for (const a of next) byId.set(a.id, a);
-  return [...byId.values()].slice(-max);
-}
-
 function keyed<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
   const m = new Map<string, T>();
   for (const it of items) m.set(key(it), it);
@@ -268,8 +260,9 @@ export class TerminalStore {
       positions: keyed(s.positions, byKey),
       accounts: keyed(s.accounts, byAccount),
       connections: keyed(s.connections, byId),
-      // Alerts are state: the snapshot's bring back any raised during a gap.
-      alerts: mergeAlerts(this.current.alerts, s.alerts, this.maxAlerts),
+      // Alerts are state: the snapshot holds every one still active or unacknowledged, so one
+      // raised in a batch this client missed (a gap, a reload) is still shown.
+      alerts: s.alerts.slice(-this.maxAlerts),
     });
     this.emitBars(s.bars);
     return 'applied';
@@ -312,7 +305,7 @@ export class TerminalStore {
       positions: merged(base.positions, b.positions, byKey),
       accounts: merged(base.accounts, b.accounts, byAccount),
       connections: merged(base.connections, b.connections, byId),
-      alerts: mergeAlerts(cur.alerts, b.alerts, this.maxAlerts),
+      alerts: b.alerts.length > 0 ? mergedAlerts(cur.alerts, b.alerts, this.maxAlerts) : cur.alerts,
     });
     this.emitBars(b.bars);
     return 'applied';
@@ -329,4 +322,14 @@ export class TerminalStore {
     this.scheduled = true;
     this.schedule(this.flush);
   }
+}
+
+/** Alerts by id, latest state; a settled one (cleared and acknowledged) leaves; newest last, bounded. */
+function mergedAlerts(cur: readonly Alert[], changed: readonly Alert[], max: number): Alert[] {
+  const byId = new Map(cur.map((a) => [a.id, a]));
+  for (const a of changed) {
+    byId.delete(a.id);
+    if (a.active || !a.acknowledged) byId.set(a.id, a);
+  }
+  return [...byId.values()].slice(-max);
 }

@@ -14,7 +14,7 @@ import type { AlertRuleInput, AlertsConfigInput } from '../../../../src/shared/a
 import type { Result } from '../../../../src/shared/contract';
 import { blankHealth, type ConnectionHealth } from '../../../../src/shared/domain';
 import type { Alert } from '../../../../src/shared/stream';
-import { ES, fill, quote } from '../../../core/fixtures';
+import { ES, fill, quote } from '../fixtures';
 import { ScriptedBroker } from '../../../support/broker';
 
 const T0 = Date.UTC(2026, 11, 1, 14, 0, 0);

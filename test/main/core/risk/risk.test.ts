@@ -14,7 +14,7 @@ import { PAPER_ACCOUNT_ID } from '../../../../src/main/core/paper/exchange';
 import type { RiskLimits, RiskStatus } from '../../../../src/shared/alerts';
 import type { Result } from '../../../../src/shared/contract';
 import type { Order } from '../../../../src/shared/domain';
-import { ES, fill, quote } from '../../../core/fixtures';
+import { ES, fill, quote } from '../fixtures';
 import { ScriptedBroker } from '../../../support/broker';
 import { ManualTimers, settle } from '../../../support/timers';
 
