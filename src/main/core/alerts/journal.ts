@@ -5,11 +5,12 @@
  * fired today does not fire again after a restart and a kill-switch lock survives one.
  * Without a directory (tests, engines without a data dir) it keeps the entries in memory.
  */
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AlertFiring, KillStep } from '../../../shared/alerts';
 import type { Logger } from '../log';
+import { ensurePrivateDir } from '../settings';
 
 export const JournalEntry = z.discriminatedUnion('t', [
   AlertFiring.extend({ t: z.literal('fired'), subject: z.string() }),
@@ -54,7 +55,7 @@ export class AlertJournal {
     private readonly dir: string | null,
     private readonly log?: Logger,
   ) {
-    if (dir !== null) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (dir !== null) ensurePrivateDir(dir);
   }
 
   /** Appends synchronously: the entry is on disk before the caller acts on it. */
