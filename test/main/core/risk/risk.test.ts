@@ -139,6 +139,63 @@ describe('risk limits refuse orders before they leave the terminal, naming the l
   });
 });
 
+describe('every order path passes the guard', () => {
+  it('while locked: a new order and a modify are refused, closing a position is allowed', async () => {
+    const { e, broker } = await scripted();
+    e.ledger.apply('a', {
+      type: 'fill',
+      fill: fill({ id: 'f1', connectionId: 'a', accountId: 'ACC', side: 'buy', qty: 2, price: 5000 }),
+    });
+    const working = await place(e, esBuy({ limitPrice: 4000 }));
+    if (!working.ok) throw new Error(working.error.message);
+    // The broker refuses the kill switch's cancel: the order stays working (and is named).
+    broker.replies = ['reject'];
+    const fired = (await e.dispatch('term:risk.killSwitch', {
+      flatten: false,
+      reason: 'test lock',
+    })) as Result<RiskStatus>;
+    expect(fired.ok && fired.value.killSwitch.state).toBe('incomplete');
+    const modify = (await e.dispatch('term:orders.modify', {
+      connectionId: 'a',
+      orderId: working.value.id,
+      limitPrice: 4100,
+    })) as Result<Order>;
+    expect(!modify.ok && modify.error.code).toBe('risk_locked');
+    const blocked = await place(e, esBuy({ limitPrice: 4000 }));
+    expect(!blocked.ok && blocked.error.code).toBe('risk_locked');
+    const close = (await e.dispatch('term:positions.close', {
+      connectionId: 'a',
+      accountId: 'ACC',
+      symbol: 'ES',
+    })) as Result<Order[]>;
+    expect(close.ok).toBe(true);
+  });
+
+  it('the per-account daily loss limit names the account', async () => {
+    const { e } = await scripted();
+    await configure(e, { accountDailyLoss: 50, flattenOnBreach: false });
+    e.ledger.apply('a', {
+      type: 'fill',
+      fill: fill({ id: 'f1', connectionId: 'a', accountId: 'ACC', side: 'buy', qty: 1, price: 5000 }),
+    });
+    e.ledger.apply('a', {
+      type: 'quote',
+      quote: quote({
+        symbol: 'ES',
+        connectionId: 'a',
+        bid: 4998,
+        ask: 4998,
+        last: 4998,
+        receivedAt: Date.now(),
+      }),
+    });
+    e.evaluateRisk();
+    const s = await status(e);
+    expect(s.locked).toBe(true);
+    expect(s.reason).toMatch(/account daily loss limit: Account day P&L -\$100\.00/);
+  });
+});
+
 describe('the kill switch', () => {
   it('against the paper broker: cancels every working order, flattens every position, locks the ticket', async () => {
     const e = Engine.create({ seed: 7, alertTickMs: 0, flushMs: 5, killSwitchFlatWaitMs: 5_000 });
