@@ -9,10 +9,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { WEB_SOCKET_PATH, TOKEN_PARAM } from '../../shared/wire';
-import { openConnections } from '../core/connections';
 import type { VaultBackend } from '../core/credentials';
-import { engineTuningFromEnv } from '../core/tuning';
-import { Engine } from '../core/engine';
+import { startTerminal } from '../core/terminal';
+import type { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
 import { ensurePrivateDir } from '../core/settings';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
@@ -106,33 +105,16 @@ async function startLocked(options: WebHostOptions, lock: DataDirLock): Promise<
   if (options.engine !== undefined) {
     engine = options.engine;
   } else {
-    const opened = await openConnections({
+    const terminal = await startTerminal({
       dataDir: options.dataDir,
       logger,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.profileFile === undefined ? {} : { profileFile: options.profileFile }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.vaultService === undefined ? {} : { vaultService: options.vaultService }),
     });
-    vault = { backend: opened.vault.backend, reason: opened.vault.reason ?? null };
-    const core = Engine.create({
-      seed: options.seed,
-      logger,
-      dataDir: options.dataDir,
-      paper: true,
-      ...engineTuningFromEnv(options.env),
-    });
-    const manager = opened.manager(core);
-    await core.start();
-    await manager.start();
-    // Commands go through the manager: its channels there, every other one to the engine.
-    engine = {
-      start: () => core.start(),
-      stop: () => core.stop(),
-      subscribe: (listener) => core.subscribe(listener),
-      snapshot: () => core.snapshot(),
-      status: () => core.status(),
-      dispatch: (channel, payload) => manager.dispatch(channel, payload),
-    };
+    vault = terminal.vault;
+    engine = terminal.engine;
   }
 
   const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, {

@@ -6,13 +6,13 @@
  * itself. A kind whose adapter does not exist yet is declared `available: false`.
  */
 import type { AccountMode } from '../../../shared/domain';
+import { demoExchangeKind } from './demo-exchange/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
 
 export {
   checkEndpoints,
-  configProblem,
   endpointUrls,
   isLoopbackUrl,
   kindInfo,
@@ -20,9 +20,7 @@ export {
   type ConnectionDeps,
   type ConnectionEntryConfig,
   type ConnectionKindSpec,
-  type EndpointSpec,
   type SecretLookup,
-  type SecretSpec,
 } from './kind';
 
 const paperKind: ConnectionKindSpec = {
@@ -57,6 +55,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),
+  demoExchangeKind, // the template kind: copy brokers/demo-exchange/ to add one
 ];
 
 export function kindSpec(kind: string): ConnectionKindSpec | undefined {
