@@ -29,6 +29,8 @@ export async function startTerminal(options: TerminalOptions): Promise<Terminal>
   const engine = Engine.create({
     logger: options.logger,
     paper: true,
+    // The alert journal (firings, kill-switch steps, locks) lives beside the settings.
+    dataDir: options.dataDir,
     // Terminal-managed protection survives a restart through its journal in the data directory.
     protectionJournal: join(options.dataDir, JOURNAL_FILE),
     ...(seed === undefined ? {} : { seed }),
