@@ -92,6 +92,8 @@ export class OrdersRelaySim extends SimServer<ClientMeta> {
   peakConnections = 0;
   /** Cancels the REST endpoint executed. */
   readonly cancels: string[] = [];
+  /** Orders whose fill updates the `withhold-fills` fault kept from every client. */
+  readonly withheldOrders: string[] = [];
 
   constructor(opts: OrdersRelaySimOptions = {}) {
     super({
@@ -299,7 +301,11 @@ export class OrdersRelaySim extends SimServer<ClientMeta> {
 
   private orderFrame(accountId: string, o: SimOrder, code: string, closed: boolean, withhold = false): void {
     this.codes.set(o.id, code);
-    if (withhold) return; // Lost between upstream and relay: only the next snapshot has it.
+    if (withhold) {
+      // Lost between upstream and relay: only the next snapshot has it.
+      if (!this.withheldOrders.includes(o.id)) this.withheldOrders.push(o.id);
+      return;
+    }
     const frame = tsOrder(accountId, o, code, closed);
     for (const c of this.streams(accountId, 'orders')) this.sendFrame(c, frame);
   }
