@@ -9,6 +9,7 @@ import type { AccountMode } from '../../../shared/domain';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
+import { signalsKind } from './signals/kind';
 
 export {
   checkEndpoints,
@@ -54,6 +55,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   paperKind,
   portfolioStreamKind,
   ordersRelayKind,
+  signalsKind,
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),
