@@ -9,6 +9,7 @@ import type { AccountMode } from '../../../shared/domain';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
+import { realtimeKind } from './realtime/kind';
 import { signalsKind } from './signals/kind';
 
 export {
@@ -56,6 +57,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   portfolioStreamKind,
   ordersRelayKind,
   signalsKind,
+  realtimeKind,
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),
