@@ -25,6 +25,7 @@ export const realtimeKind: ConnectionKindSpec = {
   title: 'Realtime endpoint',
   available: true,
   builtIn: false,
+  // The documented version is paper trading only (seed 004, "Security Considerations").
   modes: ['paper', 'demo', 'live'],
   defaultMode: 'paper',
   endpoints: [

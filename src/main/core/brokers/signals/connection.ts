@@ -38,7 +38,7 @@ export class SignalsConnection extends SupervisedConnection {
         id: config.id,
         kind: 'signals',
         label,
-        mode: config.mode ?? 'paper',
+        mode: config.mode ?? 'live',
         capabilities: readOnly,
         heldBy: 'gateway',
         adapter: (logger) => {

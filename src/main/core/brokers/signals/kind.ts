@@ -20,8 +20,9 @@ export const signalsKind: ConnectionKindSpec = {
   title: 'Signals gateway',
   available: true,
   builtIn: false,
+  // Its portfolio may be real money: never shown as paper unless the config says so.
   modes: ['paper', 'demo', 'live'],
-  defaultMode: 'paper',
+  defaultMode: 'live',
   endpoints: [
     {
       name: 'url',
