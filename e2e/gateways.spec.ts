@@ -89,7 +89,7 @@ test('orders relay, signals and realtime come up live, survive a simulator resta
         { timeout: 30_000 },
       )
       .toBe(true);
-    await page.screenshot({ path: screenshotPath('gateways-live') });
+    await page.screenshot({ path: screenshotPath('gateways-live.png') });
 
     for (const sim of sims) {
       const port = sim.address().port;

@@ -32,7 +32,8 @@ function crypto(symbol: string, startPrice: number, minuteVol: number): MarketSp
     pricePrecision: 2,
     connectionId: 'sim',
   };
-  return { instrument, startPrice, minuteVol, bookSize: 50, spreadTicks: 1 };
+  // bookSize is in qty steps (0.00001): about 20 coins at the touch, so the bot's orders fill whole.
+  return { instrument, startPrice, minuteVol, bookSize: 2_000_000, spreadTicks: 1 };
 }
 
 export const cryptoSymbols: readonly MarketSpec[] = [
