@@ -185,7 +185,11 @@ class SignalsLink implements Link {
       case 'price_update': {
         const ts = frame.timestamp ?? now;
         this.h.data('prices', frame.timestamp ?? null);
-        for (const [symbol, f] of Object.entries(frame.symbols)) this.onPrice(symbol, f, ts, now);
+        let late = 0;
+        for (const [symbol, f] of Object.entries(frame.symbols))
+          if (!this.onPrice(symbol, f, ts, now)) late += 1;
+        if (late > 0)
+          this.o.logger.info({ connectionId: this.o.connectionId, late }, 'out-of-order updates dropped');
         return;
       }
       case 'signal': {
@@ -287,11 +291,12 @@ class SignalsLink implements Link {
   }
 
   /** Partial fields merge into the last known quote: a missing field keeps its value. */
-  private onPrice(symbol: string, f: PriceFields, ts: number, now: number): void {
+  /** False when the update is older than one already applied (dropped). */
+  private onPrice(symbol: string, f: PriceFields, ts: number, now: number): boolean {
     const prev = this.quotes.get(symbol);
     const price = f.price ?? f.close ?? prev?.last;
-    if (price === undefined) return;
-    if (!this.gate.fresh(`q:${symbol}`, ts)) return;
+    if (price === undefined) return true;
+    if (!this.gate.fresh(`q:${symbol}`, ts)) return false;
     this.instrument(symbol);
     const quote: Quote = {
       symbol,
@@ -309,6 +314,7 @@ class SignalsLink implements Link {
     };
     this.quotes.set(symbol, quote);
     this.emit({ type: 'quote', quote });
+    return true;
   }
 
   private instrument(symbol: string): void {

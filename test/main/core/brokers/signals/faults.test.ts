@@ -117,6 +117,24 @@ describe('signals protocol (real sockets)', () => {
     expect(new Set(ids).size).toBeLessThan(ids.length);
   });
 
+  it('a reordered burst: older prices and portfolios are dropped and logged, never applied', async () => {
+    const x = await live();
+    await until(
+      () => x.logger.lines.filter((l) => l.msg === 'subscriptions not supported').length >= 4,
+      'subscribe replies in',
+    );
+    x.sim.fault({ kind: 'reorder', count: 6 });
+    await until(
+      () => x.logger.lines.some((l) => l.msg === 'out-of-order updates dropped'),
+      'late updates dropped',
+    );
+    const last = new Map<string, number>();
+    for (const e of x.rec.ofType('quote')) {
+      expect(e.quote.ts).toBeGreaterThanOrEqual(last.get(e.quote.symbol) ?? 0);
+      last.set(e.quote.symbol, e.quote.ts);
+    }
+  });
+
   it('another socket with our client_id takes the broadcasts: ours turns stale, not silently live', async () => {
     const x = await live({
       heartbeatMs: 60_000,

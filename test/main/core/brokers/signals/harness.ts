@@ -1,5 +1,4 @@
 /** The signals adapter as a conformance subject, and a harness for its protocol tests (real sockets). */
-import { expect } from 'vitest';
 import { SignalsAdapter } from '../../../../../src/main/core/brokers/signals/adapter';
 import { SignalsSim, type SignalsSimOptions } from '../../../../../sim/signals/server';
 import {
@@ -48,8 +47,8 @@ function subjectWith(
       // Seed 003 has no credentials to expire.
       'expire credentials',
     ],
-    afterReorder: (x) =>
-      expect(x.logger.lines.some((l) => l.msg === 'out-of-order updates dropped')).toBe(true),
+    // No afterReorder: the four `subscribe` replies of a first-phase server can fill the whole
+    // burst right after live; faults.test.ts checks the drop once the link has settled.
   };
 }
 
