@@ -109,6 +109,28 @@ describe('orders-relay protocol (real sockets)', () => {
     await x.waitState('live');
   });
 
+  it('an older copy of a position (by its Timestamp) is dropped and logged, never applied', async () => {
+    const x = await live({ sim: { tradeIntervalMs: 60_000, positionsIntervalMs: 60_000 } });
+    const position = (ts: string, qty: string) =>
+      JSON.stringify({
+        PositionID: 'P-ZZZ',
+        AccountID: DEMO_ACCOUNT,
+        Symbol: 'ZZZ',
+        Quantity: qty,
+        AveragePrice: '10',
+        Last: '11',
+        LongShort: 'Long',
+        Timestamp: ts,
+      });
+    x.sim.fault({ kind: 'inject', frame: position('2030-01-01T00:00:02.000Z', '5') });
+    x.sim.fault({ kind: 'inject', frame: position('2030-01-01T00:00:01.000Z', '3') });
+    await until(() => x.logger.lines.some((l) => l.msg === 'out-of-order updates dropped'), 'dropped');
+    const zzz = x.rec.ofType('position').filter((e) => e.position.symbol === 'ZZZ');
+    // `inject` reaches both sockets; the older copy is dropped on each.
+    expect(zzz.length).toBeGreaterThan(0);
+    expect(zzz.every((e) => e.position.qty === 5)).toBe(true);
+  });
+
   it('a bad token: closed 1008 "Authentication required" after the upgrade, stopped, no loop', async () => {
     h = await harness({ token: 'not-a-valid-jwt' });
     await h.waitState('stopped');

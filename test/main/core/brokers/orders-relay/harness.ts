@@ -2,7 +2,6 @@
  * The orders-relay adapter as a conformance subject, and a harness for its own protocol tests:
  * the real two-socket adapter under a real Supervisor against the real relay simulator on loopback.
  */
-import { expect } from 'vitest';
 import { OrdersRelayAdapter } from '../../../../../src/main/core/brokers/orders-relay/adapter';
 import {
   DEMO_ACCOUNT,
@@ -64,8 +63,8 @@ function subjectWith(token: string, simOptions: OrdersRelaySimOptions = {}): Ada
       // attempt count does not hold; faults.test.ts covers refusal for this kind.
       'refuse',
     ],
-    afterReorder: (x) =>
-      expect(x.logger.lines.some((l) => l.msg === 'out-of-order updates dropped')).toBe(true),
+    // No afterReorder: whether a 6-frame burst holds two copies of one key is luck;
+    // faults.test.ts drops an injected older copy deterministically.
   };
 }
 

@@ -93,6 +93,32 @@ describe('realtime protocol (real sockets)', () => {
     expect(p).toMatchObject({ qty: 4, avgPrice: 2275, mark: 2300 });
   });
 
+  it('an older POSITION_UPDATE (by its epoch-ms timestamp) is dropped and logged, never applied', async () => {
+    const x = await live({ sim: { openIntervalMs: 60_000, positionsIntervalMs: 60_000 } });
+    const frame = (ts: number, q: number) =>
+      JSON.stringify({
+        type: 'POSITION_UPDATE',
+        positions: [
+          {
+            id: 'pos-z',
+            symbol: 'ZZZUSDT',
+            type: 'buy',
+            quantity: q,
+            entry_price: 1,
+            current_price: 1,
+            status: 'open',
+          },
+        ],
+        timestamp: ts,
+      });
+    const now = Date.now() + 10_000;
+    x.sim.fault({ kind: 'inject', frame: frame(now, 2) });
+    x.sim.fault({ kind: 'inject', frame: frame(now - 500, 1) });
+    await until(() => x.logger.lines.some((l) => l.msg === 'out-of-order updates dropped'), 'dropped');
+    const z = x.rec.ofType('position').filter((e) => e.position.symbol === 'ZZZUSDT');
+    expect(z.map((e) => e.position.qty)).toEqual([2]);
+  });
+
   it('ERROR frames are the connection’s last error; the link stays up', async () => {
     const x = await live();
     x.sim.fault({ kind: 'inject', frame: JSON.stringify({ type: 'ERROR', message: 'Invalid symbol: FOO' }) });

@@ -1,5 +1,4 @@
 /** The realtime adapter as a conformance subject, and a harness for its protocol tests (real sockets). */
-import { expect } from 'vitest';
 import { RealtimeAdapter } from '../../../../../src/main/core/brokers/realtime/adapter';
 import { RealtimeSim, type RealtimeSimOptions } from '../../../../../sim/realtime/server';
 import {
@@ -53,8 +52,8 @@ function subjectWith(simOptions: RealtimeSimOptions = {}, orderSettleMs = 0): Ad
       // RTT comes from WebSocket pings the server's library answers outside the frame pipeline.
       'delay',
     ],
-    afterReorder: (x) =>
-      expect(x.logger.lines.some((l) => l.msg === 'out-of-order updates dropped')).toBe(true),
+    // No afterReorder: whether a 6-frame burst holds two copies of one key is luck;
+    // faults.test.ts drops an injected older copy deterministically.
   };
 }
 
