@@ -131,6 +131,27 @@ describe('orders-relay protocol (real sockets)', () => {
     expect(zzz.every((e) => e.position.qty === 5)).toBe(true);
   });
 
+  it('a closed position as a deletion marker (`Deleted: true`, id only) is flat', async () => {
+    const x = await live({ sim: { tradeIntervalMs: 60_000, positionsIntervalMs: 60_000 } });
+    x.sim.fault({
+      kind: 'inject',
+      frame: JSON.stringify({
+        PositionID: 'P-DEL',
+        AccountID: DEMO_ACCOUNT,
+        Symbol: 'DEL',
+        Quantity: '4',
+        AveragePrice: '10',
+        Timestamp: '2030-01-01T00:00:00Z',
+      }),
+    });
+    x.sim.fault({ kind: 'inject', frame: JSON.stringify({ PositionID: 'P-DEL', Deleted: true }) });
+    await until(
+      () => x.rec.ofType('position').some((e) => e.position.symbol === 'DEL' && e.position.qty === 0),
+      'flat',
+    );
+    expect(x.sup.health().malformedFrames).toBe(0);
+  });
+
   it('a bad token: closed 1008 "Authentication required" after the upgrade, stopped, no loop', async () => {
     h = await harness({ token: 'not-a-valid-jwt' });
     await h.waitState('stopped');
