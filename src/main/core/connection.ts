@@ -13,7 +13,6 @@ import type {
   Instrument,
   Order,
   Quote,
-  Side,
   Timeframe,
   TradeSignal,
 } from '../../shared/domain';
@@ -148,5 +147,3 @@ export interface Connection {
   /** Bars up to now, oldest first. Only when `capabilities.history`. */
   history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
 }
-
-export type { Side };

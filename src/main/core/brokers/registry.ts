@@ -15,7 +15,6 @@ import { signalsKind } from './signals/kind';
 
 export {
   checkEndpoints,
-  configProblem,
   endpointUrls,
   isLoopbackUrl,
   kindInfo,
@@ -23,9 +22,7 @@ export {
   type ConnectionDeps,
   type ConnectionEntryConfig,
   type ConnectionKindSpec,
-  type EndpointSpec,
   type SecretLookup,
-  type SecretSpec,
 } from './kind';
 
 const paperKind: ConnectionKindSpec = {
