@@ -16,6 +16,7 @@ import type {
   OrderRole,
   Quote,
   Timeframe,
+  TradeSignal,
 } from '../../shared/domain';
 import type { ParsedRequestOf } from '../../shared/contract';
 
@@ -64,7 +65,12 @@ export type ConnectionEvent =
   | { type: 'resync'; snapshot: ResyncSnapshot }
   /** The connection's link went down: its accounts are unverified until the next resync. */
   | { type: 'unverified' }
-  | { type: 'health'; health: ConnectionHealth };
+  | { type: 'health'; health: ConnectionHealth }
+  /**
+   * A gateway's trading signal (the `signals` kind): for the signals panel and the alert engine's
+   * `signal` rule. The ledger ignores it; nothing is ever executed from it.
+   */
+  | { type: 'signal'; signal: TradeSignal };
 
 export type ConnectionSink = (connectionId: string, event: ConnectionEvent) => void;
 

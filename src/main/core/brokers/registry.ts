@@ -10,6 +10,8 @@ import { demoExchangeKind } from './demo-exchange/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
+import { realtimeKind } from './realtime/kind';
+import { signalsKind } from './signals/kind';
 
 export {
   checkEndpoints,
@@ -52,6 +54,8 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   paperKind,
   portfolioStreamKind,
   ordersRelayKind,
+  signalsKind,
+  realtimeKind,
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),
