@@ -6,6 +6,7 @@
  * itself. A kind whose adapter does not exist yet is declared `available: false`.
  */
 import type { AccountMode } from '../../../shared/domain';
+import { binanceKind } from './binance/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
@@ -56,7 +57,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   ordersRelayKind,
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
-  notYet('binance', 'Binance Spot'),
+  binanceKind,
 ];
 
 export function kindSpec(kind: string): ConnectionKindSpec | undefined {

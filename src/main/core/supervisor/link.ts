@@ -30,6 +30,11 @@ export interface LinkHandlers {
   event(event: ConnectionEvent): void;
   /** The transport closed (by either side, or broke). */
   closed(info: CloseInfo): void;
+  /**
+   * The server announced it will cut this link soon (Binance `serverShutdown`): open a
+   * replacement now and swap to it, as for the maximum connection age, so no gap is seen.
+   */
+  rotate?(reason: string): void;
 }
 
 export interface RequestOptions {

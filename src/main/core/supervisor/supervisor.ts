@@ -388,6 +388,11 @@ export class Supervisor {
         if (slot.current) this.fail(classifyClose(info));
         else if (slot === this.candidate) this.rotationFailed(`replacement closed (${info.code})`);
       },
+      rotate: (reason) => {
+        if (!slot.current || !this.serving()) return;
+        this.log.info({ connectionId: this.id, reason }, 'server asked for a new link');
+        void this.rotate();
+      },
     };
   }
 
