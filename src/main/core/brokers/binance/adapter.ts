@@ -479,7 +479,7 @@ class BinanceLink implements Link {
           if (prev !== undefined && prev.u > e.u) continue;
           this.balances.set(b.a, { units, u: e.u });
           if (b.a === this.st.quoteAsset) this.emitAccount(units);
-          else this.emitPosition(b.a, e.E);
+          else this.emitPosition(b.a);
         }
         return;
       }
@@ -545,14 +545,13 @@ class BinanceLink implements Link {
         const baseFee = r.N === base ? fee : 0n;
         const b = this.basisOf(base);
         const bal = this.balances.get(base) ?? { units: 0n, u: 0 };
-        if (r.S === 'BUY') {
-          b.buy(qty, price, baseFee);
-          this.balances.set(base, { units: bal.units + qty - baseFee, u: bal.u });
-        } else {
-          b.sell(qty, baseFee);
-          this.balances.set(base, { units: bal.units - qty - baseFee, u: bal.u });
-        }
-        const pos = this.position(base, r.T);
+        const delta = r.S === 'BUY' ? qty - baseFee : -qty - baseFee;
+        if (r.S === 'BUY') b.buy(qty, price, baseFee);
+        else b.sell(qty, baseFee);
+        // The balance moves now unless an account report at or after this trade already has it
+        // (reports can come first when frames are reordered); the next report corrects either way.
+        if (r.T > bal.u) this.balances.set(base, { units: bal.units + delta, u: bal.u });
+        const pos = this.position(base);
         if (pos !== null) events.push({ type: 'position', position: pos });
       }
     }
@@ -573,7 +572,7 @@ class BinanceLink implements Link {
     return this.market.lastPrice(`${asset}${this.st.quoteAsset}`);
   }
 
-  private position(asset: string, ts: number): ReportedPosition | null {
+  private position(asset: string): ReportedPosition | null {
     const symbol = `${asset}${this.st.quoteAsset}`;
     if (this.st.rules.size > 0 && !this.st.rules.has(symbol)) return null;
     const held = this.balances.get(asset)?.units ?? 0n;
@@ -584,13 +583,14 @@ class BinanceLink implements Link {
       qty: fromUnits(held),
       // Average over the part the trade history explains (see resync: a partial cost is logged).
       avgPrice: held === 0n ? 0 : (b.avgPrice() ?? 0),
+      // Binance reports no mark for a holding: the terminal marks it from the live quote.
       mark: null,
-      markedAt: ts,
+      markedAt: null,
     };
   }
 
-  private emitPosition(asset: string, ts: number): void {
-    const p = this.position(asset, ts);
+  private emitPosition(asset: string): void {
+    const p = this.position(asset);
     if (p !== null) this.h.event({ type: 'position', position: p });
   }
 
@@ -615,7 +615,6 @@ class BinanceLink implements Link {
     const account = AccountBody.parse(await rest.signed('account', { omitZeroBalances: 'true' }, 20, signal));
     const open = z.array(OrderBody).parse(await rest.signed('openOrders', {}, 80, signal));
     this.balances.clear();
-    const now = this.clock.now();
     for (const b of account.balances)
       this.balances.set(b.asset, { units: toUnits(b.free) + toUnits(b.locked), u: 0 });
     this.basis.clear();
@@ -647,7 +646,7 @@ class BinanceLink implements Link {
           },
           'average cost covers only part of the balance',
         );
-      const p = this.position(asset, now);
+      const p = this.position(asset);
       if (p !== null) positions.push(p);
     }
     const orders: Order[] = open.map((o) => {
