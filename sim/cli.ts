@@ -1,8 +1,11 @@
 /**
  * `npm run sim`: start every simulator on loopback and print where to reach it.
  * PORT_PORTFOLIO_STREAM pins the portfolio-stream port (default 7401; 0 picks a free one);
- * PORT_DEMO_TRADING and PORT_DEMO_MARKET the demo exchange's two endpoints (default 7410, 7411).
+ * PORT_DEMO_TRADING and PORT_DEMO_MARKET the demo exchange's two endpoints (default 7410, 7411);
+ * PORT_BINANCE_API and PORT_BINANCE_STREAMS Binance's WebSocket API + REST and market streams
+ * (default 7420, 7421).
  */
+import { BinanceSim, DEMO_API_KEY, DEMO_API_SECRET } from './binance';
 import { DEMO_PASSWORD, DEMO_USER as DEMO_TRADER, demoExchange } from './demo-exchange';
 import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from './portfolio-stream/server';
 
@@ -28,8 +31,24 @@ async function main(): Promise<void> {
     `\ndemo-exchange     trading ${trading?.url}  REST ${trading?.httpUrl}/api  (login ${DEMO_TRADER} / ${DEMO_PASSWORD})`,
   );
   console.log(`                  quotes  ${market?.urls.join('  ')}`);
+  const binance = new BinanceSim({
+    api: { port: Number(process.env.PORT_BINANCE_API ?? 7420) },
+    streams: { port: Number(process.env.PORT_BINANCE_STREAMS ?? 7421) },
+    depositBtc: 0.25,
+  });
+  await binance.start();
+  const bn = binance.urls();
+  console.log(
+    `\nbinance           WebSocket API ${bn.wsApi}  REST ${bn.rest}/api/v3  streams ${bn.stream}/stream`,
+  );
+  console.log(
+    `  faults          ${binance.api.address().controlUrl}  ${binance.streams.address().controlUrl}`,
+  );
+  console.log(
+    `\nPEREGRINE_CONNECTIONS='[{"kind":"binance","id":"bn","mode":"demo","urls":${JSON.stringify(bn)},"secrets":{"apiKey":{"env":"BN_API_KEY"},"apiSecret":{"env":"BN_API_SECRET"}}}]' BN_API_KEY=${DEMO_API_KEY} BN_API_SECRET=${DEMO_API_SECRET}`,
+  );
   const shutdown = (): void => {
-    void Promise.all([portfolio.stop(), demo.world.stop()]).then(() => process.exit(0));
+    void Promise.all([portfolio.stop(), demo.world.stop(), binance.stop()]).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
