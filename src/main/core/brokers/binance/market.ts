@@ -147,20 +147,12 @@ export class MarketFeed {
     }
     if (typeof d !== 'object' || d === null)
       return this.h.malformed(`${stream}: no data`, data.toString('utf8', 0, 200));
-    const at = stream.indexOf('@');
-    const kind = at < 0 ? stream : stream.slice(at + 1);
-    switch (kind) {
-      case 'bookTicker':
-        return this.bookTicker(d, data);
-      case 'aggTrade':
-        return this.aggTrade(d, data);
-      case 'ticker':
-        return this.ticker(d, data);
-      default:
-        if (stream === '!serverShutdown') return this.onShutdown();
-        // Streams we did not ask for (another client's leftovers): counted as data, not applied.
-        return;
-    }
+    // Suffix tests, not a split: no substring allocated per frame on the hot path.
+    if (stream.endsWith('@bookTicker')) return this.bookTicker(d, data);
+    if (stream.endsWith('@aggTrade')) return this.aggTrade(d, data);
+    if (stream.endsWith('@ticker')) return this.ticker(d, data);
+    if (stream === '!serverShutdown') return this.onShutdown();
+    // Streams we did not ask for (another client's leftovers): counted as frames, not applied.
   }
 
   private symbol(d: Record<string, unknown>): SymbolState | null {
