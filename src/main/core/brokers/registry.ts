@@ -7,6 +7,7 @@
  */
 import type { AccountMode } from '../../../shared/domain';
 import { binanceKind } from './binance/kind';
+import { demoExchangeKind } from './demo-exchange/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
@@ -58,6 +59,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
   binanceKind,
+  demoExchangeKind, // the template kind: copy brokers/demo-exchange/ to add one
 ];
 
 export function kindSpec(kind: string): ConnectionKindSpec | undefined {
