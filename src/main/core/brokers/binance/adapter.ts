@@ -189,6 +189,9 @@ export class BinanceAdapter implements LinkAdapter {
   }
 
   async open(handlers: LinkHandlers, signal: AbortSignal, context: LinkContext): Promise<Link> {
+    // Banned or told to wait (418 / 429): opening would cost weight and connection attempts.
+    const blocked = this.state.weights.refusal(0, true);
+    if (blocked !== null) throw new LinkError('capacity', blocked);
     const { streams, dropped } = wantedStreams(this.state.interest);
     if (dropped.length > 0)
       this.o.logger.warn(
@@ -471,7 +474,6 @@ class BinanceLink implements Link {
         this.st.lists.set(e.g, e.c === 'OCO' ? 'oco' : 'bracket');
         return;
       case 'outboundAccountPosition': {
-        this.h.data('account', e.E);
         for (const b of e.B) {
           const units = toUnits(b.f) + toUnits(b.l);
           const prev = this.balances.get(b.a);
@@ -499,7 +501,8 @@ class BinanceLink implements Link {
   }
 
   private onExecution(r: ExecutionReport): void {
-    this.h.data('account', r.E);
+    // No `data()` here: user events are sporadic, and a cadence learned from a burst of fills
+    // would call the connection stale as soon as trading paused.
     const key = String(r.i);
     const z = toUnits(r.z);
     const done = !['NEW', 'PENDING_NEW', 'PARTIALLY_FILLED', 'PENDING_CANCEL'].includes(r.X);

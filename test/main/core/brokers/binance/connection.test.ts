@@ -149,7 +149,9 @@ describe('binance connection against the simulator', () => {
   });
 
   it('filters are checked before sending, naming the filter', async () => {
-    const { c, s } = await connect();
+    const { c, s, events } = await connect();
+    // A market order's notional is judged at the last price: wait for one.
+    await until(() => events.some((e) => e.type === 'quote' && e.quote.symbol === 'BTCUSDT'), 'a BTC quote');
     const before = s.api.framesSent;
     const tiny = await c.placeOrder(place({ qty: 0.00005 }));
     expect(tiny).toMatchObject({ status: 'rejected', code: 'filter' });
