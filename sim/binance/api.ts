@@ -16,7 +16,6 @@ import type { RestReply, RestRequest } from '../rest';
 import {
   type BinanceExchange,
   type BnError,
-  isOpen,
   listJson,
   orderJson,
   tradeJson,
@@ -667,5 +666,3 @@ export class BinanceApiServer extends SimServer<ApiMeta> {
 
   private readonly createdAt = Date.now();
 }
-
-export { isOpen };
