@@ -180,7 +180,8 @@ export class MarketFeed {
     st.askSize = askSize;
     // Spot bookTicker carries no exchange time: it feeds staleness, not lag.
     this.h.data('quotes', null);
-    this.emitQuote(d.s as string, st, this.clock.now());
+    const now = this.clock.now();
+    this.emitQuote(d.s as string, st, now, now);
   }
 
   private aggTrade(d: Record<string, unknown>, raw: Buffer): void {
@@ -216,11 +217,10 @@ export class MarketFeed {
       }
     }
     this.h.data('tickers', ts);
-    if (st.bid > 0) this.emitQuote(d.s as string, st, ts);
+    if (st.bid > 0) this.emitQuote(d.s as string, st, ts, this.clock.now());
   }
 
-  private emitQuote(symbol: string, st: SymbolState, ts: number): void {
-    const now = this.clock.now();
+  private emitQuote(symbol: string, st: SymbolState, ts: number, now: number): void {
     this.h.event({
       type: 'quote',
       quote: {
