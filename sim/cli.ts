@@ -4,7 +4,10 @@
  * PORT_DEMO_TRADING and PORT_DEMO_MARKET the demo exchange's two endpoints (default 7410, 7411);
  * PORT_ORDERS_RELAY, PORT_SIGNALS and PORT_REALTIME the other gateways (default 7402, 7403, 7404).
  * It ends by printing one PEREGRINE_CONNECTIONS profile holding all four gateways.
+ * PORT_BINANCE_API and PORT_BINANCE_STREAMS Binance's WebSocket API + REST and market streams
+ * (default 7420, 7421).
  */
+import { BinanceSim, DEMO_API_KEY, DEMO_API_SECRET } from './binance';
 import { DEMO_PASSWORD, DEMO_USER as DEMO_TRADER, demoExchange } from './demo-exchange';
 import { DEMO_ACCOUNT, DEMO_TOKEN, OrdersRelaySim } from './orders-relay/server';
 import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from './portfolio-stream/server';
@@ -104,6 +107,22 @@ async function main(): Promise<void> {
   console.log(
     `PEREGRINE_CONNECTIONS='${JSON.stringify(profile)}' PSTREAM_SESSION=${DEMO_SESSION} RELAY_TOKEN=${DEMO_TOKEN}`,
   );
+  const binance = new BinanceSim({
+    api: { port: Number(process.env.PORT_BINANCE_API ?? 7420) },
+    streams: { port: Number(process.env.PORT_BINANCE_STREAMS ?? 7421) },
+    depositBtc: 0.25,
+  });
+  await binance.start();
+  const bn = binance.urls();
+  console.log(
+    `\nbinance           WebSocket API ${bn.wsApi}  REST ${bn.rest}/api/v3  streams ${bn.stream}/stream`,
+  );
+  console.log(
+    `  faults          ${binance.api.address().controlUrl}  ${binance.streams.address().controlUrl}`,
+  );
+  console.log(
+    `\nPEREGRINE_CONNECTIONS='[{"kind":"binance","id":"bn","mode":"demo","urls":${JSON.stringify(bn)},"secrets":{"apiKey":{"env":"BN_API_KEY"},"apiSecret":{"env":"BN_API_SECRET"}}}]' BN_API_KEY=${DEMO_API_KEY} BN_API_SECRET=${DEMO_API_SECRET}`,
+  );
   const shutdown = (): void => {
     void Promise.all([
       portfolio.stop(),
@@ -111,6 +130,7 @@ async function main(): Promise<void> {
       relay.stop(),
       signals.stop(),
       realtime.stop(),
+      binance.stop(),
     ]).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

@@ -6,6 +6,7 @@
  * itself. A kind whose adapter does not exist yet is declared `available: false`.
  */
 import type { AccountMode } from '../../../shared/domain';
+import { binanceKind } from './binance/kind';
 import { demoExchangeKind } from './demo-exchange/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
@@ -58,7 +59,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   realtimeKind,
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
-  notYet('binance', 'Binance Spot'),
+  binanceKind,
   demoExchangeKind, // the template kind: copy brokers/demo-exchange/ to add one
 ];
 

@@ -36,7 +36,7 @@ export interface LinkHandlers {
    */
   error?(message: string): void;
   /**
-   * The server announced it will end this link soon (TradeStation's `GoAway`): open the
+   * The server announced it will end this link soon (TradeStation's `GoAway`, Binance's `serverShutdown`): open the
    * replacement now, as for a maximum connection age, instead of waiting for the cut.
    */
   rotate?(reason: string): void;

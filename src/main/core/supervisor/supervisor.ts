@@ -396,7 +396,7 @@ export class Supervisor {
       },
       rotate: (reason) => {
         // Only a serving link rotates; one still syncing is simply replaced by the next attempt.
-        if (!slot.current || slot.held !== null || this.candidate !== null) return;
+        if (!slot.current || slot.held !== null || this.candidate !== null || !this.serving()) return;
         this.log.info({ connectionId: this.id, reason }, 'server asked for a new link');
         this.clearTimer('rotate');
         void this.rotate();
