@@ -57,7 +57,8 @@ export class ScriptedBroker implements Connection {
 
   private buffered: ConnectionEvent[] | null = null;
 
-  private emit(e: ConnectionEvent): void {
+  /** Any event on the connection's stream (a gateway's signal, a quote, …), buffered while asked. */
+  emit(e: ConnectionEvent): void {
     if (this.buffered !== null) this.buffered.push(e);
     else this.sink?.(this.id, e);
   }

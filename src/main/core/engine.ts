@@ -11,6 +11,7 @@ import { fail, ok } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
+import { signalNotice } from './alerts/signalNotice';
 import { AlertEngine } from './alerts/engine';
 import { AlertJournal } from './alerts/journal';
 import { type AlertsStore, SessionAlertsStore } from './alerts/settings';
@@ -349,6 +350,11 @@ export class Engine {
       if (event.type === 'trade') {
         this.bars.onTrade(connectionId, event.symbol, event.price, event.size, event.ts);
         if (this.bars.hasChanges()) this.batcher.barsChanged();
+        return;
+      }
+      if (event.type === 'signal') {
+        // A gateway's trading signal is never executed: it is shown to the trader as an alert.
+        this.alerts.signal(signalNotice(event.signal, this.conns.get(connectionId)?.label ?? connectionId));
         return;
       }
       this.ledger.apply(connectionId, event);

@@ -1,6 +1,6 @@
 /** A signal as the alert engine reads it. */
 import { expect, it } from 'vitest';
-import { signalNotice } from '../../../../../src/main/core/brokers/signals/notice';
+import { signalNotice } from '../../../../src/main/core/alerts/signalNotice';
 
 it('names the side, size, symbol, price and confidence; absent fields are left out', () => {
   const base = { id: 'x', connectionId: 'sig', symbol: 'AAPL', side: 'buy' as const, ts: 1, receivedAt: 2 };

@@ -1,10 +1,9 @@
 /**
  * A gateway's trading signal as the alert engine's `signal` notice ("BUY 10 AAPL @ 150.25,
- * confidence 85 %"), so the engine's sink needs one line to raise it:
- * `if (event.type === 'signal') alerts.signal(signalNotice(event.signal, connection.label))`.
+ * confidence 85 %"), raised by the engine's sink for every `signal` event of a gateway.
  */
-import type { TradeSignal } from '../../../../shared/domain';
-import type { SignalNotice } from '../../alerts/engine';
+import type { TradeSignal } from '../../../shared/domain';
+import type { SignalNotice } from './engine';
 
 export function signalNotice(s: TradeSignal, source: string): SignalNotice {
   const qty = s.qty === null ? '' : ` ${s.qty}`;
