@@ -5,7 +5,7 @@
  * field: what it is follows from its keys (`frameKind`).
  */
 import { z } from 'zod';
-import { decimal, isoTime, listOf, optionalDecimal, optionalIso } from '../kit/codecs';
+import { decimal, listOf, optionalDecimal, optionalIso } from '../kit/codecs';
 
 export const OrderLeg = z.object({
   AssetType: z.string().optional(),
@@ -64,10 +64,6 @@ export const PositionDeleted = z.object({
   Deleted: z.literal(true),
 });
 
-export const HeartbeatFrame = z.object({
-  Heartbeat: z.union([z.number(), z.string()]),
-  Timestamp: optionalIso,
-});
 export const StreamStatusFrame = z.object({ StreamStatus: z.string() });
 export const StreamErrorFrame = z.object({ Error: z.string(), Message: z.string().optional() });
 export const ProxyErrorFrame = z.object({ type: z.literal('proxy_error'), error: z.string().optional() });
@@ -94,5 +90,3 @@ export function frameKind(o: Record<string, unknown>): FrameKind {
 }
 
 export const AnyObject = z.record(z.string(), z.unknown());
-
-export { isoTime };
