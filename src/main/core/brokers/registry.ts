@@ -9,6 +9,7 @@ import type { AccountMode } from '../../../shared/domain';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
+import { tradovateKind } from './tradovate/kind';
 
 export {
   checkEndpoints,
@@ -54,7 +55,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   paperKind,
   portfolioStreamKind,
   ordersRelayKind,
-  notYet('tradovate', 'Tradovate'),
+  tradovateKind,
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),
 ];
