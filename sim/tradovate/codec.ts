@@ -6,7 +6,8 @@ import type { FrameCodec } from '../codec';
 
 export const tradovateCodec: FrameCodec = {
   corrupt: (frame) => `${frame.slice(0, Math.min(20, Math.max(2, frame.length - 1)))}\u0000garbage`,
-  truncate: (frame) => frame.slice(0, Math.max(2, Math.floor(frame.length / 2))),
+  // A one-letter frame (`h`, `o`) cut short would still read as whole: cut an `a[` instead.
+  truncate: (frame) => (frame.length <= 2 ? 'a[' : frame.slice(0, Math.max(2, Math.floor(frame.length / 2)))),
   binary: (frame) => Buffer.from([0xff, 0x00, 0x9c, 0x42, ...Buffer.from(frame.slice(0, 16))]),
   oversized: (bytes) => `a[{"e":"md","d":{"pad":"${'x'.repeat(bytes)}"}}]`,
   split: (frame) => {

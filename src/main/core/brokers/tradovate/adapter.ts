@@ -117,6 +117,7 @@ class TradovateLink implements Link {
   private readonly chartBars = new Map<number, Bar[]>();
   private readonly chartDone: PendingRequests<number, Bar[]>;
   private readonly store: TradovateStore;
+  private readonly opened = new Set<SocketName>();
 
   constructor(
     private readonly sockets: Record<SocketName, BrokerSocket>,
@@ -142,9 +143,10 @@ class TradovateLink implements Link {
   // ---- Link ----------------------------------------------------------------------------------
 
   async authenticate(signal: AbortSignal): Promise<void> {
-    const opened = (['trading', 'md'] as const).map((s) =>
-      this.pending.wait(`${s}:open`, { op: `${s} open`, signal }),
-    );
+    // `o` usually arrives with the upgrade, before anyone waits for it: remembered in `opened`.
+    const opened = (['trading', 'md'] as const)
+      .filter((s) => !this.opened.has(s))
+      .map((s) => this.pending.wait(`${s}:open`, { op: `${s} open`, signal }));
     await Promise.all(opened).catch((err: unknown) => {
       throw asLinkError(err);
     });
@@ -402,6 +404,7 @@ class TradovateLink implements Link {
     for (const f of readSockFrames(data.toString('utf8'))) {
       switch (f.type) {
         case 'open':
+          this.opened.add(socket);
           this.pending.resolve(`${socket}:open`, undefined);
           break;
         case 'heartbeat':

@@ -1,0 +1,129 @@
+/**
+ * The Tradovate adapter as a conformance subject, and a harness for its own protocol tests: the
+ * real two-socket adapter (with its real token session over REST) under a real Supervisor against
+ * the real simulator on loopback.
+ */
+import {
+  TradovateAdapter,
+  type TradovateState,
+} from '../../../../../src/main/core/brokers/tradovate/adapter';
+import { TradovateSession } from '../../../../../src/main/core/brokers/tradovate/session';
+import { TradovateStore } from '../../../../../src/main/core/brokers/tradovate/store';
+import type { SupervisorLogger } from '../../../../../src/main/core/supervisor/supervisor';
+import {
+  TRADOVATE_APP_ID,
+  TRADOVATE_CID,
+  TRADOVATE_PASSWORD,
+  TRADOVATE_SEC,
+  TRADOVATE_USER,
+  TradovateSim,
+  type TradovateSimOptions,
+} from '../../../../../sim/tradovate';
+import {
+  type AdapterSubject,
+  conformanceHarness,
+  type Harness as ConformanceHarness,
+  type HarnessOptions as ConformanceHarnessOptions,
+} from '../conformance';
+
+/** Endpoints of a running simulator, as a Tradovate config names them. */
+export function simUrls(sim: TradovateSim): { rest: string; trading: string; marketData: string } {
+  const a = sim.address();
+  return {
+    rest: `${a.httpUrl}/v1`,
+    trading: a.urls[0] ?? a.url,
+    marketData: a.urls[1] ?? a.url,
+  };
+}
+
+export const credentials = {
+  name: TRADOVATE_USER,
+  password: TRADOVATE_PASSWORD,
+  appId: TRADOVATE_APP_ID,
+  appVersion: '1.0',
+  cid: TRADOVATE_CID,
+  sec: TRADOVATE_SEC,
+  deviceId: 'peregrine-test-device',
+};
+
+/** What a test reaches into besides the supervisor: the shared state and the token session. */
+export interface TradovateParts {
+  state: TradovateState;
+  session: TradovateSession;
+}
+
+export function buildAdapter(
+  sim: TradovateSim,
+  t: { heartbeatMs: number; maxPayloadBytes?: number; logger: SupervisorLogger },
+  parts: { current: TradovateParts | null },
+  password = TRADOVATE_PASSWORD,
+): TradovateAdapter {
+  const urls = simUrls(sim);
+  const session = new TradovateSession({
+    restUrl: urls.rest,
+    connectionId: 'tdv',
+    logger: t.logger,
+    credentials: { ...credentials, password },
+  });
+  const state: TradovateState = {
+    store: new TradovateStore('tdv', t.logger),
+    interest: new Set(),
+    quoted: new Set(),
+  };
+  parts.current = { state, session };
+  return new TradovateAdapter({
+    connectionId: 'tdv',
+    label: 'Tradovate (sim)',
+    tradingUrl: urls.trading,
+    marketDataUrl: urls.marketData,
+    session,
+    state,
+    heartbeatMs: t.heartbeatMs,
+    ...(t.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: t.maxPayloadBytes }),
+    logger: t.logger,
+  });
+}
+
+/** A simulator with a steady tape (quotes every 50 ms) and background fills. */
+export function conformanceSim(o: TradovateSimOptions = {}): TradovateSim {
+  return new TradovateSim({ stepMs: 50, flowMs: 300, inboundSilenceMs: 30_000, ...o });
+}
+
+export const lastParts: { current: TradovateParts | null } = { current: null };
+
+export const tradovateSubject: AdapterSubject<TradovateSim> = {
+  name: 'tradovate',
+  kind: 'tradovate',
+  createSim: () => conformanceSim(),
+  createAdapter: (sim, t) => buildAdapter(sim, t, lastParts),
+  stream: 'quotes',
+  cadenceMs: 50,
+  reportsExchangeTime: true,
+  expiredReason: 'Access token expired',
+  // The adapter requests a new token itself once the old one was refused.
+  renewCredentials: () => undefined,
+  // Tradovate documents no maximum connection lifetime (brokers.md §1.9): nothing to rotate for.
+  skip: ['maximum connection age'],
+};
+
+export type Harness = ConformanceHarness<TradovateSim> & { parts: TradovateParts };
+
+export interface HarnessOptions extends Omit<ConformanceHarnessOptions<TradovateSim>, 'tuning'> {
+  sim?: TradovateSimOptions;
+  password?: string;
+}
+
+export async function harness(o: HarnessOptions = {}): Promise<Harness> {
+  const { sim, password, ...rest } = o;
+  const parts: { current: TradovateParts | null } = { current: null };
+  const subject: AdapterSubject<TradovateSim> = {
+    ...tradovateSubject,
+    createAdapter: (s, t) => buildAdapter(s, t, parts, password),
+  };
+  const h =
+    rest.existing !== undefined
+      ? await conformanceHarness(subject, rest)
+      : await conformanceHarness(subject, { ...rest, existing: conformanceSim(sim), ownsSim: true });
+  if (parts.current === null) throw new Error('adapter not built');
+  return Object.assign(h, { parts: parts.current });
+}
