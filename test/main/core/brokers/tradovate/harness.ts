@@ -3,6 +3,15 @@
  * real two-socket adapter (with its real token session over REST) under a real Supervisor against
  * the real simulator on loopback.
  */
+import pino from 'pino';
+import {
+  type TradovateConfig,
+  TradovateConnection,
+} from '../../../../../src/main/core/brokers/tradovate/connection';
+import type { ConnectionEvent } from '../../../../../src/main/core/connection';
+import { Ledger } from '../../../../../src/main/core/ledger';
+import type { Clock } from '../../../../../src/main/core/supervisor/clock';
+import { until } from '../../supervisor/support';
 import {
   TradovateAdapter,
   type TradovateState,
@@ -126,4 +135,79 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
       : await conformanceHarness(subject, { ...rest, existing: conformanceSim(sim), ownsSim: true });
   if (parts.current === null) throw new Error('adapter not built');
   return Object.assign(h, { parts: parts.current });
+}
+
+// ---- the whole connection (kind config → TradovateConnection) ----------------------------------
+
+export interface ConnectionRig {
+  sim: TradovateSim;
+  conn: TradovateConnection;
+  events: ConnectionEvent[];
+  ledger: Ledger;
+  logs: Record<string, unknown>[];
+  waitState(state: string, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A TradovateConnection built from its public config against a simulator, feeding a real ledger. */
+export async function connectionRig(
+  o: {
+    sim?: TradovateSimOptions;
+    existing?: TradovateSim;
+    config?: Partial<TradovateConfig>;
+    clock?: Clock;
+    /** Runs before the ledger sees each event (a test may throw from it). */
+    sinkHook?: (e: ConnectionEvent) => void;
+  } = {},
+): Promise<ConnectionRig> {
+  const sim = o.existing ?? new TradovateSim({ inboundSilenceMs: 30_000, entityArrayChance: 0.5, ...o.sim });
+  if (!sim.running) await sim.start();
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  const conn = new TradovateConnection(
+    {
+      kind: 'tradovate',
+      id: 'tdv',
+      mode: 'demo',
+      urls: simUrls(sim),
+      username: credentials.name,
+      password: credentials.password,
+      appId: credentials.appId,
+      appVersion: credentials.appVersion,
+      cid: credentials.cid,
+      sec: credentials.sec,
+      deviceId: credentials.deviceId,
+      backoff: { baseMs: 20, capMs: 200 },
+      ...o.config,
+    },
+    { logger, ...(o.clock === undefined ? {} : { clock: o.clock }) },
+  );
+  const events: ConnectionEvent[] = [];
+  const ledger = new Ledger();
+  ledger.registerConnection('tdv', 'demo');
+  await conn.start((_id, e) => {
+    events.push(e);
+    o.sinkHook?.(e);
+    ledger.apply('tdv', e);
+  });
+  return {
+    sim,
+    conn,
+    events,
+    ledger,
+    logs,
+    waitState: (state, timeoutMs) =>
+      until(
+        () => conn.supervisor.state === state,
+        `state ${state} (now ${conn.supervisor.state})`,
+        timeoutMs,
+      ),
+    close: async () => {
+      await conn.stop();
+      if (o.existing === undefined) await sim.stop();
+    },
+  };
 }
