@@ -832,10 +832,12 @@ export class TradovateSim extends SimServer<TradovateMeta> {
     }
     client.meta.lastQuote.set(fut.contractId, { ...q });
     if (Object.keys(entries).length === 0) return;
+    // Ticks between two flushes conflate: later entries win, earlier ones are kept.
+    const waiting = client.meta.pendingQuotes.get(fut.contractId)?.entries as typeof entries | undefined;
     client.meta.pendingQuotes.set(fut.contractId, {
       timestamp: new Date(q.ts).toISOString(),
       contractId: fut.contractId,
-      entries,
+      entries: waiting === undefined ? entries : mergeEntries(waiting, entries),
     });
     this.scheduleFlush(client);
   }
@@ -910,6 +912,15 @@ export class TradovateSim extends SimServer<TradovateMeta> {
     client.meta.lastSentAt = Date.now();
     this.send(client, frame);
   }
+}
+
+function mergeEntries(
+  a: Record<string, Record<string, number>>,
+  b: Record<string, Record<string, number>>,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = { ...a[k], ...v };
+  return out;
 }
 
 function ok(body: unknown): Answer {

@@ -71,7 +71,8 @@ describe('seed 000 on Tradovate', () => {
     // The market moves: the mark and the P&L move with it.
     const before = mes.last;
     // The sim's world clock is parked (huge tickMs): the tape moves only when stepped.
-    for (let i = 0; i < 200; i++) r.sim.world.venue.step(Date.now());
+    const t0 = Date.now();
+    for (let i = 0; i < 200; i++) r.sim.world.venue.step(t0 + i * 100);
     await until(() => position(r, 'MESZ6')[0]?.last !== before, 'the mark to follow the quotes');
     const after = position(r, 'MESZ6')[0];
     expect(after?.unrealizedPnl).toBeCloseTo(((after?.last ?? 0) - 6800.25) * 2 * 5, 6);
