@@ -88,6 +88,8 @@ export class TradovateBook {
   private readonly metaOf = new Map<number, PlacementMeta>();
   private readonly ocoIds = new Map<string, number>();
   private pendingMeta: PlacementMeta[] = [];
+  /** Placed orders whose list links (OCO partner, bracket parent) the shared book sets after announcing them. */
+  private unsettled: { o: SimOrder; entity: Entity }[] = [];
   private burst: PropsEvent[] = [];
   private readonly listeners = new Set<(burst: PropsEvent[]) => void>();
 
@@ -168,6 +170,31 @@ export class TradovateBook {
     this.push('command', 'Created', c);
     this.flushSoon();
     return c.id;
+  }
+
+  /**
+   * Give freshly placed orders their list links: the shared book announces an order before it
+   * links OCO partners and bracket children, while Tradovate's order entity carries `ocoId` and
+   * `parentId` from the start. Called after each placement and before each burst leaves.
+   */
+  settle(): void {
+    const list = this.unsettled;
+    this.unsettled = [];
+    for (const { o, entity: order } of list) {
+      if (o.parentId !== null) {
+        const parent = this.numOf.get(o.parentId);
+        if (parent !== undefined) order.parentId = parent;
+      }
+      if (o.ocoWith !== null) {
+        const key = [o.id, o.ocoWith].sort().join('|');
+        let ocoId = this.ocoIds.get(key);
+        if (ocoId === undefined) {
+          ocoId = entityId();
+          this.ocoIds.set(key, ocoId);
+        }
+        order.ocoId = ocoId;
+      }
+    }
   }
 
   /** Contracts, maturities and products of everything this account holds or works. */
@@ -271,20 +298,8 @@ export class TradovateBook {
       archived: false,
       external: false,
     };
-    if (o.parentId !== null) {
-      const parent = this.numOf.get(o.parentId);
-      if (parent !== undefined) order.parentId = parent;
-    }
-    if (o.ocoWith !== null) {
-      const key = [o.id, o.ocoWith].sort().join('|');
-      let ocoId = this.ocoIds.get(key);
-      if (ocoId === undefined) {
-        ocoId = entityId();
-        this.ocoIds.set(key, ocoId);
-      }
-      order.ocoId = ocoId;
-    }
     this.orders.set(id, order);
+    this.unsettled.push({ o, entity: order });
     const command: Entity = {
       id: entityId(),
       orderId: id,
@@ -420,7 +435,8 @@ export class TradovateBook {
   }
 
   private push(entityType: string, eventType: PropsEvent['eventType'], entity: Entity): void {
-    this.burst.push({ entityType, eventType, entity: { ...entity } });
+    // Kept by reference until the burst leaves: it carries each entity's latest state.
+    this.burst.push({ entityType, eventType, entity });
   }
 
   private flushSoon(): void {
@@ -428,7 +444,8 @@ export class TradovateBook {
     this.flushQueued = true;
     queueMicrotask(() => {
       this.flushQueued = false;
-      const burst = this.burst;
+      this.settle();
+      const burst = this.burst.map((e) => ({ ...e, entity: { ...e.entity } }));
       this.burst = [];
       if (burst.length > 0) for (const l of this.listeners) l(burst);
     });

@@ -109,6 +109,7 @@ export class TradovateOrders {
     if ('answer' in b) return b.answer;
     this.book.expect([a.meta, b.meta]);
     const [oa] = this.book.account.placeOco(a.symbol, a.req, b.req, this.now());
+    this.book.settle();
     const orderId = this.book.numId(oa.id);
     const ocoId = orderId === undefined ? undefined : this.book.orders.get(orderId)?.ocoId;
     return ok({ orderId, ocoId });
@@ -148,6 +149,7 @@ export class TradovateOrders {
       { ...(tpx === undefined ? {} : { takeProfit: tpx }), ...(slx === undefined ? {} : { stopLoss: slx }) },
       this.now(),
     );
+    this.book.settle();
     const id = (o: { id: string } | null) => (o === null ? undefined : this.book.numId(o.id));
     const first = r.data.bracket1.orderType === 'Limit' ? placed.takeProfit : placed.stopLoss;
     const second = first === placed.takeProfit ? placed.stopLoss : placed.takeProfit;

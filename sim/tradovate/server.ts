@@ -719,7 +719,8 @@ export class TradovateSim extends SimServer<TradovateMeta> {
         const count = b.data.timeRange?.asMuchAsElements ?? 100;
         const closest = b.data.timeRange?.closestTimestamp;
         const until = closest === undefined ? Number.POSITIVE_INFINITY : Date.parse(closest);
-        queueMicrotask(() =>
+        // After the reply has left: history packets name the ids the reply hands out.
+        setImmediate(() =>
           this.sendHistory(
             client,
             fut,

@@ -118,6 +118,8 @@ class TradovateLink implements Link {
   private readonly chartDone: PendingRequests<number, Bar[]>;
   private readonly store: TradovateStore;
   private readonly opened = new Set<SocketName>();
+  /** Contracts whose description was asked for once on behalf of quotes. */
+  private readonly described = new Set<string>();
 
   constructor(
     private readonly sockets: Record<SocketName, BrokerSocket>,
@@ -347,10 +349,12 @@ class TradovateLink implements Link {
 
   private onQuote(q: QuoteData): void {
     const symbol = this.store.symbolOf(q.contractId);
-    if (symbol === undefined) {
+    // Tick size and value per point come from the product: describe the contract once.
+    if (!this.described.has(q.contractId) && this.store.missingFor(q.contractId) !== null) {
+      this.described.add(q.contractId);
       void this.resolve(q.contractId);
-      return;
     }
+    if (symbol === undefined) return;
     const now = this.clock.now();
     const ts = q.timestamp ?? now;
     const prev = this.quotes.get(symbol);
