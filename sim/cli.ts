@@ -5,6 +5,7 @@
  */
 import { DEMO_PASSWORD, DEMO_USER as DEMO_TRADER, demoExchange } from './demo-exchange';
 import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from './portfolio-stream/server';
+import { startTradovate } from './tradovate/cli';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT_PORTFOLIO_STREAM ?? 7401);
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
     `\ndemo-exchange     trading ${trading?.url}  REST ${trading?.httpUrl}/api  (login ${DEMO_TRADER} / ${DEMO_PASSWORD})`,
   );
   console.log(`                  quotes  ${market?.urls.join('  ')}`);
+  const tradovate = await startTradovate();
   const shutdown = (): void => {
-    void Promise.all([portfolio.stop(), demo.world.stop()]).then(() => process.exit(0));
+    void Promise.all([portfolio.stop(), demo.world.stop(), tradovate.stop()]).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
