@@ -5,6 +5,7 @@ import { format, resolveConfig } from 'prettier';
 import { benchChart } from './chart';
 import { benchEngine } from './engine';
 import { describeMachine } from './machine';
+import { benchTradovate } from './tradovate';
 
 interface Section {
   title: string;
@@ -25,6 +26,15 @@ const sections: Section[] = [
       'socket; this harness has no socket, so compare the ratio, not the absolute rate. Under load, batches/s should ' +
       'stay near one per flush window whatever the input rate, batch size bounded (quotes conflate per symbol), and no ' +
       'fill lost — §7.1 C4 and ARCHITECTURE.md\'s "batch size is bounded whatever the input rate".',
+  },
+  {
+    title: 'Tradovate market data (real socket)',
+    intro:
+      '`bench/tradovate.ts`: the same `a[{"e":"md",…}]` quote frames from the Tradovate simulator over one loopback ' +
+      'socket, read by a bare `ws` + `JSON.parse` client and by the real adapter under its Supervisor into a Ledger.',
+    run: benchTradovate,
+    reading:
+      '**Reading.** Issue 10 asks the adapter to keep ≥ 75 % of the bare rate on the same frames in the same run.',
   },
   {
     title: 'Chart (headless Chromium, lightweight-charts)',

@@ -253,6 +253,16 @@ export class TradovateSim extends SimServer<TradovateMeta> {
     return s;
   }
 
+  /**
+   * Send these raw frames to every authorized market-data socket at once (benchmarks: the same
+   * bytes to a bare client and to the adapter). Returns how many sockets got them.
+   */
+  blastMarketData(frames: readonly string[]): number {
+    const targets = this.clientsWhere((c) => c.meta.role === 'md' && c.authenticated);
+    for (const c of targets) for (const f of frames) this.raw(c, f);
+    return targets.length;
+  }
+
   get futures(): readonly SimFuture[] {
     return futures;
   }

@@ -348,53 +348,52 @@ class TradovateLink implements Link {
   }
 
   private onQuote(q: QuoteData): void {
-    const symbol = this.store.symbolOf(q.contractId);
+    const cid = q.contractId;
     // Tick size and value per point come from the product: describe the contract once.
-    if (!this.described.has(q.contractId) && this.store.missingFor(q.contractId) !== null) {
-      this.described.add(q.contractId);
-      void this.resolve(q.contractId);
+    if (!this.described.has(cid)) {
+      this.described.add(cid);
+      if (this.store.missingFor(cid) !== null) void this.resolve(cid);
     }
-    if (symbol === undefined) return;
+    const symbol = this.store.symbolOf(cid);
+    if (symbol === undefined) {
+      this.described.delete(cid);
+      return;
+    }
     const now = this.clock.now();
     const ts = q.timestamp ?? now;
     const prev = this.quotes.get(symbol);
-    // Entries are partial: merge into the last known quote, never overwrite with nothing.
-    const next: Quote = prev ?? {
-      symbol,
-      connectionId: this.o.connectionId,
-      bid: Number.NaN,
-      ask: Number.NaN,
-      last: Number.NaN,
-      bidSize: 0,
-      askSize: 0,
-      open: Number.NaN,
-      volume: 0,
-      ts,
-      receivedAt: now,
-    };
     const e = q.entries ?? {};
     const bid = e.Bid;
     const offer = e.Offer;
     const trade = e.Trade;
-    if (bid?.price != null) next.bid = bid.price;
-    if (bid?.size != null) next.bidSize = bid.size;
-    if (offer?.price != null) next.ask = offer.price;
-    if (offer?.size != null) next.askSize = offer.size;
-    if (trade?.price != null) next.last = trade.price;
-    if (e.OpeningPrice?.price != null) next.open = e.OpeningPrice.price;
-    if (e.TotalTradeVolume?.size != null) next.volume = e.TotalTradeVolume.size;
-    next.ts = ts;
-    next.receivedAt = now;
+    // Entries are partial: merge into the last known quote, never overwrite with nothing. A new
+    // object each time: the ledger keeps the one it was given.
+    const next: Quote = {
+      symbol,
+      connectionId: this.o.connectionId,
+      bid: bid?.price ?? prev?.bid ?? Number.NaN,
+      ask: offer?.price ?? prev?.ask ?? Number.NaN,
+      last: trade?.price ?? prev?.last ?? Number.NaN,
+      bidSize: bid?.size ?? prev?.bidSize ?? 0,
+      askSize: offer?.size ?? prev?.askSize ?? 0,
+      open: e.OpeningPrice?.price ?? prev?.open ?? Number.NaN,
+      volume: e.TotalTradeVolume?.size ?? prev?.volume ?? 0,
+      ts,
+      receivedAt: now,
+    };
     this.quotes.set(symbol, next);
-    this.h.data('quotes', q.timestamp ?? null);
     if (trade?.price != null)
       this.h.event({ type: 'trade', symbol, price: trade.price, size: trade.size ?? 0, ts });
     if (Number.isNaN(next.bid) || Number.isNaN(next.ask)) return;
-    const last = Number.isNaN(next.last) ? (next.bid + next.ask) / 2 : next.last;
-    this.h.event({
-      type: 'quote',
-      quote: { ...next, last, open: Number.isNaN(next.open) ? last : next.open },
-    });
+    if (Number.isNaN(next.last) || Number.isNaN(next.open)) {
+      const last = Number.isNaN(next.last) ? (next.bid + next.ask) / 2 : next.last;
+      this.h.event({
+        type: 'quote',
+        quote: { ...next, last, open: Number.isNaN(next.open) ? last : next.open },
+      });
+      return;
+    }
+    this.h.event({ type: 'quote', quote: next });
   }
 
   // ---- inbound -------------------------------------------------------------------------------
@@ -507,7 +506,12 @@ class TradovateLink implements Link {
   }
 
   private onEvent(socket: SocketName, m: object): void {
-    const ev = Event.safeParse(m);
+    const raw = m as { e?: unknown; d?: unknown };
+    // The hot event skips the envelope schema: `e` is a string and `d` is read by the next step.
+    const ev =
+      typeof raw.e === 'string'
+        ? { success: true as const, data: { e: raw.e, d: raw.d } }
+        : Event.safeParse(m);
     if (!ev.success) return this.h.malformed(`${socket}: bad event`, JSON.stringify(m));
     switch (ev.data.e) {
       case 'props': {
@@ -531,9 +535,18 @@ class TradovateLink implements Link {
         return;
       }
       case 'md': {
+        // Hot path: plain-number quotes are checked by hand; anything else goes through zod.
+        const fast = fastQuotes(ev.data.d);
+        if (fast !== null) {
+          for (const q of fast) this.onQuote(q);
+          // One data mark per event: staleness and lag need the latest, not every contract's.
+          this.h.data('quotes', fast.at(-1)?.timestamp ?? null);
+          return;
+        }
         const d = MdData.safeParse(ev.data.d);
         if (!d.success) return this.h.malformed('md event did not parse', JSON.stringify(m).slice(0, 200));
         for (const q of d.data.quotes) this.onQuote(q);
+        this.h.data('quotes', d.data.quotes.at(-1)?.timestamp ?? null);
         return;
       }
       case 'chart': {
@@ -584,6 +597,7 @@ class TradovateLink implements Link {
   }
 
   private emitDrained(): void {
+    if (!this.store.hasChanges) return;
     const events = this.store.drain();
     for (const e of events) this.h.event(e);
     for (const id of this.store.unresolved()) if (!this.resolving.has(id)) void this.resolve(id);
@@ -621,6 +635,49 @@ class TradovateLink implements Link {
     }
     return this.closeFrame ?? info;
   }
+}
+
+/**
+ * The common quote shape read without zod: ids and every price and size plain finite numbers, an
+ * ISO timestamp. Null when anything differs (strings for numbers, odd entries): zod then decides.
+ */
+function fastQuotes(d: unknown): QuoteData[] | null {
+  if (typeof d !== 'object' || d === null) return null;
+  const quotes = (d as { quotes?: unknown }).quotes;
+  if (!Array.isArray(quotes)) return null;
+  const out: QuoteData[] = [];
+  for (const q of quotes as unknown[]) {
+    if (typeof q !== 'object' || q === null) return null;
+    const { contractId, timestamp, entries } = q as {
+      contractId?: unknown;
+      timestamp?: unknown;
+      entries?: unknown;
+    };
+    if (typeof contractId !== 'number' || !Number.isSafeInteger(contractId)) return null;
+    let ts: number | undefined;
+    if (timestamp !== undefined) {
+      if (typeof timestamp !== 'string') return null;
+      ts = Date.parse(timestamp);
+      if (!Number.isFinite(ts)) return null;
+    }
+    if (typeof entries !== 'object' || entries === null) return null;
+    for (const k in entries) {
+      const e = (entries as Record<string, unknown>)[k];
+      if (e === null) continue;
+      if (typeof e !== 'object') return null;
+      const { price, size } = e as { price?: unknown; size?: unknown };
+      if (price !== undefined && price !== null && (typeof price !== 'number' || !Number.isFinite(price)))
+        return null;
+      if (size !== undefined && size !== null && (typeof size !== 'number' || !Number.isFinite(size)))
+        return null;
+    }
+    out.push({
+      contractId: String(contractId),
+      ...(ts === undefined ? {} : { timestamp: ts }),
+      entries: entries as QuoteData['entries'],
+    } as QuoteData);
+  }
+  return out;
 }
 
 /** The supervisor's policy reads `LinkError` kinds; a closed link is a network failure. */

@@ -62,6 +62,8 @@ export class TradovateStore {
   private dirtyPositions = new Set<string>();
   private dirtyAccounts = new Set<string>();
   private newFills: string[] = [];
+  /** Something changed since the last `drain` (quotes never touch the store: frames of them cost nothing here). */
+  private changed = true;
   /** Symbols with an open position (kept subscribed for marks). */
   readonly heldSymbols = new Set<string>();
 
@@ -73,14 +75,17 @@ export class TradovateStore {
   // ---- reference data ------------------------------------------------------------------------
 
   addContract(c: ContractEntity): void {
+    this.changed = true;
     this.contracts.set(c.id, { name: c.name, maturityId: c.contractMaturityId });
   }
 
   addMaturity(m: MaturityEntity): void {
+    this.changed = true;
     this.maturities.set(m.id, m.productId);
   }
 
   addProduct(p: ProductEntity): void {
+    this.changed = true;
     this.products.set(p.id, p);
   }
 
@@ -136,6 +141,7 @@ export class TradovateStore {
 
   /** A `user/syncrequest` answer: the complete picture replaces what we had. */
   loadSync(s: SyncMessage): void {
+    this.changed = true;
     this.accounts.clear();
     this.cash.clear();
     this.orders.clear();
@@ -167,6 +173,7 @@ export class TradovateStore {
 
   /** One entity of a `props` event. */
   apply(entityType: string, eventType: string, raw: unknown): ApplyResult {
+    this.changed = true;
     const parse = <T>(schema: {
       safeParse(v: unknown): { success: true; data: T } | { success: false };
     }): T | null => {
@@ -493,7 +500,13 @@ export class TradovateStore {
   }
 
   /** The events a frame's entities add up to: instruments, orders, fills, positions, accounts. */
+  get hasChanges(): boolean {
+    return this.changed;
+  }
+
   drain(): ConnectionEvent[] {
+    if (!this.changed) return [];
+    this.changed = false;
     const out: ConnectionEvent[] = [];
     for (const instrument of this.newInstruments()) out.push({ type: 'instrument', instrument });
     const keepOrders = new Set<string>();
