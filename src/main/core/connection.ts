@@ -13,7 +13,6 @@ import type {
   Instrument,
   Order,
   Quote,
-  Side,
   Timeframe,
 } from '../../shared/domain';
 import type { ParsedRequestOf } from '../../shared/contract';
@@ -142,5 +141,3 @@ export interface Connection {
   /** Bars up to now, oldest first. Only when `capabilities.history`. */
   history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
 }
-
-export type { Side };

@@ -14,7 +14,6 @@ import { tradovateKind } from './tradovate/kind';
 
 export {
   checkEndpoints,
-  configProblem,
   endpointUrls,
   isLoopbackUrl,
   kindInfo,
@@ -22,9 +21,7 @@ export {
   type ConnectionDeps,
   type ConnectionEntryConfig,
   type ConnectionKindSpec,
-  type EndpointSpec,
   type SecretLookup,
-  type SecretSpec,
 } from './kind';
 
 const paperKind: ConnectionKindSpec = {

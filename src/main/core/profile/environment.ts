@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { checkEndpoints, kindSpec } from '../brokers/registry';
 import { describeIssues, parseJsonText } from '../settings/json-file';
-import { ProfileError, ProfileSchema, type Profile, type ProfileConnection } from './profile';
+import { ProfileSchema, type Profile } from './profile';
 
 export const ENV_VARIABLE = 'PEREGRINE_CONNECTIONS';
 
@@ -73,6 +73,3 @@ function asProfileEntry(raw: Record<string, unknown>): Record<string, unknown> {
   if (Object.keys(secrets).length > 0) out.secrets = secrets;
   return out;
 }
-
-export type { ProfileConnection };
-export { ProfileError };
