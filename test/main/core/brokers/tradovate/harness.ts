@@ -28,12 +28,7 @@ import {
   TradovateSim,
   type TradovateSimOptions,
 } from '../../../../../sim/tradovate';
-import {
-  type AdapterSubject,
-  conformanceHarness,
-  type Harness as ConformanceHarness,
-  type HarnessOptions as ConformanceHarnessOptions,
-} from '../conformance';
+import type { AdapterSubject } from '../conformance';
 
 /** Endpoints of a running simulator, as a Tradovate config names them. */
 export function simUrls(sim: TradovateSim): { rest: string; trading: string; marketData: string } {
@@ -114,28 +109,6 @@ export const tradovateSubject: AdapterSubject<TradovateSim> = {
   // Tradovate documents no maximum connection lifetime (brokers.md §1.9): nothing to rotate for.
   skip: ['maximum connection age'],
 };
-
-export type Harness = ConformanceHarness<TradovateSim> & { parts: TradovateParts };
-
-export interface HarnessOptions extends Omit<ConformanceHarnessOptions<TradovateSim>, 'tuning'> {
-  sim?: TradovateSimOptions;
-  password?: string;
-}
-
-export async function harness(o: HarnessOptions = {}): Promise<Harness> {
-  const { sim, password, ...rest } = o;
-  const parts: { current: TradovateParts | null } = { current: null };
-  const subject: AdapterSubject<TradovateSim> = {
-    ...tradovateSubject,
-    createAdapter: (s, t) => buildAdapter(s, t, parts, password),
-  };
-  const h =
-    rest.existing !== undefined
-      ? await conformanceHarness(subject, rest)
-      : await conformanceHarness(subject, { ...rest, existing: conformanceSim(sim), ownsSim: true });
-  if (parts.current === null) throw new Error('adapter not built');
-  return Object.assign(h, { parts: parts.current });
-}
 
 // ---- the whole connection (kind config → TradovateConnection) ----------------------------------
 
