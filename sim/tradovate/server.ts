@@ -263,6 +263,12 @@ export class TradovateSim extends SimServer<TradovateMeta> {
     return targets.length;
   }
 
+  private logRequest(entry: TradovateSim['requestLog'][number]): void {
+    // Bounded: a manual `npm run sim` session probes every few seconds for hours.
+    if (this.requestLog.length >= 10_000) this.requestLog.splice(0, 1_000);
+    this.requestLog.push(entry);
+  }
+
   get futures(): readonly SimFuture[] {
     return futures;
   }
@@ -371,7 +377,7 @@ export class TradovateSim extends SimServer<TradovateMeta> {
     if (session === undefined || session.revoked || session.expiresAt <= this.world.now())
       return { status: 401, body: 'Access is denied' };
     const endpoint = req.path.slice('/v1/'.length);
-    this.requestLog.push({ endpoint, via: 'rest', body: req.body });
+    this.logRequest({ endpoint, via: 'rest', body: req.body });
     const a = this.execute(endpoint, req.query, req.body);
     return { status: a.status, body: a.body };
   }
@@ -457,7 +463,7 @@ export class TradovateSim extends SimServer<TradovateMeta> {
       this.reply(client, { s: 400, i: req.id, d: `Invalid JSON: ${req.body.slice(0, 40)}` });
       return;
     }
-    this.requestLog.push({ endpoint: req.endpoint, via: 'socket', body });
+    this.logRequest({ endpoint: req.endpoint, via: 'socket', body });
     const query = new URLSearchParams(req.query);
     void this.runRequest(req.endpoint, () => this.socketRequest(client, req.endpoint, query, body)).then(
       (o) => this.answer(client, req.id, o),
