@@ -14,6 +14,7 @@ import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
 import { confirmNewOriginDialog } from './confirmOrigin';
 import { attachStreamPort } from './streamPort';
+import { notifyAlerts } from './notifications';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
 
@@ -111,7 +112,16 @@ function run(): void {
       });
       window.once('ready-to-show', () => console.log(READY_LINE));
       cleanups.push(attachStreamPort(engine, window.webContents));
-      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }));
+      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }, logger));
+      cleanups.push(
+        notifyAlerts(engine, {
+          windowFocused: () =>
+            window !== null && !window.isDestroyed() && window.isVisible() && window.isFocused(),
+          // Focusing the alert's symbol or connection in the page is a follow-up: the window comes forward.
+          show: () => show(),
+          logger,
+        }),
+      );
     })
     .catch((err: unknown) => {
       logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'start-up failed');
