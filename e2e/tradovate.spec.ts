@@ -13,7 +13,17 @@ import {
   TRADOVATE_USER,
   TradovateSim,
 } from '../sim/tradovate';
-import { expect, launchWebHost, openPositions, tableRows, test } from './fixtures';
+import {
+  expect,
+  launchWebHost,
+  openOrders,
+  openPositions,
+  placeOrder,
+  restingBuyPrice,
+  rowsWithPrice,
+  tableRows,
+  test,
+} from './fixtures';
 
 const ID = 'tdv';
 
@@ -21,11 +31,8 @@ function pill(page: Page) {
   return page.locator(`[role=listitem][data-connection=${ID}]`);
 }
 
-test('Tradovate: one row per futures position, P&L from live quotes at $5 a point, through a disconnect', async ({
-  page,
-}) => {
-  const sim = new TradovateSim({ stepMs: 200 });
-  const a = await sim.start();
+async function startHost(sim: TradovateSim) {
+  const a = sim.address();
   const connections = [
     {
       kind: 'tradovate',
@@ -38,13 +45,84 @@ test('Tradovate: one row per futures position, P&L from live quotes at $5 a poin
       backoff: { baseMs: 500, capMs: 2000 },
     },
   ];
-  const { handle: host, stop } = await launchWebHost({
+  return launchWebHost({
     env: {
       PEREGRINE_CONNECTIONS: JSON.stringify(connections),
       E2E_TDV_PASSWORD: TRADOVATE_PASSWORD,
       E2E_TDV_SEC: TRADOVATE_SEC,
     },
   });
+}
+
+test('Tradovate: a limit order from the ticket, modified, cancelled — placed once with its client order id', async ({
+  page,
+}) => {
+  const sim = new TradovateSim({ stepMs: 200 });
+  await sim.start();
+  const { handle: host, stop } = await startHost(sim);
+  try {
+    await page.goto(host.url);
+    await expect(pill(page)).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+    // Put the future on the watchlist and chart it: the ticket then trades it at Tradovate.
+    // (A held future is on the watchlist already; otherwise it is added from the listed symbols.)
+    const watched = page.getByRole('table', { name: 'Watchlist' }).locator('[role=row][data-symbol="MESZ6"]');
+    await expect
+      .poll(async () => (await host.status()).positions.some((p) => p.symbol === 'MESZ6'))
+      .toBe(true);
+    if ((await watched.count()) === 0) {
+      await page.getByRole('button', { name: 'Add symbol' }).click();
+      await page.getByLabel('Symbol to add').selectOption('MESZ6');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+    }
+    await watched.click();
+    await expect(page.locator('[data-testid=chart]')).toHaveAttribute('data-symbol', 'MESZ6');
+    const limit = await restingBuyPrice(page, host);
+    await placeOrder(page, { side: 'Buy', qty: 1, type: /^limit$/i, limitPrice: limit.text });
+    const mine = async () =>
+      (await host.status()).orders.filter((o) => o.symbol === 'MESZ6' && o.connectionId === ID);
+    await expect
+      .poll(async () => (await mine()).map((o) => o.status), { timeout: 20_000 })
+      .toEqual(['working']);
+    const placed = (await mine())[0];
+    const sent = sim.requestLog.filter((x) => x.endpoint === 'order/placeorder');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.body).toMatchObject({
+      clOrdId: placed?.clientOrderId,
+      orderType: 'Limit',
+      isAutomated: true,
+    });
+
+    const orders = await openOrders(page, 'Working');
+    const row = rowsWithPrice(orders, limit.pattern);
+    await expect(row).toContainText(/working/i);
+    const lower = limit.price - limit.instrument.tickSize * 4;
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: /modify/i });
+    await dialog.getByLabel('Limit price').fill(lower.toFixed(limit.instrument.pricePrecision));
+    await dialog.getByRole('button', { name: 'Modify order' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect.poll(async () => (await mine())[0]).toMatchObject({ price: lower, status: 'working' });
+
+    await openOrders(page, 'Working');
+    await page
+      .getByRole('table', { name: 'Working orders' })
+      .getByRole('button', { name: /cancel/i })
+      .first()
+      .click();
+    await expect.poll(async () => (await mine())[0]?.status).toBe('cancelled');
+    expect(sim.requestLog.filter((x) => x.endpoint === 'order/placeorder')).toHaveLength(1);
+  } finally {
+    expect(await stop()).toBe(0);
+    await sim.stop();
+  }
+});
+
+test('Tradovate: one row per futures position, P&L from live quotes at $5 a point, through a disconnect', async ({
+  page,
+}) => {
+  const sim = new TradovateSim({ stepMs: 200 });
+  await sim.start();
+  const { handle: host, stop } = await startHost(sim);
   const mes = async () =>
     (await host.status()).positions.filter((p) => p.connectionId === ID && p.symbol === 'MESZ6');
   try {
