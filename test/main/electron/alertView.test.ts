@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/stream';
-import { notificationFor, trayMenu, trayState } from './alertView';
+import type { Alert } from '../../../src/shared/stream';
+import { notificationFor, trayMenu, trayState } from '../../../src/main/electron/alertView';
 
 const pnl = { totalPnl: -120.5, dayPnl: -80, unrealizedPnl: -40, currency: 'USD', unverified: false };
 const risk = { level: 'ok' as const, locked: false, reason: null, pausedUntil: null };
