@@ -56,8 +56,11 @@ export function tradovateOrderRoutes(channel: OrderChannel, state: TradovateStat
       const tick = tickOf(symbol);
       let distance: number;
       if (trail.by === 'amount') distance = trail.offset;
-      else if (trail.by === 'ticks' && tick !== null) distance = trail.offset * tick;
-      else
+      else if (trail.by === 'ticks') {
+        if (tick === null)
+          return { refusal: refused('invalid', `the tick size of ${symbol} is not known yet; try again`) };
+        distance = trail.offset * tick;
+      } else
         return {
           refusal: refused(
             'unsupported',
