@@ -10,6 +10,8 @@ import { demoExchangeKind } from './demo-exchange/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
+import { realtimeKind } from './realtime/kind';
+import { signalsKind } from './signals/kind';
 import { tradovateKind } from './tradovate/kind';
 
 export {
@@ -53,6 +55,8 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   paperKind,
   portfolioStreamKind,
   ordersRelayKind,
+  signalsKind,
+  realtimeKind,
   tradovateKind,
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),

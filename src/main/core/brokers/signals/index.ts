@@ -1,0 +1,3 @@
+export { SignalsAdapter, type SignalsLinkOptions } from './adapter';
+export { SignalsConfig, SignalsConnection } from './connection';
+export { signalNotice } from './notice';
