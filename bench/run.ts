@@ -6,6 +6,7 @@ import { benchBinance } from './binance';
 import { benchChart } from './chart';
 import { benchEngine } from './engine';
 import { describeMachine } from './machine';
+import { benchTradovate } from './tradovate';
 
 interface Section {
   title: string;
@@ -38,6 +39,15 @@ const sections: Section[] = [
       '**Reading.** Issue 12 asks for ≥ 75 % of the bare rate; both clients pay the same socket and parse, so the ' +
       'ratio is what to compare. The storm row should stay far inside 300 connections / 5 min and never send a ' +
       'control message (streams are named in the URL).',
+  },
+  {
+    title: 'Tradovate market data (real socket)',
+    intro:
+      '`bench/tradovate.ts`: the same `a[{"e":"md",…}]` quote frames from the Tradovate simulator over one loopback ' +
+      'socket, read by a bare `ws` + `JSON.parse` client and by the real adapter under its Supervisor into a Ledger.',
+    run: benchTradovate,
+    reading:
+      '**Reading.** Issue 10 asks the adapter to keep ≥ 75 % of the bare rate on the same frames in the same run.',
   },
   {
     title: 'Chart (headless Chromium, lightweight-charts)',

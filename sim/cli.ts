@@ -13,6 +13,7 @@ import { DEMO_ACCOUNT, DEMO_TOKEN, OrdersRelaySim } from './orders-relay/server'
 import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from './portfolio-stream/server';
 import { RealtimeSim } from './realtime/server';
 import { SignalsSim } from './signals/server';
+import { startTradovate } from './tradovate/cli';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT_PORTFOLIO_STREAM ?? 7401);
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
   console.log(
     `\nPEREGRINE_CONNECTIONS='[{"kind":"binance","id":"bn","mode":"demo","urls":${JSON.stringify(bn)},"secrets":{"apiKey":{"env":"BN_API_KEY"},"apiSecret":{"env":"BN_API_SECRET"}}}]' BN_API_KEY=${DEMO_API_KEY} BN_API_SECRET=${DEMO_API_SECRET}`,
   );
+  const tradovate = await startTradovate();
   const shutdown = (): void => {
     void Promise.all([
       portfolio.stop(),
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
       signals.stop(),
       realtime.stop(),
       binance.stop(),
+      tradovate.stop(),
     ]).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

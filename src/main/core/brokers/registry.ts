@@ -13,6 +13,7 @@ import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
 import { realtimeKind } from './realtime/kind';
 import { signalsKind } from './signals/kind';
+import { tradovateKind } from './tradovate/kind';
 
 export {
   checkEndpoints,
@@ -57,7 +58,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   ordersRelayKind,
   signalsKind,
   realtimeKind,
-  notYet('tradovate', 'Tradovate'),
+  tradovateKind,
   notYet('alpaca', 'Alpaca'),
   binanceKind,
   demoExchangeKind, // the template kind: copy brokers/demo-exchange/ to add one
