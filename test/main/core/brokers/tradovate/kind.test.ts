@@ -108,7 +108,7 @@ describe('tradovate kind', () => {
     if (c === undefined) throw new Error('no connection');
     sim = new TradovateSim({ inboundSilenceMs: 30_000 });
     const a = await sim.start();
-    const port = (u: string) => u.replace(':7420', `:${a.port}`);
+    const port = (u: string) => u.replace(':7430', `:${a.port}`);
     const spec = buildableKind(c.kind);
     const entry = checkEndpoints(spec, {
       id: c.id,
