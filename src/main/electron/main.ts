@@ -10,11 +10,13 @@ import { openConnections, type ConnectionManager } from '../core/connections';
 import { Engine } from '../core/engine';
 import { createLogger } from '../core/log';
 import { profilePathFromArgv } from '../core/profile';
+import { terminalManagedWorking } from '../updates/policy';
 import { registerIpc } from './ipc';
 import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
 import { attachStreamPort } from './streamPort';
 import { createTray } from './tray';
+import { startUpdates } from './updates';
 import { createMainWindow } from './window';
 
 /** scripts/start.mjs waits for this line to know the desktop app came up. */
@@ -115,7 +117,13 @@ function run(): void {
       });
       window.once('ready-to-show', () => console.log(READY_LINE));
       cleanups.push(attachStreamPort(engine, window.webContents));
-      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }));
+      const updates = startUpdates({
+        logger,
+        terminalManagedOrders: () => terminalManagedWorking(engine.snapshot().orders),
+        beforeRestart: () => (quitting = true),
+      });
+      cleanups.push(() => updates.stop());
+      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }, updates));
     })
     .catch((err: unknown) => {
       logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'start-up failed');

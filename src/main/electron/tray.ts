@@ -4,7 +4,7 @@
  * ledger has not reconciled, and a menu to show the window or quit.
  */
 import { join } from 'node:path';
-import { Menu, Tray, nativeImage } from 'electron';
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import type { Engine } from '../core/engine';
 import { trayLabel, trayTitle } from './trayLabel';
 
@@ -15,7 +15,18 @@ export interface TrayActions {
   quit(): void;
 }
 
-export function createTray(engine: Engine, resourcesDir: string, actions: TrayActions): () => void {
+/** More menu items (the updates section), rebuilt into the menu whenever they change. */
+export interface TrayMenuSection {
+  menuItems(): MenuItemConstructorOptions[];
+  onChange(listener: () => void): () => void;
+}
+
+export function createTray(
+  engine: Engine,
+  resourcesDir: string,
+  actions: TrayActions,
+  section?: TrayMenuSection,
+): () => void {
   // Linux trays scale a 16 px icon badly; macOS and Windows expect 16 px (with @2x from 32).
   const size = process.platform === 'linux' ? 32 : 16;
   const icon = nativeImage.createFromPath(join(resourcesDir, `icon-${size}.png`));
@@ -25,13 +36,17 @@ export function createTray(engine: Engine, resourcesDir: string, actions: TrayAc
       buffer: nativeImage.createFromPath(join(resourcesDir, 'icon-32.png')).toPNG(),
     });
   const tray = new Tray(icon);
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Show Peregrine', click: () => actions.show() },
-      { type: 'separator' },
-      { label: 'Quit', click: () => actions.quit() },
-    ]),
-  );
+  const buildMenu = (): void =>
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Show Peregrine', click: () => actions.show() },
+        { type: 'separator' },
+        ...(section === undefined ? [] : [...section.menuItems(), { type: 'separator' as const }]),
+        { label: 'Quit', click: () => actions.quit() },
+      ]),
+    );
+  buildMenu();
+  const stopSection = section?.onChange(buildMenu);
   tray.on('click', () => actions.show());
 
   let shown = '';
@@ -48,6 +63,7 @@ export function createTray(engine: Engine, resourcesDir: string, actions: TrayAc
 
   return () => {
     clearInterval(timer);
+    stopSection?.();
     tray.destroy();
   };
 }
