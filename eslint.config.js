@@ -72,6 +72,23 @@ export default tseslint.config(
     ),
   },
   {
+    // The simulated venue (matcher, price process) shared by the paper broker and the simulators.
+    files: ['src/exchange/**/*.ts'],
+    rules: restrict(
+      [
+        'electron',
+        'ws',
+        'react',
+        ...nodeBuiltins,
+        '**/main/**',
+        '**/renderer/**',
+        '**/preload/**',
+        '**/sim/**',
+      ],
+      'src/exchange is pure: it imports only src/shared (core/paper and sim/ import it).',
+    ),
+  },
+  {
     files: ['src/main/core/**/*.ts'],
     rules: restrict(
       ['electron', 'electron/*', '**/electron/**', '**/web/**', '**/renderer/**', '**/preload/**'],
@@ -119,7 +136,7 @@ export default tseslint.config(
     files: ['sim/**/*.ts'],
     rules: restrict(
       ['electron', '**/src/main/**', '**/src/renderer/**'],
-      'Simulators depend only on src/shared.',
+      'Simulators depend only on src/shared and src/exchange.',
     ),
   },
 );

@@ -1,7 +1,9 @@
 /**
  * `npm run sim`: start every simulator on loopback and print where to reach it.
- * PORT_PORTFOLIO_STREAM pins the portfolio-stream port (default 7401; 0 picks a free one).
+ * PORT_PORTFOLIO_STREAM pins the portfolio-stream port (default 7401; 0 picks a free one);
+ * PORT_DEMO_TRADING and PORT_DEMO_MARKET the demo exchange's two endpoints (default 7410, 7411).
  */
+import { DEMO_PASSWORD, DEMO_USER as DEMO_TRADER, demoExchange } from './demo-exchange';
 import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from './portfolio-stream/server';
 
 async function main(): Promise<void> {
@@ -17,8 +19,17 @@ async function main(): Promise<void> {
   console.log(
     `\nPEREGRINE_CONNECTIONS='[{"kind":"portfolio-stream","id":"pstream","url":"${addr.url}","sessionCookieEnv":"PSTREAM_SESSION"}]' PSTREAM_SESSION=${DEMO_SESSION}`,
   );
+  const demo = demoExchange({
+    trading: { port: Number(process.env.PORT_DEMO_TRADING ?? 7410) },
+    market: { port: Number(process.env.PORT_DEMO_MARKET ?? 7411) },
+  });
+  const [trading, market] = await demo.world.start();
+  console.log(
+    `\ndemo-exchange     trading ${trading?.url}  REST ${trading?.httpUrl}/api  (login ${DEMO_TRADER} / ${DEMO_PASSWORD})`,
+  );
+  console.log(`                  quotes  ${market?.urls.join('  ')}`);
   const shutdown = (): void => {
-    void portfolio.stop().then(() => process.exit(0));
+    void Promise.all([portfolio.stop(), demo.world.stop()]).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -1,7 +1,12 @@
 /**
  * The fault vocabulary every simulator understands, as a zod schema so the HTTP control endpoint
  * parses requests exactly like the in-process API. Counted faults apply to the next `count`
- * outbound frames; persistent ones (delay, throttle, refuse, hang) last until cleared.
+ * outbound frames; persistent ones (delay, throttle, refuse, hang) last until cleared. Request
+ * faults (drop-reply, fail-after-execute, rate-limit) apply to the next `count` requests a
+ * simulator runs through `SimServer.runRequest` (REST routes and in-band socket requests).
+ *
+ * The vocabulary is open: a protocol simulator adds its own kinds with `SimServer.defineFault`
+ * (token expiry mid-session, penalty tickets, quota kicks), parsed the same way on both paths.
  */
 import { z } from 'zod';
 
@@ -46,6 +51,33 @@ export const Fault = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('expire-credentials') }),
   /** Send this raw frame to every open socket (protocol violations, unknown types, foreign users). */
   z.object({ kind: z.literal('inject'), frame: z.string(), binary: z.boolean().default(false) }),
+  /** Reverse the messages inside the next `count` frames that carry several (per the codec). */
+  z.object({ kind: z.literal('reorder-within'), count }),
+  /** Execute the next requests (optionally only operation `op`), then never answer them. */
+  z.object({ kind: z.literal('drop-reply'), count, op: z.string().optional() }),
+  /** Execute the next requests, then answer with a server error: the outcome is unknown to the client. */
+  z.object({
+    kind: z.literal('fail-after-execute'),
+    count,
+    status: z.number().int().min(500).max(599).default(500),
+    op: z.string().optional(),
+  }),
+  /** Refuse the next requests as rate limited, without executing them. */
+  z.object({
+    kind: z.literal('rate-limit'),
+    count,
+    retryAfterMs: z.number().int().min(0).default(1000),
+    op: z.string().optional(),
+  }),
 ]);
 export type Fault = z.infer<typeof Fault>;
 export type FaultInput = z.input<typeof Fault>;
+
+/** The request faults, queued in the order they were applied. */
+export type RequestFault = Extract<Fault, { kind: 'drop-reply' | 'fail-after-execute' | 'rate-limit' }>;
+
+/** A fault a protocol simulator added to the vocabulary. */
+export type ProtocolFault = { kind: string } & Record<string, unknown>;
+
+/** What `fault()` and `/__faults` accept and record: the shared vocabulary or a protocol's own. */
+export type AppliedFault = Fault | ProtocolFault;

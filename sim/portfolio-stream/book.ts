@@ -1,9 +1,11 @@
 /**
- * One user's portfolio in the portfolio-stream simulator: positions that reprice with the market,
- * orders that walk new → accepted → filled, trades, and an account whose equity follows. Every
+ * One user's portfolio in the portfolio-stream simulator: an account at the world's venue whose
+ * positions reprice with the market, orders that walk new → accepted → filled (market orders fill
+ * at the touch, as the venue's book does), trades, and an account whose equity follows. Every
  * payload is shaped exactly like seed 001 (numbers as decimal strings, ISO timestamps).
  */
-import type { MarketSource } from '../market';
+import type { AccountEvent, SimAccount } from '../account';
+import type { Venue } from '../market';
 
 export interface PositionPayload {
   symbol: string;
@@ -62,28 +64,32 @@ export interface BatchData {
   trades: TradePayload[];
 }
 
-interface Holding {
-  qty: number; // signed
-  entry: number;
+/** What the gateway adds to a position beyond quantity and average price. */
+interface HoldingInfo {
   openedAt: number;
   strategyId: string;
+  /** The average entry while open, kept so the closing update can still report it. */
+  entry: number;
+  /** 1 long, -1 short: a flip opens the position again. */
+  sign: number;
 }
 
 const money = (n: number): string => n.toFixed(2);
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class PortfolioBook {
-  private readonly holdings = new Map<string, Holding>();
+  readonly userId: string;
+  private readonly info = new Map<string, HoldingInfo>();
   private readonly orders = new Map<string, OrderPayload>();
-  private cash: number;
   private readonly startEquity: number;
   private seq = 0;
+  private tradeSeq = 0;
   /** Changes since the last `drain()`, for the next batch. */
   private pending: BatchData = { positions: [], orders: [], trades: [] };
 
   constructor(
-    readonly userId: string,
-    private readonly market: MarketSource,
+    readonly account: SimAccount,
+    private readonly market: Venue,
     now: number,
     seedHoldings: { symbol: string; qty: number; entryOffset: number }[] = [
       { symbol: 'AAPL', qty: 100, entryOffset: -5.25 },
@@ -91,19 +97,21 @@ export class PortfolioBook {
       { symbol: 'NVDA', qty: 25, entryOffset: -12 },
     ],
   ) {
-    this.cash = 50_000;
+    this.userId = account.id;
     for (const h of seedHoldings) {
-      const price = market.price(h.symbol);
-      this.holdings.set(h.symbol, {
-        qty: h.qty,
-        entry: price + h.entryOffset,
+      const entry = market.price(h.symbol) + h.entryOffset;
+      this.account.seedPosition(h.symbol, h.qty, entry);
+      this.info.set(h.symbol, {
         openedAt: now - 86_400_000,
         strategyId: 'strategy-xyz',
+        entry,
+        sign: Math.sign(h.qty),
       });
     }
+    this.account.on((e) => this.onAccount(e));
     // A resting limit order so the orders panel is not empty from the start.
     const aapl = market.price('AAPL');
-    this.addOrder(
+    const rest = this.addOrder(
       {
         symbol: 'AAPL',
         side: 'buy',
@@ -114,29 +122,32 @@ export class PortfolioBook {
       },
       now,
     );
-    this.startEquity = this.equity();
+    this.submit(rest, now);
+    this.startEquity = this.account.equity();
   }
 
   /** Reprice, maybe trade; records what changed for the next batch. */
   step(now: number): void {
-    for (const symbol of this.holdings.keys()) this.touchPosition(symbol, now);
-    // Walk pending market orders to filled.
-    for (const o of this.orders.values()) {
+    for (const symbol of this.account.holdings.keys()) this.touchPosition(symbol, now);
+    // Walk market orders: new → accepted, then to the venue, which fills them at the touch.
+    for (const o of [...this.orders.values()]) {
       if (o.status === 'new') {
         o.status = 'accepted';
         this.pending.orders.push({ ...o });
-      } else if (o.status === 'accepted' && o.type === 'market') this.fill(o, now);
+      } else if (o.status === 'accepted' && o.type === 'market' && !this.account.orders.has(o.orderId))
+        this.submit(o, now);
     }
-    if (this.market.uniform() < 0.15) {
-      const symbols = this.market.list();
-      const symbol = symbols[Math.floor(this.market.uniform() * symbols.length)] ?? 'AAPL';
-      const side = this.market.uniform() < 0.5 ? 'buy' : 'sell';
+    const flow = this.market.flowRng;
+    if (flow() < 0.15) {
+      const symbols = this.market.symbols();
+      const symbol = symbols[Math.floor(flow() * symbols.length)] ?? 'AAPL';
+      const side = flow() < 0.5 ? 'buy' : 'sell';
       this.addOrder(
         {
           symbol,
           side,
           type: 'market',
-          qty: 1 + Math.floor(this.market.uniform() * 10),
+          qty: 1 + Math.floor(flow() * 10),
           limitPrice: null,
           status: 'new',
         },
@@ -161,7 +172,7 @@ export class PortfolioBook {
   /** Everything, for a client that just subscribed. */
   full(now: number): BatchData {
     return {
-      positions: [...this.holdings.keys()].map((s) => this.positionPayload(s, now)),
+      positions: [...this.account.holdings.keys()].map((s) => this.positionPayload(s, now)),
       orders: [...this.orders.values()].map((o) => ({ ...o })),
       account: this.accountPayload(now),
       trades: [],
@@ -178,7 +189,7 @@ export class PortfolioBook {
       status: OrderPayload['status'];
     },
     now: number,
-  ): void {
+  ): OrderPayload {
     this.seq += 1;
     const order: OrderPayload = {
       orderId: `${this.userId}-order-${this.seq}`,
@@ -196,95 +207,106 @@ export class PortfolioBook {
     };
     this.orders.set(order.orderId, order);
     this.pending.orders.push({ ...order });
+    return order;
   }
 
-  private fill(o: OrderPayload, now: number): void {
-    const price = this.market.price(o.symbol);
-    const qty = Number(o.qty);
-    const signed = o.side === 'buy' ? qty : -qty;
-    const h = this.holdings.get(o.symbol);
-    let pnl = 0;
-    if (h === undefined) {
-      this.holdings.set(o.symbol, { qty: signed, entry: price, openedAt: now, strategyId: 'strategy-xyz' });
-    } else if (Math.sign(h.qty) === Math.sign(signed)) {
-      h.entry = (h.entry * Math.abs(h.qty) + price * qty) / (Math.abs(h.qty) + qty);
-      h.qty += signed;
-    } else {
-      const closing = Math.min(Math.abs(h.qty), qty);
-      pnl = (price - h.entry) * closing * Math.sign(h.qty);
-      const rest = h.qty + signed;
-      if (rest === 0) {
-        this.holdings.delete(o.symbol);
-        this.pending.positions.push({
-          ...this.positionPayload(o.symbol, now, {
-            qty: 0,
-            entry: h.entry,
-            openedAt: h.openedAt,
-            strategyId: h.strategyId,
-          }),
-        });
-      } else if (Math.sign(rest) !== Math.sign(h.qty)) {
-        h.qty = rest;
-        h.entry = price;
-        h.openedAt = now;
-      } else h.qty = rest;
+  private submit(o: OrderPayload, now: number): void {
+    this.account.place(
+      o.symbol,
+      {
+        id: o.orderId,
+        side: o.side,
+        type: o.type,
+        qty: Number(o.qty),
+        limitPrice: o.limitPrice === null ? null : Number(o.limitPrice),
+        tif: 'gtc',
+      },
+      now,
+    );
+  }
+
+  private onAccount(e: AccountEvent): void {
+    if (e.type === 'fill') {
+      const o = this.orders.get(e.order.id);
+      if (o === undefined) return;
+      const f = e.fill;
+      o.status = e.order.status === 'filled' ? 'filled' : 'partially_filled';
+      o.filledQty = String(e.order.filledQty);
+      o.filledAvgPrice = money(e.order.avgFillPrice ?? f.price);
+      if (o.status === 'filled') o.filledAt = iso(f.ts);
+      this.pending.orders.push({ ...o });
+      this.pending.trades.push({
+        tradeId: `${this.userId}-trade-${++this.tradeSeq}-${o.orderId}`,
+        symbol: f.symbol,
+        side: f.side,
+        quantity: String(f.qty),
+        price: money(f.price),
+        pnl: money(f.realized),
+        executedAt: iso(f.ts),
+        strategyId: 'strategy-xyz',
+      });
+    } else if (e.type === 'position') {
+      const prior = this.info.get(e.symbol);
+      if (e.qty === 0) {
+        // The closing update still carries the entry it closed at.
+        if (prior !== undefined) this.pending.positions.push(this.positionPayload(e.symbol, e.ts, 0, prior));
+        this.info.delete(e.symbol);
+        return;
+      }
+      // A new position, or a flip through zero, opens again at this fill.
+      const info: HoldingInfo =
+        prior === undefined || prior.sign !== Math.sign(e.qty)
+          ? { openedAt: e.ts, strategyId: 'strategy-xyz', entry: e.avgPrice, sign: Math.sign(e.qty) }
+          : { ...prior, entry: e.avgPrice };
+      this.info.set(e.symbol, info);
+      this.touchPosition(e.symbol, e.ts);
+    } else if (e.order.status === 'cancelled' || e.order.status === 'expired') {
+      const o = this.orders.get(e.order.id);
+      if (o === undefined) return;
+      o.status = e.order.status === 'cancelled' ? 'canceled' : 'expired';
+      this.pending.orders.push({ ...o });
     }
-    this.cash -= signed * price;
-    o.status = 'filled';
-    o.filledQty = o.qty;
-    o.filledAvgPrice = money(price);
-    o.filledAt = iso(now);
-    this.pending.orders.push({ ...o });
-    this.pending.trades.push({
-      tradeId: `${this.userId}-trade-${this.seq}-${o.orderId}`,
-      symbol: o.symbol,
-      side: o.side,
-      quantity: o.qty,
-      price: money(price),
-      pnl: money(pnl),
-      executedAt: iso(now),
-      strategyId: 'strategy-xyz',
-    });
-    if (this.holdings.has(o.symbol)) this.touchPosition(o.symbol, now);
   }
 
   private touchPosition(symbol: string, now: number): void {
     this.pending.positions.push(this.positionPayload(symbol, now));
   }
 
-  private positionPayload(symbol: string, _now: number, override?: Holding): PositionPayload {
-    const h = override ?? this.holdings.get(symbol);
-    if (h === undefined) throw new Error(`no holding ${symbol}`);
+  private positionPayload(
+    symbol: string,
+    _now: number,
+    qtyOverride?: number,
+    infoOverride?: HoldingInfo,
+  ): PositionPayload {
+    const info = infoOverride ?? this.info.get(symbol);
+    if (info === undefined) throw new Error(`no holding ${symbol}`);
+    const qty = qtyOverride ?? this.account.position(symbol).qty;
+    const entry = info.entry;
     const price = this.market.price(symbol);
-    const pnl = (price - h.entry) * h.qty;
-    const basis = Math.abs(h.entry * h.qty);
+    const pnl = (price - entry) * qty;
+    const basis = Math.abs(entry * qty);
     return {
       symbol,
-      quantity: String(Math.abs(h.qty)),
+      quantity: String(Math.abs(qty)),
       currentPrice: money(price),
-      entryPrice: money(h.entry),
+      entryPrice: money(entry),
       unrealizedPnl: money(pnl),
       unrealizedPnlPercent: money(basis === 0 ? 0 : (pnl / basis) * 100),
-      marketValue: money(price * h.qty),
-      side: h.qty < 0 ? 'short' : 'long',
-      strategyId: h.strategyId,
-      openedAt: iso(h.openedAt),
+      marketValue: money(price * qty),
+      side: qty < 0 ? 'short' : 'long',
+      strategyId: info.strategyId,
+      openedAt: iso(info.openedAt),
     };
   }
 
-  private equity(): number {
-    let value = this.cash;
-    for (const [symbol, h] of this.holdings) value += this.market.price(symbol) * h.qty;
-    return value;
-  }
-
   private accountPayload(now: number): AccountPayload {
-    const equity = this.equity();
+    const cash = this.account.cash;
+    const equity = this.account.equity();
     const dayPnl = equity - this.startEquity;
     return {
       equity: money(equity),
-      buyingPower: money(Math.max(0, this.cash) * 4),
-      cash: money(this.cash),
+      buyingPower: money(Math.max(0, cash) * 4),
+      cash: money(cash),
       portfolioValue: money(equity),
       dayPnl: money(dayPnl),
       dayPnlPercent: money((dayPnl / this.startEquity) * 100),

@@ -7,8 +7,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { type Authorization, json, type SimClient, SimServer } from '../base';
-import { MarketSource } from '../market';
+import { World } from '../world';
 import { type BatchData, PortfolioBook } from './book';
+import { portfolioStreamCodec } from './codec';
 
 export const CHANNELS = ['positions', 'orders', 'account', 'trades'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -31,15 +32,14 @@ export interface PortfolioStreamSimOptions {
   /** Close connections older than this with 1001 (brokers that cut connections at a fixed age). */
   maxConnectionAgeMs?: number;
   seed?: number;
+  /** Serve this world (its venue and accounts) instead of one of our own seeded with `seed`. */
+  world?: World;
 }
 
 export interface ClientMeta {
   userId: string;
   sessionId: string;
   channels: Set<Channel>;
-  /** Client messages in the current one-second window, for the rate limit. */
-  inWindow: number;
-  windowStart: number;
 }
 
 const ClientMessage = z.discriminatedUnion('type', [
@@ -55,14 +55,13 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
   private readonly sessions: Map<string, string>;
   private readonly expired = new Set<string>();
   private readonly books = new Map<string, PortfolioBook>();
-  private readonly market: MarketSource;
+  readonly world: World;
   private readonly o: Required<
-    Omit<PortfolioStreamSimOptions, 'port' | 'sessions' | 'maxConnectionAgeMs'>
+    Omit<PortfolioStreamSimOptions, 'port' | 'sessions' | 'maxConnectionAgeMs' | 'world'>
   > & {
     maxConnectionAgeMs: number | null;
   };
   private timer: ReturnType<typeof setInterval> | null = null;
-  private lastStep = Date.now();
   private events = 0;
   private messagesDelivered = 0;
   private readonly disconnects: number[] = [];
@@ -71,7 +70,13 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
   peakConnections = 0;
 
   constructor(opts: PortfolioStreamSimOptions = {}) {
-    super({ name: 'portfolio-stream', wsPath: '/ws/portfolio', port: opts.port });
+    super({
+      name: 'portfolio-stream',
+      wsPath: '/ws/portfolio',
+      port: opts.port,
+      codec: portfolioStreamCodec,
+      inboundRate: { limit: opts.maxMessagesPerSec ?? 100 },
+    });
     this.sessions = new Map(
       Object.entries(opts.sessions ?? { [DEMO_SESSION]: DEMO_USER, 'other-session-0002': 'user-other' }),
     );
@@ -85,7 +90,7 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
       maxConnectionAgeMs: opts.maxConnectionAgeMs ?? null,
       seed: opts.seed ?? 42,
     };
-    this.market = new MarketSource(this.o.seed);
+    this.world = opts.world ?? new World({ seed: this.o.seed });
   }
 
   /** Add or replace a session (e.g. after `expire-credentials`, a fresh login). */
@@ -97,14 +102,13 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
   book(userId: string): PortfolioBook {
     let b = this.books.get(userId);
     if (b === undefined) {
-      b = new PortfolioBook(userId, this.market, Date.now());
+      b = new PortfolioBook(this.world.account(userId, { cash: 50_000 }), this.world.venue, Date.now());
       this.books.set(userId, b);
     }
     return b;
   }
 
   protected override onStart(): void {
-    this.lastStep = Date.now();
     this.timer = setInterval(() => this.tick(), this.o.batchIntervalMs);
   }
 
@@ -125,7 +129,7 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
       return { ok: false, code: 1008, reason: 'Maximum connections exceeded' };
     return {
       ok: true,
-      meta: { userId, sessionId, channels: new Set(), inWindow: 0, windowStart: Date.now() },
+      meta: { userId, sessionId, channels: new Set() },
     };
   }
 
@@ -141,15 +145,6 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
 
   protected override onMessage(client: SimClient<ClientMeta>, data: Buffer, isBinary: boolean): void {
     const now = Date.now();
-    if (now - client.meta.windowStart >= 1000) {
-      client.meta.windowStart = now;
-      client.meta.inWindow = 0;
-    }
-    client.meta.inWindow += 1;
-    if (client.meta.inWindow > this.o.maxMessagesPerSec) {
-      client.ws.close(1008, 'Message rate limit exceeded');
-      return;
-    }
     let parsed: z.infer<typeof ClientMessage>;
     try {
       const r = ClientMessage.safeParse(isBinary ? null : JSON.parse(data.toString('utf8')));
@@ -223,8 +218,8 @@ export class PortfolioStreamSim extends SimServer<ClientMeta> {
 
   private tick(): void {
     const now = Date.now();
-    this.market.step(now - this.lastStep, now);
-    this.lastStep = now;
+    // The world may also run its own clock (other endpoints); advancing to now is idempotent.
+    this.world.advanceTo(now);
     for (const book of this.books.values()) {
       book.step(now);
       const data = book.drain();

@@ -140,6 +140,8 @@ export const ConfigField = z.object({
   placeholder: z.string().optional(),
   help: z.string().optional(),
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  /** For `url` fields (the kind's named endpoints): the standard address per environment. */
+  presets: z.partialRecord(AccountMode, z.string()).optional(),
 });
 export type ConfigField = z.infer<typeof ConfigField>;
 
@@ -204,6 +206,9 @@ export const ConnectionsListing = z.object({
 });
 export type ConnectionsListing = z.infer<typeof ConnectionsListing>;
 
+/** The longest secret accepted anywhere (form, credentials.set, vault, profile, environment). */
+export const MAX_SECRET_CHARS = 16_384;
+
 export const ConnectionForm = z.object({
   /** When editing: the id the connection was saved under (the id itself may change). */
   originalId: z.string().optional(),
@@ -215,7 +220,7 @@ export const ConnectionForm = z.object({
   /** Non-secret values by field name; empty strings mean "not set". */
   fields: z.record(z.string(), z.string()).default({}),
   /** New secret values by field name. A secret left out keeps what the vault holds. */
-  secrets: z.record(z.string(), z.string()).default({}),
+  secrets: z.record(z.string(), z.string().max(MAX_SECRET_CHARS)).default({}),
 });
 export type ConnectionForm = z.input<typeof ConnectionForm>;
 
@@ -231,7 +236,7 @@ export type TestOutcome = z.infer<typeof TestOutcome>;
 
 export const SetEnabledRequest = z.object({ id: z.string().min(1), enabled: z.boolean() });
 export const CredentialKey = z.object({ connectionId: z.string().min(1), key: z.string().min(1) });
-export const SetCredentialRequest = CredentialKey.extend({ secret: z.string().min(1).max(16_384) });
+export const SetCredentialRequest = CredentialKey.extend({ secret: z.string().min(1).max(MAX_SECRET_CHARS) });
 export const CredentialPresence = z.object({ stored: z.boolean(), backend: VaultInfo.shape.backend });
 
 export const SettingsProblem = z.object({

@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NO_SECRET_SERVICE_REASON } from '../../src/main/core/credentials/vault';
-import { secretRequiredNote, urlOriginChanged } from '../../src/renderer/connectionManager/secretReuse';
+import type { ConnectionKindInfo } from '../../src/shared/contract';
+import { defaultsFor, withModePresets } from '../../src/renderer/connectionManager/endpoints';
+import {
+  endpointNames,
+  endpointOriginChanged,
+  secretRequiredNote,
+  urlOriginChanged,
+} from '../../src/renderer/connectionManager/secretReuse';
 import { memoryVaultNotice, vaultReasonSentence } from '../../src/renderer/connectionManager/vaultText';
 
 describe('memory-vault banner', () => {
@@ -44,5 +51,73 @@ describe('connection form: stored secrets and an edited URL', () => {
     expect(secretRequiredNote('Session cookie')).toBe(
       'The URL changed: enter the session cookie again so it is only sent to the new gateway.',
     );
+  });
+});
+
+describe('connection form: several named endpoints', () => {
+  it('asks for stored secrets again when any endpoint moves, not only url', () => {
+    const endpoints = endpointNames([
+      { name: 'url', label: 'Orders socket', type: 'url', required: true },
+      { name: 'positions', label: 'Positions socket', type: 'url', required: true },
+      { name: 'rest', label: 'REST base', type: 'url', required: true },
+      { name: 'token', label: 'Token', type: 'secret', required: true },
+    ]);
+    expect(endpoints).toEqual(['url', 'positions', 'rest']);
+    const saved = {
+      url: 'wss://h.example/ws/orders',
+      positions: 'wss://h.example/ws/positions',
+      rest: 'https://h.example/api',
+    };
+    expect(endpointOriginChanged(endpoints, saved, { ...saved, rest: 'https://h.example/v2' })).toBe(false);
+    expect(endpointOriginChanged(endpoints, saved, { ...saved, rest: 'https://collector.example/api' })).toBe(
+      true,
+    );
+    expect(
+      endpointOriginChanged(endpoints, saved, { ...saved, positions: 'wss://elsewhere.example/p' }),
+    ).toBe(true);
+  });
+});
+
+describe('connection form: endpoint presets per environment', () => {
+  const kind: ConnectionKindInfo = {
+    kind: 'toy',
+    title: 'Toy',
+    available: true,
+    builtIn: false,
+    modes: ['demo', 'live'],
+    defaultMode: 'demo',
+    fields: [
+      {
+        name: 'url',
+        label: 'Socket',
+        type: 'url',
+        required: true,
+        presets: { demo: 'wss://demo.example/ws', live: 'wss://live.example/ws' },
+      },
+      {
+        name: 'rest',
+        label: 'REST',
+        type: 'url',
+        required: true,
+        presets: { demo: 'https://demo.example/api', live: 'https://live.example/api' },
+      },
+      { name: 'key', label: 'Key', type: 'secret', required: true },
+      { name: 'account', label: 'Account', type: 'text', required: false, default: 'main' },
+    ],
+  };
+
+  it('start from the presets and follow the environment unless customized', () => {
+    const demo = defaultsFor(kind, 'demo');
+    expect(demo).toEqual({ url: 'wss://demo.example/ws', rest: 'https://demo.example/api', account: 'main' });
+    expect(withModePresets(kind, demo, 'demo', 'live')).toEqual({
+      url: 'wss://live.example/ws',
+      rest: 'https://live.example/api',
+      account: 'main',
+    });
+    const custom = { ...demo, rest: 'https://my-proxy.example/api' };
+    expect(withModePresets(kind, custom, 'demo', 'live')).toMatchObject({
+      url: 'wss://live.example/ws',
+      rest: 'https://my-proxy.example/api',
+    });
   });
 });

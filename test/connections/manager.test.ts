@@ -83,7 +83,7 @@ describe('ConnectionManager', () => {
       value: { id: 'gw', secrets: [{ name: 'sessionCookie', stored: true }] },
     });
     await waitLive(engine, 'gw');
-    expect(await vault.get('gw', 'sessionCookie')).toBe(SECRET);
+    expect(await vault.get('gw', 'sessionCookie', [new URL(gatewayUrl).origin])).toBe(SECRET);
     for (const file of filesUnder(dir)) expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
     const onDisk = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as { connections: unknown[] };
     expect(onDisk.connections).toContainEqual(

@@ -4,12 +4,11 @@
  * when a saved or profile connection is built.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  connectionsFromEnv,
-  isLoopbackUrl,
-  kindSpec,
-  transportProblem,
-} from '../../src/main/core/brokers/registry';
+import { isLoopbackUrl, transportProblem } from '../../src/main/core/brokers/registry';
+import { buildConnection, buildableKind } from '../../src/main/core/connections/build';
+import { profileFromEnv } from '../../src/main/core/profile';
+
+const connectionsFromEnv = (env: Record<string, string>) => profileFromEnv(env)?.connections ?? [];
 
 describe('transportProblem', () => {
   it('refuses ws:// to another host for live and demo, allows wss://, loopback and paper', () => {
@@ -31,6 +30,9 @@ describe('transportProblem', () => {
         expect(transportProblem(local, mode), local).toBeNull();
     }
     expect(transportProblem('ws://gw.example.net/ws', 'paper')).toBeNull();
+    // REST endpoints get the same rule.
+    expect(transportProblem('http://gw.example.net/api', 'live')).toMatch(/encrypted https:\/\//);
+    expect(transportProblem('https://gw.example.net/api', 'live')).toBeNull();
     expect(isLoopbackUrl('ws://[::1]/')).toBe(true);
   });
 
@@ -52,8 +54,8 @@ describe('transportProblem', () => {
   });
 
   it('refuses to build a saved or profile connection that would send its cookie in clear text', () => {
-    const build = kindSpec('portfolio-stream')?.build;
-    if (build === undefined) throw new Error('portfolio-stream builds connections');
+    const spec = buildableKind('portfolio-stream');
+    const build: typeof spec.build = (entry, secrets, deps) => buildConnection(spec, entry, secrets, deps);
     const secrets = { get: (name: string) => (name === 'sessionCookie' ? 'c00kie-value' : undefined) };
     const entry = { id: 'gw', label: 'Gateway', urls: {}, options: {} };
     expect(() => build({ ...entry, mode: 'live', url: 'ws://gw.example.net/ws' }, secrets, {})).toThrow(

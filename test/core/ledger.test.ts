@@ -83,13 +83,18 @@ describe('Ledger marks', () => {
       type: 'quote',
       quote: quote({ symbol: 'ES', bid: 5004, ask: 5004.5, last: 5010, receivedAt: 7_000 }),
     });
-    expect(l.position(KEY)).toMatchObject({ last: 5004.25, markedAt: 7_000, unrealizedPnl: 425 });
+    expect(l.position(KEY)).toMatchObject({
+      last: 5004.25,
+      markSource: 'mid',
+      markedAt: 7_000,
+      unrealizedPnl: 425,
+    });
     expect(l.account('c1', 'A1')).toMatchObject({ unrealizedPnl: 425, equity: 100_425 });
     l.apply('c1', {
       type: 'quote',
       quote: quote({ symbol: 'ES', bid: 0, ask: 0, last: 4990, receivedAt: 8_000 }),
     });
-    expect(l.position(KEY)).toMatchObject({ last: 4990, unrealizedPnl: -1000 });
+    expect(l.position(KEY)).toMatchObject({ last: 4990, markSource: 'last', unrealizedPnl: -1000 });
   });
 
   it("uses a broker's reported mark only until a live quote arrives", () => {
@@ -98,7 +103,12 @@ describe('Ledger marks', () => {
       type: 'position',
       position: { accountId: 'A1', symbol: 'ES', qty: -1, avgPrice: 5000, mark: 4990, markedAt: 1_500 },
     });
-    expect(l.position(KEY)).toMatchObject({ last: 4990, markedAt: 1_500, unrealizedPnl: 500 });
+    expect(l.position(KEY)).toMatchObject({
+      last: 4990,
+      markSource: 'broker',
+      markedAt: 1_500,
+      unrealizedPnl: 500,
+    });
     l.apply('c1', { type: 'quote', quote: quote({ symbol: 'ES', bid: 5002, ask: 5002, receivedAt: 9_000 }) });
     expect(l.position(KEY)).toMatchObject({ last: 5002, markedAt: 9_000, unrealizedPnl: -100 });
     // A later broker report moves qty/avg but cannot drag the mark back to the broker's stale price.

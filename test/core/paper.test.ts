@@ -235,6 +235,71 @@ describe('paper matching', () => {
   });
 });
 
+describe('paper protection orders (the shared venue)', () => {
+  it('OCO: the leg that fills cancels the other', () => {
+    const { ex, fills, orders, step } = makeExchange(4);
+    const last = ex.quote('ES')?.last ?? NaN;
+    const r = ex.placeOco(
+      req({
+        symbol: 'ES',
+        side: 'sell',
+        type: 'limit',
+        qty: 1,
+        limitPrice: last + 2,
+        clientOrderId: 'oco-tp',
+      }),
+      req({ symbol: 'ES', side: 'sell', type: 'stop', qty: 1, stopPrice: last - 2, clientOrderId: 'oco-sl' }),
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    const [tp, sl] = r.value;
+    stepUntil(step, () => fills.length > 0);
+    const filled = fills[0]?.orderId;
+    const other = filled === tp.id ? sl.id : tp.id;
+    expect(orders.filter((o) => o.id === other).at(-1)?.status).toBe('cancelled');
+    expect(ex.openOrders()).toEqual([]);
+  });
+
+  it('bracket: exits wait as pending, then work sized to the entry fill', () => {
+    const { ex, orders, step } = makeExchange(6);
+    const last = ex.quote('NVDA')?.last ?? NaN;
+    const r = ex.placeBracket(
+      req({ symbol: 'NVDA', side: 'buy', type: 'market', qty: 1200, clientOrderId: 'br' }),
+      {
+        takeProfit: { type: 'limit', limitPrice: Number((last + 5).toFixed(2)) },
+        stopLoss: { type: 'stop', stopPrice: Number((last - 5).toFixed(2)) },
+      },
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    const { entry, takeProfit, stopLoss } = r.value;
+    expect(takeProfit?.clientOrderId).toBe('br-tp');
+    expect(stopLoss?.side).toBe('sell');
+    // The entry is larger than the displayed size, so it fills over several ticks.
+    stepUntil(step, () => ex.allOrders().find((o) => o.id === entry.id)?.status === 'filled');
+    const versions = orders.filter((o) => o.id === stopLoss?.id);
+    expect(versions[0]?.status).toBe('pending');
+    expect(versions.some((o) => o.status === 'working' && o.qty < 1200)).toBe(true);
+    expect(versions.at(-1)).toMatchObject({ status: 'working', qty: 1200 });
+    expect(ex.position('NVDA').qty).toBe(1200);
+  });
+
+  it('trailing stop: follows the market up, never down, and reports each move', () => {
+    const { ex, orders, fills, step } = makeExchange(8);
+    const r = ex.placeTrailingStop(
+      req({ symbol: 'ES', side: 'sell', type: 'stop', qty: 1, clientOrderId: 'trail' }),
+      { by: 'ticks', value: 8 },
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    const last = ex.quote('ES')?.last ?? NaN;
+    expect(r.value.stopPrice).toBe(last - 2);
+    stepUntil(step, () => fills.length > 0);
+    const stops = orders
+      .filter((o) => o.id === r.value.id && o.status === 'working')
+      .map((o) => o.stopPrice ?? 0);
+    for (let i = 1; i < stops.length; i++) expect(stops[i]).toBeGreaterThanOrEqual(stops[i - 1] ?? 0);
+    expect(fills[0]?.price).toBeLessThanOrEqual(stops.at(-1) ?? NaN);
+  });
+});
+
 describe('PaperConnection', () => {
   it('goes live with a resync, reports honest health and loses verification on disconnect', async () => {
     let t = T0;

@@ -51,12 +51,19 @@ function filesUnder(dir: string): string[] {
 describe.runIf(underWrapper)('credential vault on the OS keychain (gnome-keyring)', () => {
   // A service name of its own per run, so runs never see each other's entries.
   const service = `Peregrine-test-${randomUUID()}`;
+  const NS = 'ns-a';
+  const ORIGINS = ['wss://demo.tradovateapi.com'];
   const log = captureLogger();
   let vault: CredentialVault;
   const seenSecrets: string[] = [];
 
   beforeAll(async () => {
-    vault = await openVault({ service, logger: log.logger, onSecret: (secret) => seenSecrets.push(secret) });
+    vault = await openVault({
+      service,
+      namespace: NS,
+      logger: log.logger,
+      onSecret: (secret) => seenSecrets.push(secret),
+    });
   });
 
   afterAll(async () => {
@@ -74,14 +81,14 @@ describe.runIf(underWrapper)('credential vault on the OS keychain (gnome-keyring
 
   it('stores, reports, reads back, overwrites and deletes a secret', async () => {
     expect(await vault.has('tradovate-demo', 'apiKey')).toBe(false);
-    expect(await vault.get('tradovate-demo', 'apiKey')).toBeNull();
+    expect(await vault.get('tradovate-demo', 'apiKey', ORIGINS)).toBeNull();
 
-    await vault.set('tradovate-demo', 'apiKey', 'first-Ключ-🔑');
+    await vault.set('tradovate-demo', 'apiKey', 'first-Ключ-🔑', ORIGINS);
     expect(await vault.has('tradovate-demo', 'apiKey')).toBe(true);
-    expect(await vault.get('tradovate-demo', 'apiKey')).toBe('first-Ключ-🔑');
+    expect(await vault.get('tradovate-demo', 'apiKey', ORIGINS)).toBe('first-Ключ-🔑');
 
-    await vault.set('tradovate-demo', 'apiKey', 'second-value');
-    expect(await vault.get('tradovate-demo', 'apiKey')).toBe('second-value');
+    await vault.set('tradovate-demo', 'apiKey', 'second-value', ORIGINS);
+    expect(await vault.get('tradovate-demo', 'apiKey', ORIGINS)).toBe('second-value');
     // Every secret stored or read is offered to the log scrubber.
     expect(seenSecrets).toContain('first-Ключ-🔑');
     expect(seenSecrets).toContain('second-value');
@@ -93,12 +100,13 @@ describe.runIf(underWrapper)('credential vault on the OS keychain (gnome-keyring
     expect(await vault.delete('tradovate-demo', 'apiKey')).toBe(false);
   });
 
-  it('puts the secret in the Secret Service, where secret-tool finds it', async () => {
+  it('puts the secret in the Secret Service, where secret-tool finds it with its origins', async () => {
     const secret = `sess-${randomUUID()}`;
-    await vault.set('tradovate-demo', 'session', secret);
-    expect(await secretToolLookup(service, 'tradovate-demo/session')).toBe(secret);
+    await vault.set('tradovate-demo', 'session', secret, ORIGINS);
+    const stored = await secretToolLookup(service, `${NS}/tradovate-demo/session`);
+    expect(JSON.parse(stored ?? 'null')).toEqual({ v: 1, origins: ORIGINS, secret });
     await vault.delete('tradovate-demo', 'session');
-    expect(await secretToolLookup(service, 'tradovate-demo/session')).toBeNull();
+    expect(await secretToolLookup(service, `${NS}/tradovate-demo/session`)).toBeNull();
   });
 
   it('keeps the secret out of every file under the data dir, out of the log and out of the keyring files in clear', async () => {
@@ -119,8 +127,8 @@ describe.runIf(underWrapper)('credential vault on the OS keychain (gnome-keyring
         });
         return undefined;
       });
-      await vault.set('tradovate-demo', 'apiSecret', secret);
-      expect(await secretToolLookup(service, 'tradovate-demo/apiSecret')).toBe(secret);
+      await vault.set('tradovate-demo', 'apiSecret', secret, ORIGINS);
+      expect(await secretToolLookup(service, `${NS}/tradovate-demo/apiSecret`)).toContain(secret);
 
       const files = filesUnder(dataDir);
       expect(files.length).toBeGreaterThan(0);
@@ -140,8 +148,8 @@ describe.runIf(underWrapper)('credential vault on the OS keychain (gnome-keyring
   });
 
   it('refuses names that would make two secrets share one entry', async () => {
-    await expect(vault.set('a/b', 'c', 'x')).rejects.toThrow(/no "\/"/);
+    await expect(vault.set('a/b', 'c', 'x', [])).rejects.toThrow(/no "\/"/);
     await expect(vault.has('a', 'b/c')).rejects.toThrow(/no "\/"/);
-    await expect(vault.get('', 'k')).rejects.toThrow(/connection id/);
+    await expect(vault.get('', 'k', [])).rejects.toThrow(/connection id/);
   });
 });

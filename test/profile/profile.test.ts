@@ -5,12 +5,13 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectionsFromEnv, kindSpec } from '../../src/main/core/brokers/registry';
-import { sessionFromEnv, sessionFromProfile } from '../../src/main/core/connections';
+import { kindSpec } from '../../src/main/core/brokers/registry';
+import { sessionFromProfile } from '../../src/main/core/connections';
 import { memoryVault } from '../../src/main/core/credentials';
 import {
   ProfileError,
   loadProfile,
+  profileFromEnv,
   profilePathFromArgv,
   resolveSecrets,
   toConnectionSettings,
@@ -79,7 +80,7 @@ describe('a profile with a paper connection and a portfolio-stream simulator con
       }),
     );
     logger.info({ connections: resolved }, 'starting connections');
-    expect(lines.join('')).toContain('"session":"[redacted]"');
+    expect(lines.join('')).toContain('"sessionCookie":"[redacted]"');
     expect(lines.join('')).not.toContain(secret);
     expect(JSON.stringify(resolved)).not.toContain(secret);
     expect(inspect(resolved, { depth: 10 })).not.toContain(secret);
@@ -123,8 +124,9 @@ describe('keychain-sourced secrets', () => {
   it('come from the vault', async () => {
     const seen: string[] = [];
     const vault = memoryVault(quietLogger, 'test', (value) => seen.push(value));
-    await vault.set('alpaca-paper', 'keyId', 'PKID');
-    await vault.set('alpaca-paper', 'secretKey', 'alpaca-secret-value');
+    // Alpaca declares no endpoints yet: its secrets are bound to no origin and need none.
+    await vault.set('alpaca-paper', 'keyId', 'PKID', []);
+    await vault.set('alpaca-paper', 'secretKey', 'alpaca-secret-value', []);
     const [alpaca] = await resolveSecrets(loadProfile(profileFile(profile)), {}, vault);
     expect(alpaca?.mode).toBe('demo'); // never defaults to live
     expect(alpaca?.secrets.get('secretKey')).toBe('alpaca-secret-value');
@@ -238,7 +240,7 @@ describe('a connection without a mode', () => {
         },
       ],
     });
-    const declared = kindSpec('portfolio-stream')?.info.defaultMode;
+    const declared = kindSpec('portfolio-stream')?.defaultMode;
     expect(declared).toBe('live'); // a gateway may report real money: never shown as paper or demo
     const vault = memoryVault(quietLogger, 'test');
     const [fromProfile] = await resolveSecrets(loadProfile(file), { GW_COOKIE: 'c00kie' }, vault);
@@ -247,15 +249,17 @@ describe('a connection without a mode', () => {
     const [session] = sessionFromProfile(fromProfile === undefined ? [] : [fromProfile], file);
     expect(session?.mode).toBe(declared);
 
-    const fromEnv = sessionFromEnv(
-      connectionsFromEnv({
-        PEREGRINE_CONNECTIONS: JSON.stringify([
-          { kind: 'portfolio-stream', id: 'env-gw', url: 'wss://gw.example.net/ws', sessionCookieEnv: 'C' },
-        ]),
-        C: 'c00kie',
-      }),
+    const envProfile = profileFromEnv({
+      PEREGRINE_CONNECTIONS: JSON.stringify([
+        { kind: 'portfolio-stream', id: 'env-gw', url: 'wss://gw.example.net/ws', sessionCookieEnv: 'C' },
+      ]),
+    });
+    const fromEnv = sessionFromProfile(
+      envProfile === null ? [] : await resolveSecrets(envProfile, { C: 'c00kie' }, vault),
+      'PEREGRINE_CONNECTIONS',
     );
     expect(fromEnv[0]?.mode).toBe(declared);
+    expect(fromEnv[0]?.source).toBe('environment');
   });
 });
 

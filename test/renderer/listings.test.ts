@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isReadOnly, tradableAccounts } from '../../src/renderer/connections/trading';
-import { markSource, markTitle } from '../../src/renderer/tables/mark';
+import { markTitle } from '../../src/renderer/tables/mark';
 import { listingKey, sharedSymbols } from '../../src/renderer/watchlist/listings';
 
 describe('watchlist listings', () => {
@@ -49,16 +49,13 @@ describe('read-only connections', () => {
 });
 
 describe('position marks', () => {
-  const quote = { bid: 5000, ask: 5000.25, last: 5000.25 };
-  it('names the mid and the last trade', () => {
-    expect(markSource(5000.125, quote)).toBe('mid');
-    expect(markSource(5000.25, { bid: 0, ask: 5000.5, last: 5000.25 })).toBe('last');
-    expect(markSource(4999, quote)).toBeNull();
-    expect(markSource(null, quote)).toBeNull();
-  });
-
-  it('gives the exact off-tick mark in the tooltip', () => {
-    expect(markTitle(5000.125, quote, 2)).toBe('Mark 5000.125 = mid of bid 5000.00 / ask 5000.25');
-    expect(markTitle(null, quote, 2)).toMatch(/No live quote/);
+  const quote = { bid: 5000, ask: 5000.25 };
+  it('names the source the engine marked from, with the exact off-tick value', () => {
+    expect(markTitle({ last: 5000.125, markSource: 'mid' }, quote, 2)).toBe(
+      'Mark 5000.125 = mid of bid 5000.00 / ask 5000.25',
+    );
+    expect(markTitle({ last: 5000.25, markSource: 'last' }, quote, 2)).toMatch(/last trade/);
+    expect(markTitle({ last: 5001, markSource: 'broker' }, undefined, 2)).toMatch(/broker's own mark/);
+    expect(markTitle({ last: null, markSource: null }, quote, 2)).toMatch(/No live quote/);
   });
 });

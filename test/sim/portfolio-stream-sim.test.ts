@@ -1,7 +1,8 @@
 /** The simulator itself speaks seed 001 faithfully: auth, subscriptions, batches, limits, isolation, stats. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { DEMO_SESSION, PortfolioStreamSim } from '../../sim/portfolio-stream/server';
+import { DEMO_SESSION, DEMO_USER, PortfolioStreamSim } from '../../sim/portfolio-stream/server';
+import { until } from '../main/core/supervisor/support';
 
 let sim: PortfolioStreamSim | null = null;
 const sockets: WebSocket[] = [];
@@ -163,5 +164,42 @@ describe('portfolio-stream simulator', () => {
     expect(((await (await fetch(controlUrl)).json()) as { active: { delayMs: number } }).active.delayMs).toBe(
       0,
     );
+  });
+});
+
+describe('portfolio-stream simulator on the shared venue', () => {
+  it('fills market orders at the touch (ask for buys, bid for sells), not at the last trade', async () => {
+    sim = new PortfolioStreamSim({ batchIntervalMs: 10, seed: 3 });
+    await sim.start();
+    const s = sim;
+    const venue = s.world.venue;
+    const seen: { price: number; touch: number; last: number }[] = [];
+    const account = s.book(DEMO_USER).account;
+    account.on((e) => {
+      if (e.type !== 'fill' || e.order.type !== 'market') return;
+      const q = venue.quote(e.fill.symbol);
+      seen.push({ price: e.fill.price, touch: e.fill.side === 'buy' ? q.ask : q.bid, last: q.last });
+    });
+    await until(() => seen.length >= 5, 'five market-order fills');
+    for (const f of seen) expect(f.price).toBe(f.touch);
+  });
+
+  it('shapes corrupt and oversized frames as portfolio-stream envelopes (the codec)', async () => {
+    sim = new PortfolioStreamSim({ batchIntervalMs: 20 });
+    const { url } = await sim.start();
+    const raw: string[] = [];
+    const ws = new WebSocket(url, { headers: { Cookie: `session=${DEMO_SESSION}` } });
+    sockets.push(ws);
+    ws.on('message', (d: Buffer) => raw.push(d.toString('utf8')));
+    await new Promise<void>((r) => ws.on('open', () => r()));
+    ws.send(JSON.stringify({ type: 'subscribe', channels: ['account'] }));
+    await until(() => raw.length > 0, 'first frame');
+    sim.fault({ kind: 'corrupt' });
+    await until(() => raw.some((t) => t.includes('garbage')), 'a corrupt frame');
+    const corrupt = raw.find((t) => t.includes('garbage')) ?? '';
+    expect(corrupt.startsWith('{"type":') && corrupt.endsWith('\u0000garbage')).toBe(true);
+    sim.fault({ kind: 'oversized', bytes: 32 });
+    await until(() => raw.some((t) => t.includes('"pad"')), 'an oversized frame');
+    expect(raw.find((t) => t.includes('"pad"'))).toBe(`{"type":"batch","pad":"${'x'.repeat(32)}"}`);
   });
 });

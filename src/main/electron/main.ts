@@ -14,6 +14,7 @@ import { terminalManagedWorking } from '../updates/policy';
 import { registerIpc } from './ipc';
 import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
+import { confirmNewOriginDialog } from './confirmOrigin';
 import { attachStreamPort } from './streamPort';
 import { createTray } from './tray';
 import { startUpdates } from './updates';
@@ -95,6 +96,7 @@ function run(): void {
           logger,
           // electron-store is `conf` with Electron's defaults; the settings module owns migrations.
           createStore: (o) => new ElectronStore<Record<string, unknown>>(o),
+          confirmNewOrigin: confirmNewOriginDialog(() => window),
           ...(profileFile === undefined ? {} : { profileFile }),
         });
       } catch (err) {

@@ -3,7 +3,6 @@
  * plus `GET /status` for scripts. Binds 127.0.0.1 only; every socket and status read needs the
  * per-launch token, and sockets must come from the host's own origin.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +14,7 @@ import type { VaultBackend } from '../core/credentials';
 import { engineTuningFromEnv } from '../core/tuning';
 import { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
+import { ensurePrivateDir } from '../core/settings';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
 import { SocketBridge, type BridgeStats } from './socketBridge';
 import {
@@ -70,7 +70,7 @@ const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const token = options.token ?? newToken();
   // The token is a credential: scrub it from any log line that might quote it.
   registerSecret(token);

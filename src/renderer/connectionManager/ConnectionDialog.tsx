@@ -4,18 +4,13 @@
  * once (Test or Save) and are never shown again — only whether the vault holds one.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type {
-  ConnectionEntry,
-  ConnectionForm,
-  ConnectionKindInfo,
-  ConnectionsListing,
-  TestOutcome,
-} from '../../shared/contract';
+import type { ConnectionEntry, ConnectionForm, ConnectionsListing, TestOutcome } from '../../shared/contract';
 import type { AccountMode } from '../../shared/domain';
 import { useTerminal } from '../state/context';
 import { ConfigFieldInput } from './ConfigFieldInput';
 import { useConnectionSettings } from './ConnectionSettingsContext';
-import { secretRequiredNote, urlOriginChanged } from './secretReuse';
+import { defaultsFor, withModePresets } from './endpoints';
+import { endpointNames, endpointOriginChanged, secretRequiredNote } from './secretReuse';
 import { VaultNotice, vaultPhrase } from './VaultNotice';
 
 const modeLabels: Record<AccountMode, string> = {
@@ -31,16 +26,6 @@ function slug(label: string): string {
     .replace(/^[^a-z0-9]+/, '')
     .slice(0, 64)
     .replace(/-+$/, '');
-}
-
-function defaultsFor(kind: ConnectionKindInfo | undefined, mode: AccountMode): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of kind?.fields ?? []) {
-    if (f.type === 'secret') continue;
-    if (f.name === 'url' && kind?.urlPresets?.[mode] !== undefined) out.url = kind.urlPresets[mode] ?? '';
-    else if (f.default !== undefined) out[f.name] = f.default;
-  }
-  return out;
 }
 
 type Status =
@@ -73,8 +58,9 @@ export function ConnectionDialog({
   const firstInput = useRef<HTMLSelectElement>(null);
   useEffect(() => firstInput.current?.focus(), []);
 
-  // A stored secret only follows an edit that keeps the gateway's origin (main enforces it too).
-  const urlChanged = editing !== null && urlOriginChanged(editing.fields.url, fields.url);
+  // A stored secret only follows an edit that keeps every endpoint's origin (main enforces it too).
+  const urlChanged =
+    editing !== null && endpointOriginChanged(endpointNames(kind?.fields ?? []), editing.fields, fields);
   const stored = new Map((editing?.secrets ?? []).map((s) => [s.name, s.stored && !urlChanged]));
   const storedBeforeEdit = new Map((editing?.secrets ?? []).map((s) => [s.name, s.stored]));
   const close = () => openEditor(null);
@@ -89,10 +75,8 @@ export function ConnectionDialog({
     setStatus({ kind: 'idle' });
   };
   const chooseMode = (next: AccountMode) => {
-    // A preset endpoint follows the environment unless the trader typed a custom one.
-    const preset = kind?.urlPresets;
-    if (preset !== undefined && (fields.url === undefined || fields.url === preset[mode]))
-      setFields({ ...fields, url: preset[next] ?? '' });
+    // Each preset endpoint follows the environment unless the trader typed a custom one.
+    setFields(withModePresets(kind, fields, mode, next));
     setMode(next);
     setStatus({ kind: 'idle' });
   };

@@ -1,8 +1,10 @@
 /**
  * When an edited connection may keep its stored secrets. The main process enforces the rule
- * (connections.save / connections.test answer `secret_required`); the form mirrors it so the
- * trader is asked for the secret before pressing Save, not after.
+ * (the vault hands a secret out only for the origins it was saved for, and connections.save /
+ * connections.test answer `secret_required`); the form mirrors it so the trader is asked for the
+ * secret before pressing Save, not after. Every named endpoint counts, not only `url`.
  */
+import type { ConfigField } from '../../shared/contract';
 
 /** `scheme://host:port`, or null for an empty or unparseable address. */
 function originOf(url: string | undefined): string | null {
@@ -25,6 +27,20 @@ export function urlOriginChanged(savedUrl: string | undefined, editedUrl: string
   const before = originOf(savedUrl);
   const after = originOf(editedUrl);
   return before === null || after === null || before !== after;
+}
+
+/** The kind's endpoints: its `url` fields (the primary `url` and the named ones). */
+export function endpointNames(fields: readonly ConfigField[]): string[] {
+  return fields.filter((f) => f.type === 'url').map((f) => f.name);
+}
+
+/** True when any endpoint of the edited form points somewhere else than the saved one. */
+export function endpointOriginChanged(
+  endpoints: readonly string[],
+  saved: Readonly<Record<string, string>>,
+  edited: Readonly<Record<string, string>>,
+): boolean {
+  return endpoints.some((name) => urlOriginChanged(saved[name], edited[name]));
 }
 
 /** The note under a secret field whose stored value cannot follow the new URL. */

@@ -112,7 +112,7 @@ function MarkCell({ p }: { p: Position }) {
     (s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol))?.pricePrecision,
   );
   return (
-    <span title={markTitle(p.last, quote, precision)}>
+    <span title={markTitle(p, quote, precision)}>
       <PriceCell connectionId={p.connectionId} symbol={p.symbol} value={p.last} />
     </span>
   );

@@ -4,7 +4,8 @@
  */
 import type { PlaceOrderRequest } from '../../shared/contract';
 import type { Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
-import { formatPrice, isOnStep, isOnTick } from '../../shared/money';
+import { checkPrice as gridPrice, checkQty as gridQty } from '../../shared/orderChecks';
+import { formatPrice } from '../../shared/money';
 
 export interface TicketInput {
   side: Side;
@@ -36,11 +37,13 @@ function checkPrice(text: string, name: string, inst: Instrument): { value?: num
   const v = parseDecimal(text);
   if (v === null || v <= 0)
     return { error: `${name[0]?.toUpperCase()}${name.slice(1)} must be a positive number.` };
-  if (!isOnTick(v, inst.tickSize))
+  // The main process runs the same check (shared/orderChecks); this one shows it by the field.
+  const onGrid = gridPrice(inst, name, v);
+  if (!onGrid.ok)
     return {
       error: `${name[0]?.toUpperCase()}${name.slice(1)} must be a multiple of the tick size ${formatPrice(inst.tickSize, { pricePrecision: Math.max(inst.pricePrecision, 0) })}.`,
     };
-  return { value: v };
+  return { value: onGrid.value };
 }
 
 export function validateTicket(
@@ -52,7 +55,11 @@ export function validateTicket(
   const qty = parseDecimal(input.qty);
   if (input.qty.trim() === '') errors.qty = 'Enter a quantity.';
   else if (qty === null || qty <= 0) errors.qty = 'Quantity must be a positive number.';
-  else if (!isOnStep(qty, inst.qtyStep)) errors.qty = `Quantity must be a multiple of ${inst.qtyStep}.`;
+  else if (!gridQty(inst, qty).ok)
+    errors.qty =
+      qty < inst.qtyStep
+        ? `Quantity must be at least ${inst.qtyStep}.`
+        : `Quantity must be a multiple of ${inst.qtyStep}.`;
 
   let limitPrice: number | undefined;
   let stopPrice: number | undefined;

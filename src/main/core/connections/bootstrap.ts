@@ -6,14 +6,20 @@
  * silently vanishing from the UI.
  */
 import { basename } from 'node:path';
-import { connectionsFromEnv } from '../brokers/registry';
-import { openVault, type CredentialVault } from '../credentials';
+import { installationId, openVault, type CredentialVault } from '../credentials';
 import { registerSecret, type Logger } from '../log';
-import { loadProfile, resolveSecrets } from '../profile';
-import { openSettings, type CreateSettingsStore, type SettingsHandle } from '../settings';
+import { ENV_VARIABLE, loadProfile, profileFromEnv, resolveSecrets } from '../profile';
+import { ensurePrivateDir, openSettings, type CreateSettingsStore, type SettingsHandle } from '../settings';
 import type { SessionWatchlist } from '../workspace';
+import {
+  allowListConfirmation,
+  allowListRefusal,
+  allowedOriginsFromEnv,
+  type ConfirmNewOrigin,
+  type NewOriginRequest,
+} from './confirm';
 import { ConnectionManager, PAPER_ID, type ManagedEngine } from './manager';
-import { sessionFromEnv, sessionFromProfile, type SessionConnection } from './session';
+import { sessionFromProfile, type SessionConnection } from './session';
 
 export interface OpenConnectionsOptions {
   dataDir: string;
@@ -27,6 +33,11 @@ export interface OpenConnectionsOptions {
   vaultService?: string;
   /** An already opened vault (tests). */
   vault?: CredentialVault;
+  /**
+   * The host's "send credentials to this new origin?" question (the Electron host: a native
+   * dialog). Absent: loopback plus the origins in PEREGRINE_ALLOWED_ORIGINS (the web host).
+   */
+  confirmNewOrigin?: ConfirmNewOrigin;
 }
 
 export interface OpenedConnections {
@@ -42,6 +53,7 @@ export interface OpenedConnections {
 export async function openConnections(options: OpenConnectionsOptions): Promise<OpenedConnections> {
   const { logger } = options;
   const env = options.env ?? process.env;
+  ensurePrivateDir(options.dataDir);
   const settings = openSettings({
     dataDir: options.dataDir,
     logger,
@@ -52,6 +64,8 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     (await openVault({
       logger,
       onSecret: registerSecret,
+      // Entries of this data directory only: another instance never reads or overwrites them.
+      namespace: installationId(options.dataDir),
       ...(options.vaultService === undefined ? {} : { service: options.vaultService }),
     }));
   const session: SessionConnection[] = [];
@@ -69,10 +83,26 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     session.push(...sessionFromProfile(resolved, options.profileFile));
     logger.info({ profile: options.profileFile, connections: resolved.map((c) => c.id) }, 'profile loaded');
   }
-  for (const s of sessionFromEnv(connectionsFromEnv(env))) {
-    if (session.some((other) => other.id === s.id))
-      throw new Error(`PEREGRINE_CONNECTIONS: the id "${s.id}" is also declared by the profile`);
-    session.push(s);
+  const fromEnv = profileFromEnv(env);
+  if (fromEnv !== null) {
+    const resolved = await resolveSecrets(fromEnv, env, vault, registerSecret);
+    for (const s of sessionFromProfile(resolved, ENV_VARIABLE)) {
+      if (session.some((other) => other.id === s.id))
+        throw new Error(`${ENV_VARIABLE}: the id "${s.id}" is also declared by the profile`);
+      session.push(s);
+    }
+  }
+  let confirmNewOrigin = options.confirmNewOrigin;
+  let refusalMessage: ((request: NewOriginRequest) => string) | undefined;
+  if (confirmNewOrigin === undefined) {
+    const allowed = allowedOriginsFromEnv(env);
+    confirmNewOrigin = allowListConfirmation(allowed, (request, refused) =>
+      logger.warn(
+        { connectionId: request.connectionId, refused, purpose: request.purpose },
+        'credentials not sent: origin is neither loopback nor allowed at start-up',
+      ),
+    );
+    refusalMessage = allowListRefusal;
   }
   return {
     settings,
@@ -86,6 +116,8 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
         vault,
         session,
         logger,
+        confirmNewOrigin,
+        ...(refusalMessage === undefined ? {} : { refusalMessage }),
         ...(sessionWatchlist === undefined ? {} : { sessionWatchlist }),
       }),
   };

@@ -11,17 +11,19 @@
  *   UnavailableConnection, so the trader sees why rather than a gap.
  * - Secret values go into the vault and into adapters; no response, log line or error carries
  *   one. The built-in paper broker is always there and cannot be edited or removed.
+ * - Secrets are bound to the origins they were saved for (the vault refuses any other), and a
+ *   test or save that would send credentials to an origin not confirmed before asks the host's
+ *   `confirmNewOrigin` first: the page can ask for a test, only the trader can allow the address.
+ * - Every connection built here sits behind the redaction boundary (./redacted.ts).
  *
  * Plain Node: no `electron` here, both hosts construct it the same way.
  */
-import type { z } from 'zod';
 import { type Channel, isChannel } from '../../../shared/channels';
 import {
   contract,
   fail,
   ok,
   type ConnectionEntry,
-  type ConnectionKindInfo,
   type ConnectionsListing,
   type ParsedRequestOf,
   type Result,
@@ -31,19 +33,26 @@ import {
 import type { AccountMode } from '../../../shared/domain';
 import {
   connectionKinds,
+  kindInfo,
   kindSpec,
-  secretFields,
-  transportProblem,
   type ConnectionDeps,
   type ConnectionEntryConfig,
-  type ConnectionKindSpec,
 } from '../brokers/registry';
 import type { Connection } from '../connection';
-import type { CredentialVault } from '../credentials';
+import { SecretOriginError, redactKnownSecrets, type CredentialVault } from '../credentials';
 import type { Engine } from '../engine';
 import type { Logger } from '../log';
 import { ConnectionSettings, SettingsValidationError, type SettingsHandle } from '../settings';
 import { Workspace, type SessionWatchlist } from '../workspace';
+import { buildConnection, buildableKind, checkedEntry, entryOrigins, vaultSecrets } from './build';
+import {
+  OriginConsent,
+  allowListConfirmation,
+  notConfirmedMessage,
+  type ConfirmNewOrigin,
+  type NewOriginRequest,
+} from './confirm';
+import { checkForm, describe, formFields, type CheckedForm, type Form } from './form';
 import type { SessionConnection } from './session';
 import { tryConnection, TRIAL_TIMEOUT_MS } from './trial';
 import { UnavailableConnection } from './unavailable';
@@ -68,6 +77,13 @@ export interface ConnectionManagerOptions {
   /** Clock and randomness for the adapters (tests). */
   deps?: Omit<ConnectionDeps, 'logger'>;
   trialTimeoutMs?: number;
+  /**
+   * Asks the trader, from the main process, before credentials go to an origin not confirmed
+   * before. Default: loopback origins only (`allowListConfirmation([])`).
+   */
+  confirmNewOrigin?: ConfirmNewOrigin;
+  /** The form's error when the confirmation is refused (default: "… was not confirmed."). */
+  refusalMessage?: (request: NewOriginRequest) => string;
 }
 
 /** The channels this manager answers; every other channel goes to the engine. */
@@ -84,13 +100,8 @@ const OWN_CHANNELS = new Set<Channel>([
 
 const modeRank: Record<AccountMode, number> = { paper: 0, demo: 1, live: 2 };
 
-type Form = ParsedRequestOf<'term:connections.save'>;
-
-/** A validated form: what a save or a trial works from. */
-interface CheckedForm {
-  spec: ConnectionKindSpec & { build: NonNullable<ConnectionKindSpec['build']> };
-  entry: ConnectionEntryConfig;
-  /** Secret values to use: new ones from the form, else what the vault holds. */
+/** A checked form with the secrets it will use: typed ones, else what the vault holds for it. */
+interface ReadyForm extends CheckedForm {
   secrets: Map<string, string>;
   /** Names of the secrets the form supplied (to be written to the vault on save). */
   supplied: string[];
@@ -104,6 +115,8 @@ export class ConnectionManager {
   private readonly log: Logger;
   private readonly deps: ConnectionDeps;
   private readonly trialTimeoutMs: number;
+  /** Asks the trader before credentials go to an origin they have not gone to before. */
+  private readonly consent: OriginConsent;
   /** Watchlist, chart and layout choices: the rest of the settings the hosts serve. */
   readonly workspace: Workspace;
   /** Mutations run one at a time: settings, vault and engine must never interleave. */
@@ -117,6 +130,12 @@ export class ConnectionManager {
     this.log = options.logger.child({ component: 'connection-manager' });
     this.deps = { ...options.deps, logger: options.logger };
     this.trialTimeoutMs = options.trialTimeoutMs ?? TRIAL_TIMEOUT_MS;
+    this.consent = new OriginConsent(
+      this.vault,
+      options.confirmNewOrigin ?? allowListConfirmation([]),
+      options.refusalMessage ?? notConfirmedMessage,
+      this.log,
+    );
     this.workspace = new Workspace({
       settings: options.settings,
       logger: options.logger,
@@ -132,6 +151,7 @@ export class ConnectionManager {
         this.log.info({ connectionId: saved.id }, 'saved connection hidden by a session connection');
         continue;
       }
+      await this.adoptLegacySecrets(saved);
       if (saved.enabled) await this.engine.addConnection(await this.build(saved));
     }
     for (const s of this.session) {
@@ -140,7 +160,12 @@ export class ConnectionManager {
       try {
         connection = s.create(this.deps);
       } catch (err) {
-        connection = new UnavailableConnection(s.id, s.kind, s.label, s.mode, errorText(err));
+        const reason = redactKnownSecrets(errorText(err));
+        this.log.warn(
+          { connectionId: s.id, kind: s.kind, source: s.source, reason },
+          'session connection cannot run',
+        );
+        connection = new UnavailableConnection(s.id, s.kind, s.label, s.mode, reason);
       }
       await this.engine.addConnection(connection);
       this.log.info({ connectionId: s.id, kind: s.kind, source: s.source }, 'session connection added');
@@ -220,7 +245,7 @@ export class ConnectionManager {
     for (const s of this.session) connections.push(this.sessionEntry(s));
     return {
       connections,
-      kinds: connectionKinds.map((k) => k.info),
+      kinds: connectionKinds.map(kindInfo),
       vault: { backend: this.vault.backend, reason: this.vault.reason ?? null },
       settingsPersistent: this.settings.persistent,
     };
@@ -257,9 +282,9 @@ export class ConnectionManager {
   }
 
   private async savedEntry(s: ConnectionSettings): Promise<ConnectionEntry> {
-    const info = kindSpec(s.kind)?.info;
+    const spec = kindSpec(s.kind);
     const secrets = await Promise.all(
-      (info === undefined ? [] : secretFields(info)).map(async (f) => ({
+      (spec?.secrets ?? []).map(async (f) => ({
         name: f.name,
         stored: await this.vault.has(s.id, f.name).catch(() => false),
       })),
@@ -270,7 +295,7 @@ export class ConnectionManager {
       label: s.label,
       mode: s.mode,
       enabled: s.enabled,
-      fields: formFields(info, s),
+      fields: formFields(spec, s),
       secrets,
       source: 'settings',
       sourceDetail: null,
@@ -286,7 +311,7 @@ export class ConnectionManager {
       label: s.label,
       mode: s.mode,
       enabled: s.enabled,
-      fields: formFields(kindSpec(s.kind)?.info, s),
+      fields: formFields(kindSpec(s.kind), s),
       secrets: s.secretNames.map((name) => ({ name, stored: true })),
       source: s.source,
       sourceDetail: s.sourceDetail,
@@ -303,98 +328,120 @@ export class ConnectionManager {
 
   // ---------------------------------------------------------------- building
 
-  /** A saved connection as an engine Connection, secrets read from the vault now. */
+  /**
+   * A saved connection as an engine Connection, secrets read from the vault now — for the
+   * origins of the endpoints it will really use, so a hand-edited address gets nothing.
+   */
   private async build(s: ConnectionSettings): Promise<Connection> {
     const unavailable = (reason: string): Connection =>
-      new UnavailableConnection(s.id, s.kind, s.label, s.mode, reason);
-    const spec = kindSpec(s.kind);
-    if (spec === undefined) return unavailable(`Unknown connection kind "${s.kind}".`);
-    if (!spec.info.available || spec.build === undefined)
-      return unavailable(spec.info.unavailableReason ?? `${spec.info.title} is not available.`);
-    const secrets = new Map<string, string>();
-    for (const field of secretFields(spec.info)) {
-      let value: string | null;
-      try {
-        value = await this.vault.get(s.id, field.name);
-      } catch (err) {
-        return unavailable(errorText(err));
-      }
-      if (value !== null) secrets.set(field.name, value);
-      else if (field.required) return unavailable(this.missingSecret(field.label));
-    }
+      new UnavailableConnection(s.id, s.kind, s.label, s.mode, redactKnownSecrets(reason));
     try {
-      return spec.build(entryConfig(s), secrets, this.deps);
+      const spec = buildableKind(s.kind);
+      let entry: ConnectionEntryConfig;
+      try {
+        entry = checkedEntry(spec, entryConfig(s));
+      } catch (err) {
+        return unavailable(`The saved configuration cannot be used: ${errorText(err)}`);
+      }
+      const secrets = await vaultSecrets(this.vault, spec, s.id, entryOrigins(entry), (label) =>
+        this.missingSecret(label),
+      );
+      try {
+        return buildConnection(spec, entry, secrets, this.deps);
+      } catch (err) {
+        return unavailable(`The saved configuration cannot be used: ${errorText(err)}`);
+      }
     } catch (err) {
-      return unavailable(`The saved configuration cannot be used: ${errorText(err)}`);
+      if (err instanceof SecretOriginError)
+        this.log.warn(
+          { connectionId: s.id, reason: err.message },
+          'saved connection not started: secret refused',
+        );
+      return unavailable(errorText(err));
+    }
+  }
+
+  /** Secrets saved by a build before namespacing, moved into this installation on first start. */
+  private async adoptLegacySecrets(s: ConnectionSettings): Promise<void> {
+    const spec = kindSpec(s.kind);
+    if (spec?.build === undefined) return;
+    let origins: string[];
+    try {
+      origins = entryOrigins(checkedEntry(spec, entryConfig(s)));
+    } catch {
+      return; // An unusable entry adopts nothing; it is reported when it is built.
+    }
+    for (const field of spec.secrets) {
+      // Bound to the addresses saved next to it: the only origins it was ever used with.
+      await this.vault.adoptLegacy(s.id, field.name, origins).catch((err: unknown) => {
+        this.log.warn(
+          { connectionId: s.id, key: field.name, err: errorText(err) },
+          'legacy secret not moved',
+        );
+      });
     }
   }
 
   private missingSecret(label: string): string {
     return this.vault.backend === 'memory'
-      ? `${label} is not stored: secrets were kept in memory only and are gone after a restart. Edit the connection and enter it again.`
+      ? `${label} is not stored: secrets are kept in memory for one session only (${this.vault.reason ?? 'no keychain'}). Edit the connection and enter it again.`
       : `${label} is not stored in the OS keychain. Edit the connection and enter it again.`;
   }
 
   /**
-   * Validates a form against its kind's declaration; fills secrets from the form or, for a saved
-   * connection being edited or tested (`stored`), from the vault — but only while the form's URL
-   * has the stored one's origin: a stored secret is never sent to a host it was not typed for.
+   * The form checked, with the secrets it will use: typed ones, else the stored ones of the
+   * connection being edited — which the vault hands out only for the origins they were saved
+   * for. Then, for any origin this connection has not used before, the trader's confirmation.
    */
-  private async check(form: Form, stored: ConnectionSettings | undefined): Promise<Result<CheckedForm>> {
-    const spec = kindSpec(form.kind);
-    if (spec === undefined) return fail('unknown_kind', `Unknown connection kind "${form.kind}".`);
-    if (spec.info.builtIn)
-      return fail('built_in', `${spec.info.title} is built in; it cannot be added or changed.`);
-    const build = spec.build;
-    if (!spec.info.available || build === undefined)
-      return fail('kind_unavailable', spec.info.unavailableReason ?? `${spec.info.title} is not available.`);
-    if (!spec.info.modes.includes(form.mode))
-      return fail('invalid_config', `${spec.info.title} has no ${form.mode} environment.`);
-    const declared = new Set(spec.info.fields.map((f) => f.name));
-    const secretNames = new Set(secretFields(spec.info).map((f) => f.name));
-    for (const name of Object.keys(form.fields)) {
-      if (!declared.has(name) || secretNames.has(name))
-        return fail('invalid_config', `${spec.info.title} has no setting "${name}".`);
-    }
-    for (const name of Object.keys(form.secrets)) {
-      if (!secretNames.has(name))
-        return fail('invalid_config', `${spec.info.title} has no secret "${name}".`);
-    }
-    const values = spec.fieldsSchema.safeParse(
-      Object.fromEntries(Object.entries(form.fields).filter(([, v]) => v.trim() !== '')),
-    );
-    if (!values.success) return fail('invalid_config', labelled(spec.info, values.error));
-    const { url, ...options } = values.data;
-    const transport = transportProblem(url, form.mode);
-    if (transport !== null) return fail('invalid_config', `${fieldLabel(spec.info, 'url')}: ${transport}`);
-    const sameOrigin = stored !== undefined && originOf(stored.url) === originOf(url);
+  private async check(
+    form: Form,
+    stored: ConnectionSettings | undefined,
+    purpose: 'test' | 'save',
+  ): Promise<Result<ReadyForm>> {
+    const checked = checkForm(form);
+    if (!checked.ok) return checked;
+    const { spec, entry, origins, given } = checked.value;
     const secrets = new Map<string, string>();
     const supplied: string[] = [];
-    for (const field of secretFields(spec.info)) {
-      const given = form.secrets[field.name];
-      if (given !== undefined && given !== '') {
-        secrets.set(field.name, given);
+    for (const field of spec.secrets) {
+      const typed = given.get(field.name);
+      if (typed !== undefined) {
+        secrets.set(field.name, typed);
         supplied.push(field.name);
         continue;
       }
-      const kept = stored === undefined ? null : await this.vault.get(stored.id, field.name);
-      if (kept !== null && !sameOrigin)
+      let kept: string | null;
+      try {
+        kept = stored === undefined ? null : await this.vault.get(stored.id, field.name, origins);
+      } catch (err) {
+        if (!(err instanceof SecretOriginError)) return fail('vault_error', errorText(err));
         return fail(
           'secret_required',
           `The URL changed: enter the ${field.label.toLowerCase()} again so it is only sent to the new gateway.`,
         );
+      }
       if (kept !== null) secrets.set(field.name, kept);
       else if (field.required) return fail('missing_secret', `${field.label} is required.`);
     }
-    const entry: ConnectionEntryConfig = {
-      id: form.id,
-      label: form.label,
-      mode: form.mode,
-      ...(url === undefined ? {} : { url }),
-      urls: {},
-      options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-    };
-    return ok({ spec: { ...spec, build }, entry, secrets, supplied });
+    const consent = await this.consent.require(
+      { connectionId: entry.id, label: entry.label, kind: spec.kind, purpose },
+      origins,
+      stored,
+    );
+    if (!consent.ok) return consent;
+    return ok({ ...checked.value, secrets, supplied });
+  }
+
+  /** Origins a saved connection's settings say it connects to. */
+  private storedOrigins(stored: ConnectionSettings | undefined): string[] {
+    if (stored === undefined) return [];
+    const spec = kindSpec(stored.kind);
+    if (spec === undefined) return [];
+    try {
+      return entryOrigins(checkedEntry(spec, entryConfig(stored)));
+    } catch {
+      return [];
+    }
   }
 
   // ---------------------------------------------------------------- commands
@@ -414,13 +461,13 @@ export class ConnectionManager {
       return fail('duplicate_id', `The id "${form.id}" is taken by a built-in or session connection.`);
     if (form.id !== form.originalId && saved.some((s) => s.id === form.id))
       return fail('duplicate_id', `A connection with the id "${form.id}" already exists.`);
-    const checked = await this.check(form, original);
+    const checked = await this.check(form, original, 'save');
     if (!checked.ok) return checked;
-    const { spec, entry, secrets, supplied } = checked.value;
+    const { spec, entry, secrets, supplied, origins } = checked.value;
 
     const record = ConnectionSettings.safeParse({
       id: entry.id,
-      kind: spec.info.kind,
+      kind: spec.kind,
       label: entry.label,
       mode: entry.mode,
       enabled: form.enabled,
@@ -431,10 +478,14 @@ export class ConnectionManager {
     });
     if (!record.success) return fail('invalid_config', describe(record.error));
 
-    // Vault before settings: settings must never claim a secret the vault does not hold.
+    // Vault before settings: settings must never claim a secret the vault does not hold. A kept
+    // secret is rewritten when its binding would change (narrowed to the addresses now saved).
     try {
       for (const [name, value] of secrets) {
-        if (supplied.includes(name) || original?.id !== entry.id) await this.vault.set(entry.id, name, value);
+        const bound = original?.id === entry.id ? await this.vault.origins(entry.id, name) : null;
+        const rebind = bound === null || bound.join(' ') !== origins.join(' ');
+        if (supplied.includes(name) || original?.id !== entry.id || rebind)
+          await this.vault.set(entry.id, name, value, origins);
       }
     } catch (err) {
       return fail('vault_error', errorText(err));
@@ -456,7 +507,7 @@ export class ConnectionManager {
     this.log.info(
       {
         connectionId: entry.id,
-        kind: spec.info.kind,
+        kind: spec.kind,
         mode: entry.mode,
         enabled: form.enabled,
         secretsUpdated: supplied,
@@ -514,23 +565,23 @@ export class ConnectionManager {
     const checked = await this.check(
       form,
       this.saved().find((s) => s.id === storedId),
+      'test',
     );
     if (!checked.ok) return checked;
     const { spec, entry, secrets } = checked.value;
     let connection: Connection;
     try {
-      connection = spec.build(entry, secrets, {
+      connection = buildConnection(spec, entry, secrets, {
         ...this.deps,
         logger: this.deps.logger?.child({ trial: true }),
       });
     } catch (err) {
-      return fail('invalid_config', errorText(err));
+      return fail('invalid_config', redactKnownSecrets(errorText(err)));
     }
-    this.log.info(
-      { connectionId: entry.id, kind: spec.info.kind, mode: entry.mode },
-      'connection test started',
-    );
-    const outcome = await tryConnection(connection, this.trialTimeoutMs);
+    this.log.info({ connectionId: entry.id, kind: spec.kind, mode: entry.mode }, 'connection test started');
+    const trial = await tryConnection(connection, this.trialTimeoutMs);
+    // The gateway's own words, minus any secret it echoed (the typed one included).
+    const outcome = { ...trial, message: redactKnownSecrets(trial.message) };
     this.log.info(
       {
         connectionId: entry.id,
@@ -546,11 +597,20 @@ export class ConnectionManager {
   async setCredential(req: ParsedRequestOf<'term:credentials.set'>): Promise<Result<Record<string, never>>> {
     const target = this.saved().find((s) => s.id === req.connectionId);
     if (target === undefined) return fail('not_found', `There is no saved connection "${req.connectionId}".`);
-    const info = kindSpec(target.kind)?.info;
-    if (info === undefined || !secretFields(info).some((f) => f.name === req.key))
+    const spec = kindSpec(target.kind);
+    if (spec === undefined || !spec.secrets.some((f) => f.name === req.key))
       return fail('invalid_request', `Connection "${target.id}" has no secret "${req.key}".`);
+    // Bound to the addresses saved for this connection — confirmed first when its other secrets
+    // were never sent there (an address edited into the settings file by hand).
+    const origins = this.storedOrigins(target);
+    const consent = await this.consent.require(
+      { connectionId: target.id, label: target.label, kind: target.kind, purpose: 'save' },
+      origins,
+      target,
+    );
+    if (!consent.ok) return consent;
     try {
-      await this.vault.set(target.id, req.key, req.secret);
+      await this.vault.set(target.id, req.key, req.secret, origins);
     } catch (err) {
       return fail('vault_error', errorText(err));
     }
@@ -584,10 +644,9 @@ export class ConnectionManager {
   }
 
   private async forgetSecrets(s: ConnectionSettings): Promise<void> {
-    const info = kindSpec(s.kind)?.info;
     const names = new Set([
       ...Object.keys(s.secrets),
-      ...(info === undefined ? [] : secretFields(info).map((f) => f.name)),
+      ...(kindSpec(s.kind)?.secrets ?? []).map((f) => f.name),
     ]);
     for (const name of names) {
       try {
@@ -608,55 +667,6 @@ function entryConfig(s: ConnectionSettings): ConnectionEntryConfig {
     urls: s.urls,
     options: s.options,
   };
-}
-
-/** The non-secret form values of a saved or session connection, as strings. */
-function formFields(
-  info: ConnectionKindInfo | undefined,
-  s: { url?: string; options: Record<string, unknown> },
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const field of info?.fields ?? []) {
-    if (field.type === 'secret') continue;
-    const value = field.name === 'url' ? s.url : s.options[field.name];
-    if (typeof value === 'string' || typeof value === 'number') out[field.name] = String(value);
-  }
-  return out;
-}
-
-/**
- * `scheme://host:port` of a URL (default ports and case normalized). Null for no URL (two nulls
- * match: kinds without a URL keep their secrets); an unparseable one only matches itself.
- */
-function originOf(url: string | undefined): string | null {
-  if (url === undefined) return null;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return `unparseable:${url}`;
-  }
-}
-
-function fieldLabel(info: ConnectionKindInfo, name: string): string {
-  return info.fields.find((f) => f.name === name)?.label ?? name;
-}
-
-/** zod issues by field label: "Gateway URL: must be a ws:// or wss:// address". */
-function labelled(info: ConnectionKindInfo, error: z.ZodError): string {
-  return error.issues
-    .map((i) => {
-      const name = String(i.path[0] ?? '');
-      const label = info.fields.find((f) => f.name === name)?.label ?? name;
-      return label === '' ? i.message : `${label}: ${i.message}`;
-    })
-    .join('; ');
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
 }
 
 function errorText(err: unknown): string {

@@ -1,20 +1,14 @@
 /**
  * Connections declared for this session only — by a profile (`--profile FILE`) or by
- * `PEREGRINE_CONNECTIONS` — as the ConnectionManager runs and lists them. They are never written
- * to settings; their secrets come from the environment or the keychain, resolved before start-up.
+ * `PEREGRINE_CONNECTIONS` (read as profile entries) — as the ConnectionManager runs and lists
+ * them. They are never written to settings; their secrets come from the environment or the
+ * keychain, resolved before start-up.
  */
 import { basename } from 'node:path';
-import type { AccountMode } from '../../../shared/domain';
-import {
-  createConnection,
-  defaultModeOf,
-  kindSpec,
-  type ConnectionConfig,
-  type ConnectionDeps,
-  type ConnectionEntryConfig,
-} from '../brokers/registry';
+import type { ConnectionDeps, ConnectionEntryConfig } from '../brokers/registry';
 import type { Connection } from '../connection';
-import type { ResolvedConnection } from '../profile';
+import { ENV_VARIABLE, type ResolvedConnection } from '../profile';
+import { buildConnection, buildableKind } from './build';
 
 export interface SessionConnection extends ConnectionEntryConfig {
   kind: string;
@@ -28,11 +22,15 @@ export interface SessionConnection extends ConnectionEntryConfig {
   create(deps: ConnectionDeps): Connection;
 }
 
-/** Profile connections after `resolveSecrets`. The paper entry means the built-in paper broker. */
+/**
+ * Resolved connections (after `resolveSecrets`) of a profile file or of the environment
+ * variable (`file` = `PEREGRINE_CONNECTIONS`). The paper entry means the built-in paper broker.
+ */
 export function sessionFromProfile(
   resolved: readonly ResolvedConnection[],
   file: string,
 ): SessionConnection[] {
+  const fromEnv = file === ENV_VARIABLE;
   return resolved
     .filter((c) => c.kind !== 'paper')
     .map((c) => ({
@@ -44,35 +42,12 @@ export function sessionFromProfile(
       ...(c.url === undefined ? {} : { url: c.url }),
       urls: c.urls,
       options: c.options,
-      source: 'profile' as const,
-      sourceDetail: basename(file),
+      source: fromEnv ? ('environment' as const) : ('profile' as const),
+      sourceDetail: fromEnv ? ENV_VARIABLE : basename(file),
       secretNames: c.secrets.names(),
       create(deps: ConnectionDeps): Connection {
-        const spec = kindSpec(c.kind);
-        if (spec?.build === undefined || !spec.info.available)
-          throw new Error(spec?.info.unavailableReason ?? `Unknown connection kind "${c.kind}".`);
-        return spec.build(this, c.secrets, deps);
+        if (c.problem !== undefined) throw new Error(c.problem);
+        return buildConnection(buildableKind(c.kind), this, c.secrets, deps);
       },
     }));
-}
-
-/** `PEREGRINE_CONNECTIONS` configs (already validated, secrets already read from their variables). */
-export function sessionFromEnv(configs: readonly ConnectionConfig[]): SessionConnection[] {
-  return configs.map((config) => {
-    const { kind, id, label, url, mode, sessionCookie: _secret, ...options } = config;
-    return {
-      id,
-      kind,
-      label: label ?? id,
-      mode: (mode ?? defaultModeOf(kind)) satisfies AccountMode,
-      enabled: true,
-      url,
-      urls: {},
-      options,
-      source: 'environment' as const,
-      sourceDetail: 'PEREGRINE_CONNECTIONS',
-      secretNames: ['sessionCookie'],
-      create: (deps: ConnectionDeps) => createConnection(config, deps),
-    };
-  });
 }

@@ -3,6 +3,7 @@
  * Pure functions over a `Position`; the Ledger decides when they apply.
  */
 import type { Fill, Position, Quote } from '../../../shared/domain';
+import { foldAverageCost } from '../../../shared/averageCost';
 import { unrealizedPnl } from '../../../shared/money';
 
 /** Mid when both sides are present and sane, else the last trade. */
@@ -25,19 +26,7 @@ export function cleanQty(x: number): number {
  * the fill price. Moves quantity, average price and realized P&L only; marking is separate.
  */
 export function foldFill(p: Position, side: Fill['side'], fillQty: number, price: number): void {
-  const signed = side === 'buy' ? fillQty : -fillQty;
-  if (p.qty === 0 || Math.sign(p.qty) === Math.sign(signed)) {
-    const qty = cleanQty(p.qty + signed);
-    p.avgPrice = (p.avgPrice * Math.abs(p.qty) + price * fillQty) / Math.abs(qty);
-    p.qty = qty;
-  } else {
-    const closing = Math.min(fillQty, Math.abs(p.qty));
-    p.realizedPnl += (price - p.avgPrice) * closing * Math.sign(p.qty) * p.multiplier;
-    const qty = cleanQty(p.qty + signed);
-    if (qty === 0) p.avgPrice = 0;
-    else if (Math.sign(qty) !== Math.sign(p.qty)) p.avgPrice = price;
-    p.qty = qty;
-  }
+  p.realizedPnl += foldAverageCost(p, side === 'buy' ? fillQty : -fillQty, price, cleanQty) * p.multiplier;
 }
 
 /** Unrealized P&L of `p` at its current mark (0 when flat or never marked). */

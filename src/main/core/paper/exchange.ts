@@ -3,15 +3,13 @@
  * It plays the broker's servers, so unlike an adapter it does keep orders and positions — the
  * engine's Ledger still learns about them only through the events it emits.
  *
- * Matching rules (per tick, after the quote moves):
- * - market: fills against the displayed top-of-book size; the rest fills on later ticks.
- * - limit: fills at the touch when the opposite side crosses it (price improvement on arrival),
- *   or at its limit when a trade prints through it; partial fills are normal.
- * - stop / stop-limit: trigger when a trade prints at or through the stop (as CME does: quotes
- *   never trigger), then behave as market / limit. A stop already at or through the last trade
- *   is rejected, on placement and on modify.
- * - tif: `ioc` cancels whatever did not fill on arrival; `day` expires at the next 00:00 UTC
- *   (the sim's session boundary); `gtc` rests until filled or cancelled.
+ * Matching is the shared venue's (`src/exchange/orderBook.ts`: market at the touch, limits at the
+ * touch or through a print, stops triggered by trades only, partial fills). On top of it the
+ * paper broker adds:
+ * - a stop already at or through the last trade is rejected, on placement and on modify;
+ * - tif `day` expires at the next 00:00 UTC (the sim's session boundary); `gtc` rests until
+ *   filled or cancelled;
+ * - a buying-power check on the part of an order that adds exposure, and commissions;
  * - day P&L: at each session boundary the account's equity is marked and becomes the next
  *   session's start-of-day equity.
  */
@@ -25,13 +23,23 @@ import {
   isOrderDone,
   timeframeMs,
 } from '../../../shared/domain';
+import { foldAverageCost } from '../../../shared/averageCost';
 import { fail, ok, type Result } from '../../../shared/contract';
-import { isOnStep, isOnTick, roundToStep } from '../../../shared/money';
+import { roundToStep } from '../../../shared/money';
 import type { ConnectionEvent, ModifyOrder, PlaceOrder, ReportedAccount } from '../connection';
 import { aggregateBars, barTime, foldTrade } from '../bars';
-import { generateHistory } from './history';
+import { generateHistory } from '../../../exchange/history';
+import {
+  type BookChange,
+  type BookOrder,
+  type BookOrderInput,
+  OrderBook,
+  type Trail,
+} from '../../../exchange/orderBook';
+import { PriceProcess, type MarketTick } from '../../../exchange/priceProcess';
+import { checkGrid, checkStopSide } from '../../../exchange/rules';
+import { ticksDue } from '../../../exchange/scheduler';
 import { PAPER_CONNECTION_ID, paperInstruments, type PaperInstrument } from './instruments';
-import { PriceProcess, type MarketTick } from './priceProcess';
 import { deriveSeed, mulberry32 } from '../../../shared/random';
 
 export const PAPER_ACCOUNT_ID = 'PAPER-1';
@@ -54,28 +62,25 @@ interface Market {
   quote: Quote;
   /** Completed and forming 1m bars, oldest first. */
   bars1m: Bar[];
-  /** Liquidity still displayed at the touch during the current tick (consumed by our fills). */
-  askLeft: number;
-  bidLeft: number;
-  /** The trade printed on the current tick, if any (limit orders fill when it prints through). */
-  tradePrice: number | null;
-  tradeLeft: number;
-  /** Orders resting on this symbol, in time priority. */
-  book: WorkingOrder[];
+  /** The venue's book for this symbol: the touch, and our orders resting on it. */
+  book: OrderBook;
   /** Fractional scheduler credit: ticks owed to this symbol. */
   credit: number;
 }
 
 interface WorkingOrder {
   order: Order;
-  triggered: boolean;
-  expiresAt: number | null;
 }
 
 interface Holding {
   qty: number;
   avgPrice: number;
 }
+
+/** A bracket exit: its side and quantity follow the entry. */
+export type BracketExit = Pick<PlaceOrder, 'type' | 'limitPrice' | 'stopPrice'>;
+
+export type { Trail };
 
 export type ExchangeListener = (event: ConnectionEvent) => void;
 
@@ -95,6 +100,8 @@ export class PaperExchange {
   private timer: NodeJS.Timeout | null = null;
   private lastAdvanceAt = 0;
   private readonly schedRng;
+  /** The clock reading of the book operation in progress (fills and state changes carry it). */
+  private bookTs = 0;
   /** The current session (days since the epoch, UTC) and the equity it started with. */
   private sessionDay: number;
   private startOfDayEquity: number;
@@ -118,35 +125,29 @@ export class PaperExchange {
       );
       const open =
         bars1m.find((b) => Math.floor(b.time / DAY_MS) === this.sessionDay)?.open ?? spec.startPrice;
-      this.markets.set(symbol, {
-        spec,
-        process,
-        quote: {
-          symbol,
-          connectionId: PAPER_CONNECTION_ID,
-          bid: process.bid,
-          ask: process.ask,
-          last: process.last,
-          bidSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
-          askSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
-          open,
-          volume: 0,
-          ts: start,
-          receivedAt: start,
+      const quote: Quote = {
+        symbol,
+        connectionId: PAPER_CONNECTION_ID,
+        bid: process.bid,
+        ask: process.ask,
+        last: process.last,
+        bidSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
+        askSize: roundToStep(spec.bookSize * spec.instrument.qtyStep, spec.instrument.qtyStep),
+        open,
+        volume: 0,
+        ts: start,
+        receivedAt: start,
+      };
+      const book = new OrderBook(
+        spec.instrument,
+        {
+          fill: (o, qty, price) => this.onBookFill(symbol, o, qty, price),
+          done: (o) => this.onBookDone(o),
+          changed: (o, change) => this.onBookChanged(o, change),
         },
-        bars1m,
-        askLeft: 0, // set just below from the opening quote
-        bidLeft: 0,
-        tradePrice: null,
-        tradeLeft: 0,
-        book: [],
-        credit: 0,
-      });
-      const m = this.markets.get(symbol);
-      if (m !== undefined) {
-        m.askLeft = m.quote.askSize;
-        m.bidLeft = m.quote.bidSize;
-      }
+        { ...quote, tradeSize: 0 },
+      );
+      this.markets.set(symbol, { spec, process, quote, bars1m, book, credit: 0 });
     }
   }
 
@@ -253,13 +254,9 @@ export class PaperExchange {
     this.rollSession(ts);
     let n = 0;
     for (const m of this.markets.values()) {
-      m.credit += (m.process.rate * dtMs) / 1000;
-      // Jitter so symbols do not tick in lockstep.
-      while (m.credit >= 1 || (m.credit > 0 && this.schedRng() < m.credit * 0.1)) {
-        m.credit -= 1;
-        this.tickMarket(m, ts);
-        n++;
-      }
+      const due = ticksDue(m, m.process.rate, dtMs, this.schedRng);
+      for (let i = 0; i < due; i++) this.tickMarket(m, ts);
+      n += due;
     }
     this.expireDayOrders(ts);
     return n;
@@ -305,10 +302,6 @@ export class PaperExchange {
       ts,
       receivedAt: ts,
     };
-    m.askLeft = t.askSize;
-    m.bidLeft = t.bidSize;
-    m.tradePrice = t.tradeSize > 0 ? t.last : null;
-    m.tradeLeft = t.tradeSize;
     this.emit({ type: 'quote', quote: m.quote });
     if (t.tradeSize > 0) {
       const bt = barTime(ts, '1m');
@@ -322,7 +315,8 @@ export class PaperExchange {
       if (bar !== lastBar) m.bars1m.push(bar);
       this.emit({ type: 'trade', symbol: t.symbol, price: t.last, size: t.tradeSize, ts });
     }
-    if (m.book.length > 0) this.matchBook(m, ts);
+    this.bookTs = ts;
+    m.book.tick(t);
   }
 
   // ---------------------------------------------------------------- history
@@ -351,25 +345,106 @@ export class PaperExchange {
     stopPrice: number | undefined | null,
   ): Result<Instrument> {
     if (inst === undefined) return fail('unknown_symbol', `${symbol} is not traded on the paper broker.`);
-    for (const [label, price] of [
-      ['Limit price', limitPrice],
-      ['Stop price', stopPrice],
-    ] as const) {
-      if (price !== undefined && price !== null && !isOnTick(price, inst.tickSize))
-        return fail(
-          'off_tick',
-          `${label} ${price} is not on ${inst.symbol}'s tick grid: the tick size is ${inst.tickSize}, so use e.g. ${roundToStep(price, inst.tickSize)}.`,
-        );
-    }
-    if (!isOnStep(qty, inst.qtyStep))
-      return fail(
-        'bad_qty',
-        `Quantity ${qty} is not a multiple of ${inst.symbol}'s quantity step ${inst.qtyStep}.`,
-      );
-    return ok(inst);
+    return checkGrid(inst, qty, limitPrice, stopPrice);
   }
 
   place(req: PlaceOrder): Result<Order> {
+    const admitted = this.admit(req);
+    if (!admitted.ok) return admitted;
+    const m = admitted.value;
+    const ts = this.now();
+    const w = this.open(req, ts, 'working');
+    this.bookTs = ts;
+    m.book.add(this.bookInput(w.order, ts));
+    return ok({ ...w.order });
+  }
+
+  /**
+   * A trailing stop (a `stop` or `stop_limit` without a stop price): the venue sets the stop from
+   * the last trade and moves it only in the protective direction; every move is a new order version.
+   */
+  placeTrailingStop(req: PlaceOrder, trail: Trail): Result<Order> {
+    if (req.type !== 'stop' && req.type !== 'stop_limit')
+      return fail('invalid_request', 'A trailing stop is a stop or stop-limit order.');
+    if (!(trail.value > 0)) return fail('invalid_request', 'The trailing distance must be positive.');
+    const admitted = this.admit({ ...req, stopPrice: undefined });
+    if (!admitted.ok) return admitted;
+    const m = admitted.value;
+    const ts = this.now();
+    const w = this.open({ ...req, stopPrice: undefined }, ts, 'working');
+    this.bookTs = ts;
+    const bo = m.book.add({ ...this.bookInput(w.order, ts), trail });
+    this.syncPrices(w, bo, ts);
+    return ok({ ...w.order });
+  }
+
+  /** Two orders on one symbol where the first fill (or trigger) of one cancels the other. */
+  placeOco(a: PlaceOrder, b: PlaceOrder): Result<[Order, Order]> {
+    if (a.symbol !== b.symbol) return fail('invalid_request', 'Both legs of an OCO trade one symbol.');
+    const va = this.admit(a);
+    if (!va.ok) return va;
+    const vb = this.admit(b);
+    if (!vb.ok) return vb;
+    const ts = this.now();
+    const wa = this.open(a, ts, 'working');
+    const wb = this.open(b, ts, 'working');
+    this.bookTs = ts;
+    va.value.book.addOco(this.bookInput(wa.order, ts), this.bookInput(wb.order, ts));
+    return ok([{ ...wa.order }, { ...wb.order }]);
+  }
+
+  /**
+   * An entry with exits: the exits wait (`pending`) until the entry fills, then work as an OCO
+   * pair sized to what filled. Exits close the entry's position, so only the entry needs margin.
+   */
+  placeBracket(
+    entry: PlaceOrder,
+    exits: { takeProfit?: BracketExit; stopLoss?: BracketExit },
+  ): Result<{ entry: Order; takeProfit: Order | null; stopLoss: Order | null }> {
+    const admitted = this.admit(entry);
+    if (!admitted.ok) return admitted;
+    const m = admitted.value;
+    const inst = m.spec.instrument;
+    const exitSide = entry.side === 'buy' ? 'sell' : 'buy';
+    for (const x of [exits.takeProfit, exits.stopLoss]) {
+      if (x === undefined) continue;
+      const v = checkGrid(inst, entry.qty, x.limitPrice, x.stopPrice);
+      if (!v.ok) return v;
+    }
+    const ts = this.now();
+    const we = this.open(entry, ts, 'working');
+    const exit = (x: BracketExit | undefined, suffix: string): WorkingOrder | null =>
+      x === undefined
+        ? null
+        : this.open(
+            {
+              ...entry,
+              type: x.type,
+              limitPrice: x.limitPrice,
+              stopPrice: x.stopPrice,
+              side: exitSide,
+              clientOrderId: `${entry.clientOrderId}-${suffix}`,
+            },
+            ts,
+            'pending',
+          );
+    const tp = exit(exits.takeProfit, 'tp');
+    const sl = exit(exits.stopLoss, 'sl');
+    this.bookTs = ts;
+    const placed = m.book.addBracket(this.bookInput(we.order, ts), {
+      ...(tp === null ? {} : { takeProfit: this.bookInput(tp.order, ts) }),
+      ...(sl === null ? {} : { stopLoss: this.bookInput(sl.order, ts) }),
+    });
+    if (sl !== null && placed.stopLoss !== null) this.syncPrices(sl, placed.stopLoss, ts);
+    return ok({
+      entry: { ...we.order },
+      takeProfit: tp === null ? null : { ...tp.order },
+      stopLoss: sl === null ? null : { ...sl.order },
+    });
+  }
+
+  /** Validation, account and buying power: everything an order must pass before the book sees it. */
+  private admit(req: PlaceOrder): Result<Market> {
     const m = this.markets.get(req.symbol);
     const v = this.validate(m?.spec.instrument, req.symbol, req.qty, req.limitPrice, req.stopPrice);
     if (!v.ok || m === undefined)
@@ -400,7 +475,11 @@ export class PaperExchange {
           `Insufficient buying power: ${req.side} ${req.qty} ${req.symbol} needs ${usd(needed)} of margin, and ${usd(Math.max(0, available))} is available.`,
         );
     }
-    const ts = this.now();
+    return ok(m);
+  }
+
+  /** Record a new order and announce it (before the book matches it). */
+  private open(req: PlaceOrder, ts: number, status: 'working' | 'pending'): WorkingOrder {
     const order: Order = {
       id: `P-${++this.orderSeq}`,
       clientOrderId: req.clientOrderId,
@@ -415,23 +494,37 @@ export class PaperExchange {
       avgFillPrice: null,
       limitPrice: req.limitPrice ?? null,
       stopPrice: req.stopPrice ?? null,
-      status: 'working',
+      status,
       rejectReason: null,
       heldBy: 'broker',
       createdAt: ts,
       updatedAt: ts,
     };
-    const w: WorkingOrder = {
-      order,
-      triggered: false,
-      expiresAt: req.tif === 'day' ? (Math.floor(ts / DAY_MS) + 1) * DAY_MS : null,
-    };
+    const w: WorkingOrder = { order };
     this.orders.set(order.id, w);
-    m.book.push(w);
     this.emit({ type: 'order', order: { ...order } });
-    this.matchOrder(m, w, ts, true);
-    if (req.tif === 'ioc' && !isDone(w.order)) this.finish(m, w, 'cancelled', ts);
-    return ok({ ...w.order });
+    return w;
+  }
+
+  private bookInput(o: Order, ts: number): BookOrderInput {
+    return {
+      id: o.id,
+      side: o.side,
+      type: o.type,
+      qty: o.qty,
+      limitPrice: o.limitPrice,
+      stopPrice: o.stopPrice,
+      tif: o.tif,
+      expiresAt: o.tif === 'day' ? (Math.floor(ts / DAY_MS) + 1) * DAY_MS : null,
+    };
+  }
+
+  /** A trailing stop's prices are the venue's: report them when they differ from ours. */
+  private syncPrices(w: WorkingOrder, bo: BookOrder, ts: number): void {
+    if (isDone(w.order)) return;
+    if (bo.stopPrice === w.order.stopPrice && bo.limitPrice === w.order.limitPrice) return;
+    w.order = { ...w.order, stopPrice: bo.stopPrice, limitPrice: bo.limitPrice, updatedAt: ts };
+    this.emit({ type: 'order', order: { ...w.order } });
   }
 
   modify(orderId: string, change: Omit<ModifyOrder, 'idempotencyKey'>): Result<Order> {
@@ -454,7 +547,7 @@ export class PaperExchange {
       return fail('invalid_request', `A ${w.order.type} order has no stop price to change.`);
     if (change.qty !== undefined && change.qty <= w.order.filledQty)
       return fail('bad_qty', `Quantity must stay above the ${w.order.filledQty} already filled.`);
-    if (change.stopPrice !== undefined && !w.triggered) {
+    if (change.stopPrice !== undefined && m.book.order(orderId)?.triggered !== true) {
       const side = checkStopSide(w.order.side, change.stopPrice, m.quote.last);
       if (!side.ok) return side;
     }
@@ -467,7 +560,8 @@ export class PaperExchange {
       updatedAt: ts,
     };
     this.emit({ type: 'order', order: { ...w.order } });
-    this.matchOrder(m, w, ts, true);
+    this.bookTs = ts;
+    m.book.amend(orderId, change);
     return ok({ ...w.order });
   }
 
@@ -477,7 +571,8 @@ export class PaperExchange {
     if (isDone(w.order)) return fail('order_done', `Order ${orderId} is already ${w.order.status}.`);
     const m = this.markets.get(w.order.symbol);
     if (m === undefined) return fail('unknown_symbol', 'Unknown symbol.');
-    this.finish(m, w, 'cancelled', this.now());
+    this.bookTs = this.now();
+    m.book.cancel(orderId);
     return ok({ ...w.order });
   }
 
@@ -495,61 +590,33 @@ export class PaperExchange {
     return used;
   }
 
-  private matchBook(m: Market, ts: number): void {
-    // Copy: fills remove finished orders from the book while we walk it.
-    for (const w of m.book.slice()) this.matchOrder(m, w, ts, false);
+  private onBookFill(symbol: string, o: BookOrder, qty: number, price: number): void {
+    const m = this.markets.get(symbol);
+    const w = this.orders.get(o.id);
+    if (m !== undefined && w !== undefined) this.fill(m, w, qty, price, this.bookTs);
   }
 
-  private matchOrder(m: Market, w: WorkingOrder, ts: number, onArrival: boolean): void {
-    const o = w.order;
-    if (isDone(o)) return;
-    const q = m.quote;
-    const isBuy = o.side === 'buy';
-    if ((o.type === 'stop' || o.type === 'stop_limit') && !w.triggered) {
-      // Only a trade printed on this tick, after the order rested, triggers: a one-tick spread
-      // must not fire a buy stop one tick above the last through the ask.
-      const stop = o.stopPrice ?? 0;
-      const trade = onArrival ? null : m.tradePrice;
-      const hit = trade !== null && (isBuy ? trade >= stop : trade <= stop);
-      if (!hit) return;
-      w.triggered = true;
-    }
-    const asMarket = o.type === 'market' || o.type === 'stop';
-    let remaining = o.qty - o.filledQty;
-    const step = m.spec.instrument.qtyStep;
-    // 1) Take displayed liquidity at the touch.
-    const touch = isBuy ? q.ask : q.bid;
-    const marketable =
-      asMarket || (isBuy ? touch <= (o.limitPrice ?? 0) : touch >= (o.limitPrice ?? Infinity));
-    if (marketable) {
-      const avail = isBuy ? m.askLeft : m.bidLeft;
-      const qty = roundToStep(Math.min(remaining, avail), step);
-      if (qty > 0) {
-        if (isBuy) m.askLeft = roundToStep(m.askLeft - qty, step);
-        else m.bidLeft = roundToStep(m.bidLeft - qty, step);
-        this.fill(m, w, qty, touch, ts);
-        remaining = roundToStep(remaining - qty, step);
-      }
-    }
-    // 2) A resting limit also fills at its price when a trade prints through it.
-    if (
-      !asMarket &&
-      !onArrival &&
-      remaining > 0 &&
-      m.tradePrice !== null &&
-      m.tradeLeft > 0 &&
-      !isDone(w.order)
-    ) {
-      const limit = o.limitPrice ?? 0;
-      const through = isBuy ? m.tradePrice <= limit : m.tradePrice >= limit;
-      if (through) {
-        const qty = roundToStep(Math.min(remaining, m.tradeLeft), step);
-        if (qty > 0) {
-          m.tradeLeft = roundToStep(m.tradeLeft - qty, step);
-          this.fill(m, w, qty, limit, ts);
-        }
-      }
-    }
+  /** A bracket exit went live or grew with its entry, or a trailing stop moved. */
+  private onBookChanged(o: BookOrder, change: BookChange): void {
+    const w = this.orders.get(o.id);
+    if (w === undefined || change === 'triggered') return;
+    w.order = {
+      ...w.order,
+      status: o.status === 'pending' ? 'pending' : o.filledQty > 0 ? 'partially_filled' : 'working',
+      qty: o.qty,
+      stopPrice: o.stopPrice,
+      limitPrice: o.limitPrice,
+      updatedAt: this.bookTs,
+    };
+    this.emit({ type: 'order', order: { ...w.order } });
+  }
+
+  /** The book took an order off unfilled (cancelled, IOC rest, or a day order expiring). */
+  private onBookDone(o: BookOrder): void {
+    const w = this.orders.get(o.id);
+    if (w === undefined || (o.status !== 'cancelled' && o.status !== 'expired')) return;
+    w.order = { ...w.order, status: o.status, updatedAt: this.bookTs };
+    this.emit({ type: 'order', order: { ...w.order } });
   }
 
   private commission(inst: Instrument, order: Order, qty: number, price: number): number {
@@ -593,7 +660,6 @@ export class PaperExchange {
       status: filledQty >= o.qty ? 'filled' : 'partially_filled',
       updatedAt: ts,
     };
-    if (w.order.status === 'filled') this.removeFromBook(m, w);
     this.emit({ type: 'fill', fill });
     this.emit({ type: 'order', order: { ...w.order } });
     this.emit({ type: 'account', account: this.account() });
@@ -601,52 +667,16 @@ export class PaperExchange {
 
   private applyHolding(inst: Instrument, signedQty: number, price: number, commission: number): void {
     const h = this.holdings.get(inst.symbol) ?? { qty: 0, avgPrice: 0 };
-    const step = inst.qtyStep;
     this.fees += commission;
-    if (h.qty === 0 || Math.sign(h.qty) === Math.sign(signedQty)) {
-      const qty = roundToStep(h.qty + signedQty, step);
-      h.avgPrice = (h.avgPrice * Math.abs(h.qty) + price * Math.abs(signedQty)) / Math.abs(qty);
-      h.qty = qty;
-    } else {
-      const closing = Math.min(Math.abs(signedQty), Math.abs(h.qty));
-      this.realized += (price - h.avgPrice) * closing * Math.sign(h.qty) * inst.multiplier;
-      const qty = roundToStep(h.qty + signedQty, step);
-      if (qty === 0) h.avgPrice = 0;
-      else if (Math.sign(qty) !== Math.sign(h.qty)) h.avgPrice = price;
-      h.qty = qty;
-    }
+    const realized = foldAverageCost(h, signedQty, price, (q) => roundToStep(q, inst.qtyStep));
+    if (realized !== 0) this.realized += realized * inst.multiplier;
     this.holdings.set(inst.symbol, h);
   }
 
-  private removeFromBook(m: Market, w: WorkingOrder): void {
-    const i = m.book.indexOf(w);
-    if (i >= 0) m.book.splice(i, 1);
-  }
-
-  private finish(m: Market, w: WorkingOrder, status: 'cancelled' | 'expired', ts: number): void {
-    w.order = { ...w.order, status, updatedAt: ts };
-    this.removeFromBook(m, w);
-    this.emit({ type: 'order', order: { ...w.order } });
-  }
-
   private expireDayOrders(ts: number): void {
-    for (const m of this.markets.values()) {
-      if (m.book.length === 0) continue;
-      for (const w of m.book.slice())
-        if (w.expiresAt !== null && ts >= w.expiresAt) this.finish(m, w, 'expired', ts);
-    }
+    this.bookTs = ts;
+    for (const m of this.markets.values()) if (m.book.size > 0) m.book.expire(ts);
   }
-}
-
-/** A stop at or through the last trade would trigger at once: the trader meant a market order. */
-function checkStopSide(side: Order['side'], stopPrice: number | undefined, last: number): Result<null> {
-  if (stopPrice === undefined) return ok(null);
-  const isBuy = side === 'buy';
-  if (isBuy ? stopPrice > last : stopPrice < last) return ok(null);
-  return fail(
-    'stop_wrong_side',
-    `A ${side} stop must be ${isBuy ? 'above' : 'below'} the last price (${last}); ${stopPrice} would trigger at once.`,
-  );
 }
 
 function isDone(o: Order): boolean {

@@ -11,3 +11,4 @@ export {
   type ResolvedConnection,
   type SecretSource,
 } from './profile';
+export { ENV_VARIABLE, profileFromEnv } from './environment';

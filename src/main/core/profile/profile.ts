@@ -2,7 +2,9 @@
  * Profiles: a JSON file (`--profile FILE`) that declares connections and where their secrets
  * come from, so CI, scripts and hold-out checks start the terminal against a simulator without
  * a click. A profile never holds a secret itself: each secret names an environment variable or
- * says it is in the keychain.
+ * says it is in the keychain — the entry saved in the connection manager under the same id, which
+ * the vault hands out only for the addresses it was saved for (otherwise the connection is listed
+ * with that problem and never started).
  *
  * {
  *   "connections": [
@@ -17,8 +19,16 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { AccountMode } from '../../../shared/domain';
-import { defaultModeOf } from '../brokers/registry';
-import type { CredentialVault } from '../credentials/vault';
+import {
+  canonicalSecretName,
+  checkEndpoints,
+  defaultModeOf,
+  endpointUrls,
+  kindSpec,
+} from '../brokers/registry';
+import { originsOf } from '../credentials/origin';
+import { MAX_SECRET_CHARS } from '../credentials/redaction';
+import { SecretOriginError, type CredentialVault } from '../credentials/vault';
 import { describeIssues, parseJsonText } from '../settings/json-file';
 import {
   ConnectionId,
@@ -120,18 +130,22 @@ const REDACTED = '[redacted]';
  */
 export class ConnectionSecrets {
   readonly #values: ReadonlyMap<string, string>;
+  /** Name the profile used → the kind's declared name, where they differ. */
+  readonly #aliases: ReadonlyMap<string, string>;
 
-  constructor(values: ReadonlyMap<string, string>) {
+  constructor(values: ReadonlyMap<string, string>, aliases: ReadonlyMap<string, string> = new Map()) {
     this.#values = values;
+    this.#aliases = aliases;
   }
 
+  /** By the kind's declared name, or by the name the profile used. */
   get(name: string): string | undefined {
-    return this.#values.get(name);
+    return this.#values.get(name) ?? this.#values.get(this.#aliases.get(name) ?? name);
   }
 
   /** The secret, or an error naming it (not its value) when the connection has none. */
   require(name: string): string {
-    const value = this.#values.get(name);
+    const value = this.get(name);
     if (value === undefined) throw new Error(`secret "${name}" is not configured for this connection`);
     return value;
   }
@@ -164,6 +178,11 @@ export interface ResolvedConnection {
   urls: Record<string, string>;
   options: Record<string, z.core.util.JSONType>;
   secrets: ConnectionSecrets;
+  /**
+   * Why this connection may not run although the file is fine — a `{"keychain": true}` secret
+   * that was saved for other addresses. The connection is listed with it, never started.
+   */
+  problem?: string;
 }
 
 /**
@@ -181,34 +200,54 @@ export async function resolveSecrets(
   const missing: string[] = [];
   const resolved: ResolvedConnection[] = [];
   for (const connection of profile.connections) {
+    const spec = kindSpec(connection.kind);
+    const base = connectionDefaults(connection);
+    // The origins a vault secret may go to are those of the endpoints this entry will really use
+    // (defaults for its mode included), so a profile cannot aim a stored secret elsewhere.
+    const origins = originsOf(endpointUrls(spec === undefined ? base : checkEndpoints(spec, base).entry));
     const values = new Map<string, string>();
-    for (const [name, source] of Object.entries(connection.secrets ?? {})) {
+    const aliases = new Map<string, string>();
+    const refused: string[] = [];
+    for (const [given, source] of Object.entries(connection.secrets ?? {})) {
+      const name = canonicalSecretName(spec, given);
+      if (name !== given) aliases.set(given, name);
+      const what = `connection "${connection.id}" secret "${given}"`;
       if ('env' in source) {
         const value = env[source.env];
         if (value === undefined || value === '') {
+          missing.push(`${what}: environment variable ${source.env} is not set`);
+        } else if (value.length > MAX_SECRET_CHARS) {
           missing.push(
-            `connection "${connection.id}" secret "${name}": environment variable ${source.env} is not set`,
+            `${what}: environment variable ${source.env} is longer than ${MAX_SECRET_CHARS} characters`,
           );
         } else {
           onSecret(value);
           values.set(name, value);
         }
+        continue;
+      }
+      let value: string | null;
+      try {
+        value = await vault.get(connection.id, name, origins);
+      } catch (err) {
+        if (!(err instanceof SecretOriginError)) throw err;
+        refused.push(`${profile.file} may not use it: ${err.message}`);
+        continue;
+      }
+      if (value === null) {
+        const where =
+          vault.backend === 'keychain'
+            ? `this installation's entries in the OS keychain (save the connection once in the connection manager under the id "${connection.id}" with the same addresses)`
+            : `the session's memory vault (${vault.reason ?? 'no keychain'})`;
+        missing.push(`${what}: not stored in ${where}`);
       } else {
-        const value = await vault.get(connection.id, name);
-        if (value === null) {
-          const where =
-            vault.backend === 'keychain'
-              ? 'the OS keychain'
-              : `the session's memory vault (${vault.reason ?? 'no keychain'})`;
-          missing.push(`connection "${connection.id}" secret "${name}": not stored in ${where}`);
-        } else {
-          values.set(name, value);
-        }
+        values.set(name, value);
       }
     }
     resolved.push({
-      ...connectionDefaults(connection),
-      secrets: new ConnectionSecrets(values),
+      ...base,
+      secrets: new ConnectionSecrets(values, aliases),
+      ...(refused.length === 0 ? {} : { problem: refused.join(' ') }),
     });
   }
   if (missing.length > 0) throw new ProfileError(profile.file, missing);

@@ -1,4 +1,5 @@
 export {
+  ensurePrivateDir,
   openSettings,
   SettingsValidationError,
   type CreateSettingsStore,

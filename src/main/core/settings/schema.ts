@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { AccountMode, Timeframe } from '../../../shared/domain';
+import { isSecretLikeName } from '../credentials/redaction';
 
 /** Connection ids are the ledger's keys: two connections may never share one. */
 export function refineUniqueConnectionIds(
@@ -42,25 +43,8 @@ export const SecretName = z
 /** That a secret was saved to the credential vault; the vault's `has()` says whether it still is. */
 export const SecretPresence = z.strictObject({ stored: z.literal(true) });
 
-const SECRET_LIKE = new Set([
-  'password',
-  'passphrase',
-  'secret',
-  'apisecret',
-  'secretkey',
-  'apikey',
-  'token',
-  'accesstoken',
-  'refreshtoken',
-  'privatekey',
-  'cookie',
-  'sessioncookie',
-]);
-
-/** True for option names that would hold a credential ("api_key", "accessToken", …). */
-export function isSecretLikeName(name: string): boolean {
-  return SECRET_LIKE.has(name.replace(/[-_ ]/g, '').toLowerCase());
-}
+/** True for option names that would hold a credential: the one list the logger uses too. */
+export { isSecretLikeName };
 
 export const ConnectionOptions = z.record(z.string(), z.json()).superRefine((options, ctx) => {
   for (const name of Object.keys(options)) {

@@ -9,7 +9,16 @@
  * `settings.rejected-<timestamp>.json`, every other setting kept. Before an upgrade rewrites an
  * older file, the original is copied to `settings.v<N>.backup.json` (without any secret it held).
  */
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Conf from 'conf';
 import type { Logger } from 'pino';
@@ -27,8 +36,15 @@ export interface SettingsStore {
   store: Record<string, unknown>;
 }
 
-/** `conf` by default; the Electron host may pass `(o) => new ElectronStore(o)`. */
-export type CreateSettingsStore = (options: { cwd: string; name: string }) => SettingsStore;
+/**
+ * `conf` by default; the Electron host may pass `(o) => new ElectronStore(o)`. `configFileMode`
+ * is 0600: settings name the trader's gateways and accounts.
+ */
+export type CreateSettingsStore = (options: {
+  cwd: string;
+  name: string;
+  configFileMode: number;
+}) => SettingsStore;
 
 export type SettingsLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -88,14 +104,38 @@ export class SettingsValidationError extends Error {
   }
 }
 
-const createConfStore: CreateSettingsStore = ({ cwd, name }) =>
-  new Conf<Record<string, unknown>>({ cwd, configName: name });
+const createConfStore: CreateSettingsStore = ({ cwd, name, configFileMode }) =>
+  new Conf<Record<string, unknown>>({ cwd, configName: name, configFileMode });
+
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
+/**
+ * The data directory exists and only its owner may list or enter it (settings, logs, journals
+ * and the vault's installation id live there). An existing directory is narrowed too: builds
+ * before this one created it 0755.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  narrow(dir, PRIVATE_DIR);
+}
+
+/** chmod to `mode` when the path is wider; a path we do not own is left alone. */
+function narrow(path: string, mode: number): void {
+  try {
+    if ((statSync(path).mode & 0o777 & ~mode) !== 0) chmodSync(path, mode);
+  } catch {
+    // Missing or not ours: nothing to narrow.
+  }
+}
 
 export function openSettings(options: OpenSettingsOptions): SettingsHandle {
   const { dataDir, logger } = options;
   const name = options.name ?? 'settings';
   const now = options.now ?? (() => new Date());
   const path = join(dataDir, `${name}.json`);
+  ensurePrivateDir(dataDir);
+  narrow(path, PRIVATE_FILE);
   const problems: SettingsProblem[] = [];
   let persistent = true;
 
@@ -170,7 +210,10 @@ export function openSettings(options: OpenSettingsOptions): SettingsHandle {
               writeFileSync(backup, `${JSON.stringify(withoutSecrets(loaded.value), null, 2)}\n`, {
                 mode: 0o600,
               });
-            else copyFileSync(path, backup);
+            else {
+              copyFileSync(path, backup);
+              narrow(backup, PRIVATE_FILE);
+            }
           }
           logger.info(
             {
@@ -259,7 +302,7 @@ export function openSettings(options: OpenSettingsOptions): SettingsHandle {
   // known to be good JSON (or has been moved aside).
   let store: SettingsStore | null = null;
   if (persistent) {
-    store = (options.createStore ?? createConfStore)({ cwd: dataDir, name });
+    store = (options.createStore ?? createConfStore)({ cwd: dataDir, name, configFileMode: PRIVATE_FILE });
     if (store.path !== path) {
       throw new Error(`settings store writes ${store.path}, expected ${path}`);
     }
@@ -313,6 +356,8 @@ function loadFile(path: string): Loaded {
 
 function write(store: SettingsStore, settings: Settings): void {
   store.store = structuredClone(settings);
+  // A store created before configFileMode existed (or by another library) keeps its old mode.
+  narrow(store.path, PRIVATE_FILE);
 }
 
 /** `settings.corrupt-2026-01-31T12-00-00-000Z.json`, unique even within one millisecond. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionsFromEnv, createConnection } from '../../../../../src/main/core/brokers/registry';
+import { PortfolioStreamConnection } from '../../../../../src/main/core/brokers/portfolio-stream';
 import type { ConnectionEvent, ResyncSnapshot } from '../../../../../src/main/core/connection';
 import { DEMO_SESSION, PortfolioStreamSim } from '../../../../../sim/portfolio-stream/server';
 import { until } from '../../supervisor/support';
@@ -14,7 +14,7 @@ describe('portfolio-stream connection', () => {
   it('goes live and delivers the gateway portfolio as a resync snapshot, then live updates', async () => {
     sim = new PortfolioStreamSim({ batchIntervalMs: 50 });
     const addr = await sim.start();
-    const conn = createConnection({
+    const conn = new PortfolioStreamConnection({
       kind: 'portfolio-stream',
       id: 'ps',
       url: addr.url,
@@ -59,7 +59,7 @@ describe('portfolio-stream connection', () => {
   });
 
   it('is read-only: placing, modifying or cancelling an order fails with a reason', async () => {
-    const conn = createConnection({
+    const conn = new PortfolioStreamConnection({
       kind: 'portfolio-stream',
       id: 'ps',
       url: 'ws://127.0.0.1:1/ws/portfolio',
@@ -93,51 +93,13 @@ describe('portfolio-stream connection', () => {
   });
 });
 
-describe('connectionsFromEnv', () => {
-  it('reads configs and takes the session cookie from the named variable', () => {
-    const configs = connectionsFromEnv({
-      PEREGRINE_CONNECTIONS: JSON.stringify([
-        {
-          kind: 'portfolio-stream',
-          id: 'ps',
-          url: 'ws://127.0.0.1:7401/ws/portfolio',
-          sessionCookieEnv: 'PS_COOKIE',
-          backoff: { capMs: 15000 },
-        },
-      ]),
-      PS_COOKIE: 'secret-session',
-    });
-    expect(configs).toEqual([
-      {
-        kind: 'portfolio-stream',
-        id: 'ps',
-        url: 'ws://127.0.0.1:7401/ws/portfolio',
-        sessionCookie: 'secret-session',
-        backoff: { capMs: 15000 },
-      },
-    ]);
-  });
-
-  it('is empty when unset, and fails loudly on bad JSON, unknown kinds or a missing secret', () => {
-    expect(connectionsFromEnv({})).toEqual([]);
-    expect(() => connectionsFromEnv({ PEREGRINE_CONNECTIONS: '[{' })).toThrow(/not valid JSON/);
-    expect(() => connectionsFromEnv({ PEREGRINE_CONNECTIONS: '[{"kind":"nope","id":"x"}]' })).toThrow(
-      /PEREGRINE_CONNECTIONS\[0\]/,
-    );
-    expect(() =>
-      connectionsFromEnv({
-        PEREGRINE_CONNECTIONS:
-          '[{"kind":"portfolio-stream","id":"ps","url":"ws://h/ws","sessionCookieEnv":"MISSING"}]',
-      }),
-    ).toThrow(/MISSING/);
-  });
-});
+// PEREGRINE_CONNECTIONS is read as profile entries: test/connections/environment.test.ts.
 
 describe('trades → fills', () => {
   it('attributes a trade to the filled order in the same batch, or to a synthetic id', async () => {
     sim = new PortfolioStreamSim({ batchIntervalMs: 20 });
     const addr = await sim.start();
-    const conn = createConnection({
+    const conn = new PortfolioStreamConnection({
       kind: 'portfolio-stream',
       id: 'ps',
       url: addr.url,

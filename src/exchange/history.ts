@@ -1,11 +1,11 @@
 /**
- * Deterministic 1-minute history for the paper market, generated backwards from the session's
+ * Deterministic 1-minute history for a simulated market, generated backwards from the session's
  * start price so the last historical close meets the first live tick without a gap.
  */
-import type { Bar } from '../../../shared/domain';
-import { roundToStep } from '../../../shared/money';
-import type { PaperInstrument } from './instruments';
-import { gaussian, type Rng } from '../../../shared/random';
+import type { Bar } from '../shared/domain';
+import { roundToStep } from '../shared/money';
+import type { MarketSpec } from './spec';
+import { gaussian, type Rng } from '../shared/random';
 
 /** Five days of minutes: enough that 1h charts show a few days, 1m charts a full session. */
 export const HISTORY_MINUTES = 5 * 24 * 60;
@@ -15,7 +15,7 @@ export const HISTORY_MINUTES = 5 * 24 * 60;
  * close equals the start price.
  */
 export function generateHistory(
-  spec: PaperInstrument,
+  spec: MarketSpec,
   rng: Rng,
   startTime: number,
   minutes = HISTORY_MINUTES,

@@ -4,9 +4,9 @@
  * prints. Working in integer ticks keeps every price on the grid; `roundToStep` removes float
  * noise when converting back to a price.
  */
-import { roundToStep } from '../../../shared/money';
-import type { PaperInstrument } from './instruments';
-import { gaussian, type Rng } from '../../../shared/random';
+import { roundToStep } from '../shared/money';
+import type { MarketSpec } from './spec';
+import { gaussian, type Rng } from '../shared/random';
 
 export type Regime = 'quiet' | 'normal' | 'burst';
 
@@ -52,7 +52,7 @@ export class PriceProcess {
   private readonly sigmaTicks: number;
 
   constructor(
-    private readonly spec: PaperInstrument,
+    private readonly spec: MarketSpec,
     private readonly rng: Rng,
   ) {
     this.symbol = spec.instrument.symbol;
