@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { blankHealth, type Fill, type Instrument, type Order, type Quote } from '../../src/shared/domain';
 import { fillKey, instrumentKey, orderKey, quoteKey } from '../../src/shared/keys';
-import { emptyBatch, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
+import { emptyBatch, type Alert, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
 import { TerminalStore } from '../../src/renderer/state/store';
 import { ES } from '../core/fixtures';
 
@@ -127,6 +127,30 @@ describe('TerminalStore', () => {
     expect(s.orders.size).toBe(2);
     expect(s.positions).toBe(before.positions);
     expect(s.instruments).toBe(before.instruments);
+  });
+
+  it('keeps alerts as state: from the snapshot after a gap, updated by id, gone once settled', () => {
+    const { store, runFrame } = makeStore();
+    const alert = (over: Partial<Alert> = {}): Alert => ({
+      id: 'a1',
+      ts: 1,
+      level: 'warning',
+      title: 'Feed stale',
+      message: 'ES has not ticked for 30 s',
+      active: true,
+      acknowledged: false,
+      ...over,
+    });
+    // Raised in a batch this client never saw: the snapshot still carries it.
+    store.apply(snapshot(7, { alerts: [alert()] }));
+    runFrame();
+    expect(store.getState().alerts).toEqual([alert()]);
+    store.apply(batch(8, { alerts: [alert({ acknowledged: true })] }));
+    runFrame();
+    expect(store.getState().alerts).toEqual([alert({ acknowledged: true })]);
+    store.apply(batch(9, { alerts: [alert({ active: false, acknowledged: true })] }));
+    runFrame();
+    expect(store.getState().alerts).toEqual([]);
   });
 
   it('commits at most once per frame however many batches arrive', () => {

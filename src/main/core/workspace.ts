@@ -10,10 +10,7 @@
  *
  * Plain Node: no `electron` here, both hosts reach it through the ConnectionManager's dispatch.
  */
-import type { z } from 'zod';
-import { type Channel, isChannel } from '../../shared/channels';
 import {
-  contract,
   fail,
   ok,
   type ParsedRequestOf,
@@ -21,10 +18,8 @@ import {
   type Workspace as WorkspaceView,
 } from '../../shared/contract';
 import type { Logger } from './log';
-import { describeIssues } from './settings/json-file';
+import type { CommandRouter } from './commands/router';
 import { SettingsValidationError, type Settings, type SettingsHandle } from './settings';
-
-const OWN_CHANNELS = new Set<Channel>(['term:workspace.get', 'term:workspace.update']);
 
 /** The name the main watchlist gets when settings have none yet. */
 const MAIN_WATCHLIST = 'Watchlist';
@@ -68,19 +63,11 @@ export class Workspace {
       );
   }
 
-  handles(channel: string): boolean {
-    return isChannel(channel) && OWN_CHANNELS.has(channel);
-  }
-
-  /** Parses the request against the contract, then serves it; a bad request gets a readable reason. */
-  dispatch(channel: string, payload: unknown): Result<WorkspaceView> {
-    if (!isChannel(channel) || !OWN_CHANNELS.has(channel))
-      return fail('invalid_request', `The workspace does not serve ${String(channel)}.`);
-    const parsed = contract[channel].request.safeParse(payload ?? {});
-    if (!parsed.success)
-      return fail('invalid_request', `Invalid request for ${channel}: ${describe(parsed.error)}`);
-    if (channel === 'term:workspace.get') return ok(this.get());
-    return this.update(parsed.data as Patch);
+  /** The workspace's channels on the engine's router (requests arrive parsed). */
+  registerCommands(router: CommandRouter): void {
+    router
+      .register('term:workspace.get', () => ok(this.get()))
+      .register('term:workspace.update', (req) => this.update(req));
   }
 
   get(): WorkspaceView {
@@ -169,8 +156,4 @@ function applyPatch(draft: Settings, patch: Patch): Settings {
       if (value !== undefined) draft.layout[key] = value;
   }
   return draft;
-}
-
-function describe(error: z.ZodError): string {
-  return describeIssues(error).join('; ');
 }

@@ -9,7 +9,8 @@ export function AlertFeed() {
   const seen = useRef(new Set<string>());
   useEffect(() => {
     for (const a of alerts) {
-      if (seen.current.has(a.id)) continue;
+      // Already seen here, or acknowledged elsewhere (another window, the tray): no new toast.
+      if (seen.current.has(a.id) || a.acknowledged) continue;
       seen.current.add(a.id);
       ui.notify(a.level === 'info' ? 'info' : 'error', `${a.title}: ${a.message}`);
     }

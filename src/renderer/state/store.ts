@@ -260,7 +260,9 @@ export class TerminalStore {
       positions: keyed(s.positions, byKey),
       accounts: keyed(s.accounts, byAccount),
       connections: keyed(s.connections, byId),
-      alerts: this.current.alerts,
+      // Alerts are state: the snapshot holds every one still active or unacknowledged, so one
+      // raised in a batch this client missed (a gap, a reload) is still shown.
+      alerts: s.alerts.slice(-this.maxAlerts),
     });
     this.emitBars(s.bars);
     return 'applied';
@@ -303,7 +305,7 @@ export class TerminalStore {
       positions: merged(base.positions, b.positions, byKey),
       accounts: merged(base.accounts, b.accounts, byAccount),
       connections: merged(base.connections, b.connections, byId),
-      alerts: b.alerts.length > 0 ? [...cur.alerts, ...b.alerts].slice(-this.maxAlerts) : cur.alerts,
+      alerts: b.alerts.length > 0 ? mergedAlerts(cur.alerts, b.alerts, this.maxAlerts) : cur.alerts,
     });
     this.emitBars(b.bars);
     return 'applied';
@@ -320,4 +322,14 @@ export class TerminalStore {
     this.scheduled = true;
     this.schedule(this.flush);
   }
+}
+
+/** Alerts by id, latest state; a settled one (cleared and acknowledged) leaves; newest last, bounded. */
+function mergedAlerts(cur: readonly Alert[], changed: readonly Alert[], max: number): Alert[] {
+  const byId = new Map(cur.map((a) => [a.id, a]));
+  for (const a of changed) {
+    byId.delete(a.id);
+    if (a.active || !a.acknowledged) byId.set(a.id, a);
+  }
+  return [...byId.values()].slice(-max);
 }

@@ -9,6 +9,7 @@
  * loopback for demo and live) and its origin is one the connection's secrets are bound to.
  */
 import type { z } from 'zod';
+import { describeIssues } from '../../../shared/issues';
 import type { ConfigField, ConnectionKindInfo } from '../../../shared/contract';
 import type { AccountMode } from '../../../shared/domain';
 import type { Connection } from '../connection';
@@ -219,7 +220,5 @@ export function endpointUrls(entry: Pick<ConnectionEntryConfig, 'url' | 'urls'>)
 
 /** "url: must be a ws:// address" — paths and zod messages only, never an input value. */
 export function configProblem(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
+  return describeIssues(error);
 }

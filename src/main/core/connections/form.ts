@@ -101,8 +101,4 @@ export function labelled(spec: ConnectionKindSpec, error: z.ZodError): string {
 }
 
 /** zod issues with their paths: "id: use 1–64 letters…". */
-export function describe(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
+export { describeIssues as describe } from '../../../shared/issues';

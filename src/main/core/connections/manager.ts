@@ -18,9 +18,7 @@
  *
  * Plain Node: no `electron` here, both hosts construct it the same way.
  */
-import { type Channel, isChannel } from '../../../shared/channels';
 import {
-  contract,
   fail,
   ok,
   type ConnectionEntry,
@@ -38,6 +36,7 @@ import {
   type ConnectionDeps,
   type ConnectionEntryConfig,
 } from '../brokers/registry';
+import type { CommandRouter } from '../commands/router';
 import type { Connection } from '../connection';
 import { SecretOriginError, redactKnownSecrets, type CredentialVault } from '../credentials';
 import type { Engine } from '../engine';
@@ -62,7 +61,14 @@ export const PAPER_ID = 'paper';
 /** The engine surface the manager drives. */
 export type ManagedEngine = Pick<
   Engine,
-  'addConnection' | 'removeConnection' | 'disableConnection' | 'replaceConnection' | 'connection' | 'dispatch'
+  | 'addConnection'
+  | 'removeConnection'
+  | 'disableConnection'
+  | 'replaceConnection'
+  | 'connection'
+  | 'dispatch'
+  | 'commands'
+  | 'setWatchlist'
 >;
 
 export interface ConnectionManagerOptions {
@@ -85,18 +91,6 @@ export interface ConnectionManagerOptions {
   /** The form's error when the confirmation is refused (default: "… was not confirmed."). */
   refusalMessage?: (request: NewOriginRequest) => string;
 }
-
-/** The channels this manager answers; every other channel goes to the engine. */
-const OWN_CHANNELS = new Set<Channel>([
-  'term:connections.list',
-  'term:connections.save',
-  'term:connections.remove',
-  'term:connections.setEnabled',
-  'term:connections.test',
-  'term:credentials.set',
-  'term:credentials.has',
-  'term:settings.problems',
-]);
 
 const modeRank: Record<AccountMode, number> = { paper: 0, demo: 1, live: 2 };
 
@@ -140,7 +134,11 @@ export class ConnectionManager {
       settings: options.settings,
       logger: options.logger,
       ...(options.sessionWatchlist === undefined ? {} : { sessionWatchlist: options.sessionWatchlist }),
+      // The engine streams what the trader watches (subscriptions follow the watchlist).
+      onWatchlist: (symbols) => this.engine.setWatchlist(symbols),
     });
+    this.engine.setWatchlist(this.workspace.watchlistSymbols());
+    this.registerCommands(this.engine.commands);
   }
 
   /** Adds every enabled saved connection and every session connection to the engine. */
@@ -182,48 +180,30 @@ export class ConnectionManager {
     return mode;
   }
 
-  handles(channel: string): boolean {
-    return (isChannel(channel) && OWN_CHANNELS.has(channel)) || this.workspace.handles(channel);
+  /**
+   * This manager's channels (connections, credentials, settings problems) and the workspace's,
+   * on the engine's one router: every request is parsed once there, before a handler sees it.
+   * Not queued behind connection changes: each settings update is one synchronous
+   * read-modify-write of the document, so the two cannot interleave within it.
+   */
+  private registerCommands(router: CommandRouter): void {
+    router
+      .register('term:connections.list', async () => ok(await this.list()))
+      .register('term:connections.save', (req) => this.serial(() => this.save(req)))
+      .register('term:connections.remove', (req) => this.serial(() => this.remove(req.id)))
+      .register('term:connections.setEnabled', (req) =>
+        this.serial(() => this.setEnabled(req.id, req.enabled)),
+      )
+      .register('term:connections.test', (req) => this.test(req))
+      .register('term:credentials.set', (req) => this.serial(() => this.setCredential(req)))
+      .register('term:credentials.has', (req) => this.hasCredential(req.connectionId, req.key))
+      .register('term:settings.problems', () => this.problems());
+    this.workspace.registerCommands(router);
   }
 
-  /**
-   * The hosts' single entry: this manager's channels here, the workspace's to the workspace,
-   * everything else to the engine.
-   */
-  async dispatch(channel: string, payload: unknown): Promise<unknown> {
-    // Not queued behind connection changes: each settings update is one synchronous
-    // read-modify-write of the document, so the two cannot interleave within it.
-    if (this.workspace.handles(channel)) return this.workspace.dispatch(channel, payload);
-    if (!isChannel(channel) || !OWN_CHANNELS.has(channel)) return this.engine.dispatch(channel, payload);
-    const parsed = contract[channel].request.safeParse(payload ?? {});
-    if (!parsed.success) {
-      const message = `Invalid request for ${channel}: ${describe(parsed.error)}`;
-      if (channel === 'term:settings.problems') throw new Error(message);
-      return fail('invalid_request', message);
-    }
-    const req = parsed.data;
-    switch (channel) {
-      case 'term:connections.list':
-        return ok(await this.list());
-      case 'term:connections.save':
-        return this.serial(() => this.save(req as Form));
-      case 'term:connections.remove':
-        return this.serial(() => this.remove((req as ParsedRequestOf<'term:connections.remove'>).id));
-      case 'term:connections.setEnabled': {
-        const { id, enabled } = req as ParsedRequestOf<'term:connections.setEnabled'>;
-        return this.serial(() => this.setEnabled(id, enabled));
-      }
-      case 'term:connections.test':
-        return this.test(req as Form);
-      case 'term:credentials.set':
-        return this.serial(() => this.setCredential(req as ParsedRequestOf<'term:credentials.set'>));
-      case 'term:credentials.has': {
-        const { connectionId, key } = req as ParsedRequestOf<'term:credentials.has'>;
-        return this.hasCredential(connectionId, key);
-      }
-      default:
-        return this.problems();
-    }
+  /** The hosts' single entry: every channel, through the engine's router. */
+  dispatch(channel: string, payload: unknown): Promise<unknown> {
+    return this.engine.dispatch(channel, payload);
   }
 
   problems(): SettingsProblem[] {

@@ -448,7 +448,8 @@ export class Ledger {
   /** Raises (or updates, by id) an alert; it stays in the snapshot until settled and acknowledged. */
   raiseAlert(alert: Alert): void {
     this.alertBook.delete(alert.id);
-    this.alertBook.set(alert.id, alert);
+    // Settled (cleared and seen) alerts leave the state; the batch still carries the update.
+    if (alert.active || !alert.acknowledged) this.alertBook.set(alert.id, alert);
     this.trimAlerts();
     this.changes.alerts.push(alert);
     this.touched();

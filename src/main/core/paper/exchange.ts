@@ -461,21 +461,35 @@ export class PaperExchange {
       const side = checkStopSide(req.side, req.stopPrice, q.last);
       if (!side.ok) return side;
     }
-    // Buying power: only the part of the order that adds exposure needs margin.
-    const held = this.holdings.get(req.symbol)?.qty ?? 0;
-    const signed = isBuy ? req.qty : -req.qty;
+    const px = req.limitPrice ?? req.stopPrice ?? (isBuy ? q.ask : q.bid);
+    const power = this.checkBuyingPower(m, inst, req.side, req.qty, px);
+    return power.ok ? ok(m) : power;
+  }
+
+  /**
+   * Buying power, the same rule on placement and on modify: only the part of the order that adds
+   * exposure needs margin. A modify that raises the quantity or moves the price must pass it too,
+   * or a 1-lot raised to 100,000 would fill far beyond the account.
+   */
+  private checkBuyingPower(
+    m: Market,
+    inst: Instrument,
+    side: Order['side'],
+    qty: number,
+    px: number,
+  ): Result<null> {
+    const held = this.holdings.get(inst.symbol)?.qty ?? 0;
+    const signed = side === 'buy' ? qty : -qty;
     const added = Math.max(0, Math.abs(held + signed) - Math.abs(held));
-    if (added > 0) {
-      const px = req.limitPrice ?? req.stopPrice ?? (isBuy ? q.ask : q.bid);
-      const needed = added * px * inst.multiplier * m.spec.marginRate;
-      const available = this.equity() - this.marginInUse();
-      if (needed > available)
-        return fail(
-          'insufficient_buying_power',
-          `Insufficient buying power: ${req.side} ${req.qty} ${req.symbol} needs ${usd(needed)} of margin, and ${usd(Math.max(0, available))} is available.`,
-        );
-    }
-    return ok(m);
+    if (added === 0) return ok(null);
+    const needed = added * px * inst.multiplier * m.spec.marginRate;
+    const available = this.equity() - this.marginInUse();
+    if (needed > available)
+      return fail(
+        'insufficient_buying_power',
+        `Insufficient buying power: ${side} ${qty} ${inst.symbol} needs ${usd(needed)} of margin, and ${usd(Math.max(0, available))} is available.`,
+      );
+    return ok(null);
   }
 
   /** Record a new order and announce it (before the book matches it). */
@@ -551,6 +565,15 @@ export class PaperExchange {
       const side = checkStopSide(w.order.side, change.stopPrice, m.quote.last);
       if (!side.ok) return side;
     }
+    const remaining = (change.qty ?? w.order.qty) - w.order.filledQty;
+    const px =
+      change.limitPrice ??
+      change.stopPrice ??
+      w.order.limitPrice ??
+      w.order.stopPrice ??
+      (w.order.side === 'buy' ? m.quote.ask : m.quote.bid);
+    const power = this.checkBuyingPower(m, v.value, w.order.side, remaining, px);
+    if (!power.ok) return power;
     const ts = this.now();
     w.order = {
       ...w.order,

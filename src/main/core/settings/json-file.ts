@@ -4,6 +4,7 @@
  * file may hold something that must not reach a log line.
  */
 import type { z } from 'zod';
+import { issueLines, issuePath as sharedIssuePath } from '../../../shared/issues';
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -30,15 +31,10 @@ function jsonErrorLocation(text: string, error: unknown): string {
 
 /** `connections[1].secrets.session` style path of a zod issue. */
 export function issuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(top level)' : out;
+  return sharedIssuePath(path) || '(top level)';
 }
 
 /** One line per issue: the path of the bad field and what is wrong (zod messages hold no input). */
 export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
+  return issueLines(error, '(top level)');
 }
