@@ -55,7 +55,6 @@ function readPackageType(): string | null {
 export function startUpdates(options: UpdatesOptions): Updates {
   const { logger } = options;
   const log = logger.child({ component: 'updates' });
-  const { autoUpdater } = electronUpdater;
   const version = app.getVersion();
   let state: UpdateState = initialState(
     updatesDisabledReason({
@@ -66,6 +65,8 @@ export function startUpdates(options: UpdatesOptions): Updates {
       packageType: app.isPackaged ? readPackageType() : null,
     }),
   );
+  // Reading electron-updater's autoUpdater creates the platform's updater: only when updates run.
+  const autoUpdater = state.kind === 'disabled' ? null : electronUpdater.autoUpdater;
   const listeners = new Set<() => void>();
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -86,7 +87,7 @@ export function startUpdates(options: UpdatesOptions): Updates {
   };
   function check(): void {
     // Errors also arrive as 'error' events, which is where the state learns of them.
-    autoUpdater.checkForUpdates().catch((err: unknown) => {
+    autoUpdater?.checkForUpdates().catch((err: unknown) => {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'update check failed');
     });
   }
@@ -105,7 +106,7 @@ export function startUpdates(options: UpdatesOptions): Updates {
     apply({ type: 'error', message: err.message, at: Date.now() });
   };
 
-  if (state.kind !== 'disabled') {
+  if (autoUpdater !== null) {
     autoUpdater.logger = {
       info: (m: unknown) => log.info(String(m)),
       warn: (m: unknown) => log.warn(String(m)),
@@ -123,7 +124,7 @@ export function startUpdates(options: UpdatesOptions): Updates {
     autoUpdater.on('download-progress', onProgress);
     autoUpdater.on('update-downloaded', onDownloaded);
     autoUpdater.on('error', onError);
-  } else {
+  } else if (state.kind === 'disabled') {
     log.info({ reason: state.reason }, 'updates off');
   }
   schedule();
@@ -146,14 +147,15 @@ export function startUpdates(options: UpdatesOptions): Updates {
 
   const installNow = async (): Promise<void> => {
     const decision = installDecision(state, options.terminalManagedOrders());
-    if (decision.action === 'nothing') return;
+    if (decision.action === 'nothing' || autoUpdater === null) return;
     if (decision.action === 'ask-consent' && !(await confirmRestart(decision.question))) {
       log.info({ protectedOrders: decision.protectedOrders }, 'restart to update declined');
       return;
     }
     log.info('restarting to install the update');
     options.beforeRestart();
-    autoUpdater.quitAndInstall(false, true);
+    // Silent: the per-user installer needs no questions; then relaunch, as the trader asked.
+    autoUpdater.quitAndInstall(true, true);
   };
 
   const checkNow = (): void => {
@@ -204,6 +206,7 @@ export function startUpdates(options: UpdatesOptions): Updates {
       stopped = true;
       if (timer !== null) clearTimeout(timer);
       listeners.clear();
+      if (autoUpdater === null) return;
       autoUpdater.off('checking-for-update', onChecking);
       autoUpdater.off('update-not-available', onNone);
       autoUpdater.off('update-available', onAvailable);
