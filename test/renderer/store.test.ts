@@ -3,7 +3,7 @@ import { blankHealth, type Fill, type Instrument, type Order, type Quote } from 
 import { fillKey, instrumentKey, orderKey, quoteKey } from '../../src/shared/keys';
 import { emptyBatch, type Alert, type Batch, type FormingBar, type Snapshot } from '../../src/shared/stream';
 import { TerminalStore } from '../../src/renderer/state/store';
-import { ES } from '../core/fixtures';
+import { ES } from '../main/core/fixtures';
 
 // The shared ES test contract, listed by the paper connection as the UI sees it.
 const es: Instrument = { ...ES, connectionId: 'paper' };

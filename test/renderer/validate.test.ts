@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../src/shared/domain';
 import { validateTicket, type TicketInput } from '../../src/renderer/ticket/validate';
-import { ES } from '../core/fixtures';
+import { ES } from '../main/core/fixtures';
 
 // The shared ES test contract, listed by the paper connection as the UI sees it.
 const es: Instrument = { ...ES, connectionId: 'paper' };

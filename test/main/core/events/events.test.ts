@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../../../src/main/core/ledger';
 import type { DomainEvent } from '../../../../src/main/core/events';
-import { ES, fill, order, quote } from '../../../core/fixtures';
+import { ES, fill, order, quote } from '../fixtures';
 
 describe('domain events from the ledger', () => {
   it('publishes order, fill, position, quote and verified events to any number of subscribers', () => {

@@ -4,7 +4,7 @@ import type { Result } from '../../../../src/shared/contract';
 import type { Order } from '../../../../src/shared/domain';
 import { Snapshot } from '../../../../src/shared/stream';
 import { StatusReport } from '../../../../src/shared/status';
-import { ES } from '../../../core/fixtures';
+import { ES } from '../fixtures';
 import { ScriptedBroker } from '../../../support/broker';
 import { ManualTimers, settle } from '../../../support/timers';
 

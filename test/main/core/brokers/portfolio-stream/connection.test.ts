@@ -93,7 +93,7 @@ describe('portfolio-stream connection', () => {
   });
 });
 
-// PEREGRINE_CONNECTIONS is read as profile entries: test/connections/environment.test.ts.
+// PEREGRINE_CONNECTIONS is read as profile entries: test/main/core/connections/environment.test.ts.
 
 describe('trades → fills', () => {
   it('attributes a trade to the filled order in the same batch, or to a synthetic id', async () => {
