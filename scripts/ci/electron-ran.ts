@@ -1,5 +1,5 @@
 /**
- * CI guard: e2e/electron.spec.ts skips (and says why) where no Electron binary or display exists,
+ * CI guard: the desktop specs (e2e/electron*.spec.ts) skip (and say why) where no Electron binary or display exists,
  * which is right on a machine without internet and wrong on a CI runner, where a skip would be a
  * silent green. Run after `npm test` on runners that installed Electron:
  *   npx tsx scripts/ci/electron-ran.ts [reports/e2e.json]
@@ -23,11 +23,14 @@ export interface ElectronOutcome {
   notPassed: string[];
 }
 
-export function electronOutcome(report: ReportSuite, specFile = 'electron.spec.ts'): ElectronOutcome {
+/** e2e/electron.spec.ts and e2e/electron.<topic>.spec.ts: the specs that launch the desktop app. */
+const DESKTOP_SPEC = /(^|[\\/])electron(\.[\w-]+)?\.spec\.ts$/;
+
+export function electronOutcome(report: ReportSuite): ElectronOutcome {
   const outcome: ElectronOutcome = { ran: 0, notPassed: [] };
   const walk = (suite: ReportSuite, file: string | undefined): void => {
     for (const spec of suite.specs ?? []) {
-      if (!(spec.file ?? file ?? '').endsWith(specFile)) continue;
+      if (!DESKTOP_SPEC.test(spec.file ?? file ?? '')) continue;
       for (const test of spec.tests) {
         outcome.ran++;
         const passed = test.status === 'expected' && test.results.every((r) => r.status === 'passed');
@@ -46,7 +49,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   if (ran === 0 || notPassed.length > 0) {
     console.error(
       ran === 0
-        ? `electron-ran: ${file} has no test from e2e/electron.spec.ts`
+        ? `electron-ran: ${file} has no test from e2e/electron*.spec.ts`
         : `electron-ran: desktop tests did not pass: ${notPassed.join('; ')}`,
     );
     process.exit(1);
