@@ -1,5 +1,10 @@
 // Flat config. The layer rules at the bottom are the architecture: src/shared is pure,
-// src/main/core never imports electron, the renderer never reaches Node or main code.
+// src/main/core never imports electron, the renderer never reaches Node or main code, the two
+// hosts share src/main/host and never import each other, adapters stay apart from the engine.
+// test/lint/layers.test.ts checks that every top-level source folder has a block here.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
@@ -20,6 +25,66 @@ const nodeBuiltins = [
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const CORE = resolve(ROOT, 'src/main/core');
+const BROKERS = resolve(CORE, 'brokers');
+/** Shared building blocks every adapter may use. */
+const ADAPTER_KIT = 'kit';
+
+function isFolder(path) {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+/** First path segment of `path` under `dir`, or null when `path` is not inside it. */
+function segmentUnder(dir, path) {
+  const rel = relative(dir, path);
+  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return null;
+  return rel.split(sep)[0];
+}
+
+/**
+ * Adapters (src/main/core/brokers/<kind>/) never import the engine, the ledger or another
+ * adapter: the engine reaches adapters only through the registry, and an adapter reaches the
+ * engine only through the Connection interface. Import specifiers are resolved against the
+ * importing file, so `../../engine` and `../tradovate/x` are caught however they are spelt.
+ */
+const adapterBoundaries = {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      engine: 'An adapter never imports the engine: it talks to it through the Connection interface.',
+      ledger: 'An adapter never imports the ledger: it emits normalized events and keeps no order state.',
+      sibling: 'An adapter never imports another adapter ({{other}}); shared code goes in brokers/kit/.',
+    },
+  },
+  create(context) {
+    const file = context.filename;
+    const own = segmentUnder(BROKERS, file);
+    // Only files inside an adapter folder (not brokers/registry.ts, not the kit).
+    if (own === null || own === ADAPTER_KIT || relative(BROKERS, file) === own) return {};
+    const check = (node) => {
+      const source = node.source?.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = resolve(dirname(file), source);
+      const inCore = segmentUnder(CORE, target) ?? '';
+      if (/^engine(\.[jt]s)?$/.test(inCore)) return context.report({ node, messageId: 'engine' });
+      if (/^ledger(\.[jt]s)?$/.test(inCore)) return context.report({ node, messageId: 'ledger' });
+      const other = segmentUnder(BROKERS, target);
+      // Files directly in brokers/ (the registry) are not adapters; every folder but the kit is.
+      if (other === null || other === own || other === ADAPTER_KIT || !isFolder(resolve(BROKERS, other)))
+        return;
+      context.report({ node, messageId: 'sibling', data: { other } });
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};
 
 export default tseslint.config(
   {
@@ -91,8 +156,38 @@ export default tseslint.config(
   {
     files: ['src/main/core/**/*.ts'],
     rules: restrict(
-      ['electron', 'electron/*', '**/electron/**', '**/web/**', '**/renderer/**', '**/preload/**'],
-      'The engine runs in plain Node: never import electron or a host.',
+      [
+        'electron',
+        'electron/*',
+        '**/electron/**',
+        '**/web/**',
+        '**/host/**',
+        '**/renderer/**',
+        '**/preload/**',
+        '**/sim/**',
+      ],
+      'The engine runs in plain Node: never import electron, a host or a simulator.',
+    ),
+  },
+  {
+    files: ['src/main/core/brokers/**/*.ts'],
+    plugins: { peregrine: { rules: { 'adapter-boundaries': adapterBoundaries } } },
+    rules: { 'peregrine/adapter-boundaries': 'error' },
+  },
+  {
+    // Code both hosts share: serving the renderer, the CSP, rate limits, the data-directory lock.
+    files: ['src/main/host/**/*.ts'],
+    rules: restrict(
+      [
+        'electron',
+        'electron/*',
+        '**/electron/**',
+        '**/web/**',
+        '**/renderer/**',
+        '**/preload/**',
+        '**/sim/**',
+      ],
+      'src/main/host is shared by both hosts: plain Node, core and shared only.',
     ),
   },
   {
@@ -113,8 +208,15 @@ export default tseslint.config(
   {
     files: ['src/main/web/**/*.ts'],
     rules: restrict(
-      ['electron', 'electron/*', '**/main/electron/**', '**/renderer/**'],
-      'The web host runs in plain Node.',
+      ['electron', 'electron/*', '**/electron/**', '**/renderer/**', '**/preload/**', '**/sim/**'],
+      'The web host runs in plain Node; what it shares with the Electron host lives in src/main/host.',
+    ),
+  },
+  {
+    files: ['src/main/electron/**/*.ts'],
+    rules: restrict(
+      ['**/web/**', '**/renderer/**', '**/preload/**', '**/sim/**'],
+      'The Electron host imports core, shared, host and electron only; what it shares with the web host lives in src/main/host.',
     ),
   },
   {

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     `\nPEREGRINE_CONNECTIONS='[{"kind":"portfolio-stream","id":"pstream","url":"${addr.url}","sessionCookieEnv":"PSTREAM_SESSION"}]' PSTREAM_SESSION=${DEMO_SESSION}`,
   );
   const demo = demoExchange({
-    trading: { port: Number(process.env.PORT_DEMO_TRADING ?? 7410) },
+    // The account stream proves the trading feed alive between trades (the adapter's staleness).
+    trading: { port: Number(process.env.PORT_DEMO_TRADING ?? 7410), accountEveryMs: 1000 },
     market: { port: Number(process.env.PORT_DEMO_MARKET ?? 7411) },
   });
   const [trading, market] = await demo.world.start();
@@ -28,6 +29,27 @@ async function main(): Promise<void> {
     `\ndemo-exchange     trading ${trading?.url}  REST ${trading?.httpUrl}/api  (login ${DEMO_TRADER} / ${DEMO_PASSWORD})`,
   );
   console.log(`                  quotes  ${market?.urls.join('  ')}`);
+  if (trading !== undefined && market !== undefined) {
+    const entry = {
+      kind: 'demo-exchange',
+      id: 'demo',
+      label: 'Demo exchange (simulator)',
+      mode: 'demo',
+      url: trading.url,
+      urls: {
+        market: market.urls.find((u) => u.endsWith('/ws/market')) ?? market.url,
+        rest: `${trading.httpUrl}/api`,
+      },
+      options: { user: DEMO_TRADER },
+      secrets: { password: { env: 'DEMO_EXCHANGE_PASSWORD' } },
+    };
+    console.log(`\n  profile (save as demo-exchange.json, run with --profile demo-exchange.json and`);
+    console.log(`  DEMO_EXCHANGE_PASSWORD=${DEMO_PASSWORD}):`);
+    console.log(JSON.stringify({ connections: [entry] }, null, 2));
+    console.log(
+      `\nPEREGRINE_CONNECTIONS='${JSON.stringify([entry])}' DEMO_EXCHANGE_PASSWORD=${DEMO_PASSWORD}`,
+    );
+  }
   const shutdown = (): void => {
     void Promise.all([portfolio.stop(), demo.world.stop()]).then(() => process.exit(0));
   };

@@ -6,7 +6,10 @@
  * and faults of its own (`expire-token`, `quota-kick`).
  *
  * Wire format: client → server one JSON request per frame `{id, op, …}`; server → client a JSON
- * array of messages per frame: replies `{id, status, result | error}` and events `{event, data}`.
+ * array of messages per frame: replies `{id, status, result | error}` and events
+ * `{event, seq, data}` (`seq` counts per socket, so a client can drop a late copy). `ping` answers
+ * with the server time (the client's RTT probe); `snapshot` returns account, positions, orders,
+ * fills and instruments (the client's resync).
  */
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
@@ -34,6 +37,10 @@ export interface DemoTradingOptions {
   maxMessagesPerSec?: number;
   /** Close sockets silent this long (clients send `{"op":"heartbeat"}`); default: never. */
   inboundSilenceMs?: number;
+  /** Push an `account` event (cash, equity) to every logged-in socket this often; default: never. */
+  accountEveryMs?: number;
+  /** Close every socket at this age (1001), as venues that cap a session's length do; default: never. */
+  maxConnectionAgeMs?: number;
 }
 
 const Trail = z.object({
@@ -64,6 +71,10 @@ const ExitRequest = z.object({
 const SocketRequest = z.discriminatedUnion('op', [
   z.object({ id: z.number().int(), op: z.literal('auth'), token: z.string() }),
   z.object({ id: z.number().int(), op: z.literal('heartbeat') }),
+  /** Answered at once with the server time: the client's round-trip probe. */
+  z.object({ id: z.number().int(), op: z.literal('ping') }),
+  /** The full picture a client resyncs from: account, positions, orders, fills, instruments. */
+  z.object({ id: z.number().int(), op: z.literal('snapshot') }),
   z.object({ id: z.number().int(), op: z.literal('place'), order: OrderRequest }),
   /** Two orders, one symbol: the first to fill (or trigger) cancels the other. */
   z.object({ id: z.number().int(), op: z.literal('oco'), legs: z.tuple([OrderRequest, OrderRequest]) }),
@@ -101,9 +112,20 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
   private readonly users: Map<string, string>;
   private readonly tokens = new Map<string, { user: string; expiresAt: number }>();
   private readonly tokenTtlMs: number;
+  private readonly accountEveryMs: number | null;
+  private readonly maxConnectionAgeMs: number | null;
   private tokenSeq = 0;
   /** Messages waiting to leave in the client's next frame (events raised by one request batch up). */
   private readonly outbox = new Map<SimClient<TradingMeta>, unknown[]>();
+  /**
+   * Per-socket event sequence: every event carries `seq`, so a client can tell a late copy of an
+   * order or position from a newer one when frames arrive out of order.
+   */
+  private readonly eventSeq = new Map<SimClient<TradingMeta>, number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Connections ever accepted, and the most that were open at once (tests of limits and rotation). */
+  accepted = 0;
+  peakConnections = 0;
 
   constructor(
     private readonly world: World,
@@ -120,6 +142,8 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
     });
     this.users = new Map(Object.entries(opts.users ?? { [DEMO_USER]: DEMO_PASSWORD }));
     this.tokenTtlMs = opts.tokenTtlMs ?? 3_600_000;
+    this.accountEveryMs = opts.accountEveryMs ?? null;
+    this.maxConnectionAgeMs = opts.maxConnectionAgeMs ?? null;
     this.restRoute('POST', '/api/session', (req) => this.login(req), 'login');
     this.restRoute('POST', '/api/orders', (req) => this.restPlace(req), 'place');
     this.restRoute('GET', '/api/orders', (req) => this.restOrders(req), 'orders');
@@ -176,11 +200,49 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
     return { ok: true, authenticated: false, meta: { account: null, token: null, unsubscribe: null } };
   }
 
-  protected override onOpen(): void {}
+  protected override onOpen(): void {
+    this.accepted += 1;
+    this.peakConnections = Math.max(this.peakConnections, this.connectionCount);
+  }
 
   protected override onClose(client: SimClient<TradingMeta>): void {
     client.meta.unsubscribe?.();
     this.outbox.delete(client);
+    this.eventSeq.delete(client);
+  }
+
+  protected override onStart(): void {
+    const every = [this.accountEveryMs, this.maxConnectionAgeMs].filter((n): n is number => n !== null);
+    if (every.length === 0) return;
+    this.timer = setInterval(() => this.tick(), Math.max(10, Math.min(...every) / 4));
+  }
+
+  protected override onStop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The `expire-credentials` fault: every token is revoked and logged-in sockets are told so (1008). */
+  protected override expireCredentials(): void {
+    this.tokens.clear();
+    for (const c of this.clientsWhere((x) => x.authenticated)) c.ws.close(1008, 'Session expired');
+  }
+
+  private lastAccountPush = 0;
+
+  private tick(): void {
+    const now = Date.now();
+    if (this.accountEveryMs !== null && now - this.lastAccountPush >= this.accountEveryMs) {
+      this.lastAccountPush = now;
+      for (const c of this.clientsWhere((x) => x.authenticated && x.meta.account !== null)) {
+        const account = c.meta.account;
+        if (account !== null) this.event(c, 'account', this.accountState(account));
+      }
+    }
+    const limit = this.maxConnectionAgeMs;
+    if (limit !== null)
+      for (const c of this.clientsWhere((x) => now - x.openedAt >= limit))
+        c.ws.close(1001, 'Maximum connection age');
   }
 
   protected override onMessage(client: SimClient<TradingMeta>, data: Buffer, isBinary: boolean): void {
@@ -199,6 +261,10 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
     }
     const req = parsed;
     if (req.op === 'heartbeat') return;
+    if (req.op === 'ping') {
+      this.queue(client, { id: req.id, status: 200, result: { ts: this.world.now() } });
+      return;
+    }
     if (req.op === 'auth') {
       this.queue(client, { id: req.id, ...this.socketLogin(client, req.token) });
       return;
@@ -216,9 +282,9 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
     if (account === null) return { status: 401, error: 'token expired or unknown' };
     client.meta.unsubscribe?.();
     const unsubscribe = account.on((e) => {
-      if (e.type === 'order') this.queue(client, { event: 'order', data: { ...e.order, change: e.change } });
-      else if (e.type === 'fill') this.queue(client, { event: 'fill', data: e.fill });
-      else this.queue(client, { event: 'position', data: e });
+      if (e.type === 'order') this.event(client, 'order', { ...e.order, change: e.change });
+      else if (e.type === 'fill') this.event(client, 'fill', e.fill);
+      else this.event(client, 'position', e);
     });
     this.authenticate(client, { account, token, unsubscribe });
     return { status: 200, result: { user: account.id } };
@@ -236,6 +302,8 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
       }
       case 'orders':
         return { status: 200, result: [...account.orders.values()] };
+      case 'snapshot':
+        return { status: 200, result: this.snapshot(account) };
       case 'oco': {
         const [a, b] = req.legs;
         if (a.symbol !== b.symbol) return { status: 400, error: 'both legs must trade one symbol' };
@@ -274,6 +342,7 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
       }
       case 'auth':
       case 'heartbeat':
+      case 'ping':
         return { status: 400, error: 'already handled' };
     }
   }
@@ -297,6 +366,30 @@ export class DemoTradingServer extends SimServer<TradingMeta> {
   }
 
   // ---- shared --------------------------------------------------------------------------------
+
+  private accountState(account: SimAccount): { cash: number; equity: number; realized: number; ts: number } {
+    return { cash: account.cash, equity: account.equity(), realized: account.realized, ts: this.world.now() };
+  }
+
+  private snapshot(account: SimAccount): unknown {
+    return {
+      account: this.accountState(account),
+      positions: [...account.holdings].map(([symbol, h]) => ({ symbol, qty: h.qty, avgPrice: h.avgPrice })),
+      orders: [...account.orders.values()],
+      fills: account.fills,
+      instruments: this.world.venue.symbols().flatMap((s) => {
+        const spec = this.world.venue.spec(s);
+        return spec === undefined ? [] : [spec.instrument];
+      }),
+    };
+  }
+
+  /** An event message, numbered in this socket's sequence. */
+  private event(client: SimClient<TradingMeta>, event: string, data: unknown): void {
+    const seq = (this.eventSeq.get(client) ?? 0) + 1;
+    this.eventSeq.set(client, seq);
+    this.queue(client, { event, seq, data });
+  }
 
   private accountFor(token: string | null): SimAccount | null {
     const t = token === null ? undefined : this.tokens.get(token);

@@ -13,3 +13,12 @@ export function isAppUrl(url: string): boolean {
     return false;
   }
 }
+
+/** What may be logged of a URL: its scheme (a query may carry a token). */
+export function schemeOf(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return 'invalid';
+  }
+}

@@ -17,3 +17,17 @@ export function isAllowedExternalUrl(raw: string): boolean {
   if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return false;
   return allowedHosts.some((host) => url.hostname === host || url.hostname.endsWith(`.${host}`));
 }
+
+/** The decision behind openExternal.ts, with the opener passed in so it is tested without Electron. */
+export function openIfAllowed(
+  url: string,
+  open: (url: string) => void,
+  warn: (message: string) => void,
+): boolean {
+  if (!isAllowedExternalUrl(url)) {
+    warn('refused to open a link outside the allowlist');
+    return false;
+  }
+  open(url);
+  return true;
+}

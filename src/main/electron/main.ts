@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
-import { openConnections, type ConnectionManager } from '../core/connections';
-import { Engine } from '../core/engine';
+import { startTerminal, type Terminal } from '../core/terminal';
 import { createLogger } from '../core/log';
 import { profilePathFromArgv } from '../core/profile';
 import { terminalManagedWorking } from '../updates/policy';
@@ -49,8 +48,7 @@ function run(): void {
     app.exit(2);
     return;
   }
-  const engine = Engine.create({ logger, paper: true });
-  let manager: ConnectionManager | null = null;
+  let terminal: Terminal | null = null;
   let window: BrowserWindow | null = null;
   let quitting = false;
   let engineStopped = false;
@@ -70,10 +68,10 @@ function run(): void {
     quitting = true;
   });
   app.on('will-quit', (event) => {
-    if (engineStopped) return;
+    if (engineStopped || terminal === null) return;
     event.preventDefault();
     for (const cleanup of cleanups.splice(0)) cleanup();
-    engine
+    terminal
       .stop()
       .catch((err: unknown) =>
         logger.error({ err: err instanceof Error ? err.message : String(err) }, 'engine stop failed'),
@@ -89,9 +87,8 @@ function run(): void {
     .then(async () => {
       installSecurityHooks(logger);
       serveAppScheme(rendererDir);
-      let opened: Awaited<ReturnType<typeof openConnections>>;
       try {
-        opened = await openConnections({
+        terminal = await startTerminal({
           dataDir: app.getPath('userData'),
           logger,
           // electron-store is `conf` with Electron's defaults; the settings module owns migrations.
@@ -105,10 +102,7 @@ function run(): void {
         app.exit(2);
         return;
       }
-      manager = opened.manager(engine);
-      await engine.start();
-      await manager.start();
-      const commands = manager;
+      const { engine, manager: commands } = terminal;
       cleanups.push(registerIpc(commands, () => window, logger));
       window = createMainWindow({
         // The page keeps it current (document.title); this is what shows before it loads.

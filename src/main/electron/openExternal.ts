@@ -3,14 +3,9 @@
  * project page). Everything else is refused and logged.
  */
 import { shell } from 'electron';
-import { isAllowedExternalUrl } from './linkAllowlist';
+import { openIfAllowed } from './linkAllowlist';
 
 /** Opens `url` in the user's browser when allowlisted; returns whether it did. */
 export function openExternal(url: string, warn: (message: string) => void): boolean {
-  if (!isAllowedExternalUrl(url)) {
-    warn('refused to open a link outside the allowlist');
-    return false;
-  }
-  void shell.openExternal(url);
-  return true;
+  return openIfAllowed(url, (allowed) => void shell.openExternal(allowed), warn);
 }

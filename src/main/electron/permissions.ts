@@ -1,9 +1,9 @@
 /**
  * Deny-by-default permissions, as a table: the page may do only what is listed as `allow`, and
  * only from our own origin. Anything Chromium asks about that is not in the table is denied.
+ * Free of Electron at run time (types only), so the handlers are unit-tested with plain objects.
  */
-import type { Session } from 'electron';
-import { isAppUrl } from './appOrigin';
+import { isAppUrl, schemeOf } from './appOrigin';
 
 type Decision = 'allow' | 'deny';
 
@@ -32,9 +32,35 @@ export function isPermissionAllowed(permission: string, requestingUrl: string): 
   return permissionTable[permission] === 'allow' && isAppUrl(requestingUrl);
 }
 
-export function applyPermissionPolicy(session: Session): void {
+/** The parts of an Electron `Session` the policy sets (a real `Session` is one). */
+export interface PermissionSession {
+  setPermissionRequestHandler(
+    handler: (
+      webContents: { getURL(): string },
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: { requestingUrl?: string },
+    ) => void,
+  ): void;
+  setPermissionCheckHandler(
+    handler: (webContents: unknown, permission: string, requestingOrigin: string) => boolean,
+  ): void;
+  setDevicePermissionHandler(handler: () => boolean): void;
+}
+
+/**
+ * Installs the table on `session`. `denied` hears each refused request (the permission name and
+ * the requesting scheme only: a URL may carry a token).
+ */
+export function applyPermissionPolicy(
+  session: PermissionSession,
+  denied: (fields: { permission: string; scheme: string }) => void = () => undefined,
+): void {
   session.setPermissionRequestHandler((webContents, permission, callback, details) => {
-    callback(isPermissionAllowed(permission, details.requestingUrl ?? webContents.getURL()));
+    const url = details.requestingUrl ?? webContents.getURL();
+    const allowed = isPermissionAllowed(permission, url);
+    if (!allowed) denied({ permission: permission.slice(0, 40), scheme: schemeOf(url) });
+    callback(allowed);
   });
   session.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
     isPermissionAllowed(permission, requestingOrigin),

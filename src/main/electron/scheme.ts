@@ -3,10 +3,10 @@
  * secure origin of our own, so CSP 'self', navigation checks and sender checks have something
  * exact to compare against, and no page can read arbitrary files.
  */
-import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { APP_HOST, APP_SCHEME } from './appOrigin';
-import { contentSecurityPolicy, contentTypeOf, resolveStaticPath, securityHeaders } from '../web/staticFiles';
+import { APP_SCHEME } from './appOrigin';
+import { appResponse } from './appRequest';
+import { contentSecurityPolicy, securityHeaders } from '../host/contentSecurity';
 
 /** Must run before `app` is ready: privileges can only be granted then. */
 export function registerAppSchemePrivileges(): void {
@@ -18,11 +18,5 @@ export function registerAppSchemePrivileges(): void {
 /** Serves files under `rendererDir` on `app://peregrine/…`, each with the strict CSP. */
 export function serveAppScheme(rendererDir: string): void {
   const headers = securityHeaders(contentSecurityPolicy());
-  protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    const file = url.host === APP_HOST ? resolveStaticPath(rendererDir, url.pathname) : null;
-    if (file === null || request.method !== 'GET') return new Response(null, { status: 404, headers });
-    const body = await readFile(file);
-    return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': contentTypeOf(file) } });
-  });
+  protocol.handle(APP_SCHEME, (request) => appResponse(rendererDir, headers, request));
 }

@@ -5,6 +5,7 @@
  */
 import { BrowserWindow } from 'electron';
 import { APP_URL } from './appOrigin';
+import { secureWebPreferences } from './webPreferences';
 import { WindowStateStore } from './windowState';
 
 const SAVE_DEBOUNCE_MS = 500;
@@ -29,17 +30,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     icon: options.iconPath,
     show: false,
     backgroundColor: '#0b0e13',
-    webPreferences: {
-      preload: options.preloadPath,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(options.preloadPath),
   });
   if (state.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());

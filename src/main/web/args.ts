@@ -7,7 +7,10 @@ export const URL_LINE_PREFIX = 'Peregrine web UI: ';
 
 export interface CliOptions {
   port: number;
+  /** `--token T`: kept for tests and scripts; visible in `ps`, so the host warns. */
   token?: string;
+  /** `--token-file FILE`: the token from a file only its owner can read (see token.ts). */
+  tokenFile?: string;
   seed?: number;
   dataDir: string;
   /** `--profile FILE`: connections to bring up for this session without a click. */
@@ -31,6 +34,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     options: {
       port: { type: 'string', default: '0' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       seed: { type: 'string' },
       'data-dir': { type: 'string' },
       profile: { type: 'string' },
@@ -47,6 +51,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed))
     throw new Error(`--seed must be an integer, got ${values.seed}`);
+  if (values['token-file'] !== undefined && values['token-file'].trim() === '')
+    throw new Error('--token-file needs a file path');
   if (values.profile !== undefined && values.profile.trim() === '')
     throw new Error('--profile needs a file path');
   return {
@@ -54,6 +60,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     token: values.token,
     seed,
     dataDir: values['data-dir'] ?? defaultDataDir('default'),
+    ...(values['token-file'] === undefined ? {} : { tokenFile: values['token-file'] }),
     ...(values.profile === undefined ? {} : { profileFile: values.profile }),
   };
 }

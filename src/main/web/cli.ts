@@ -1,19 +1,27 @@
 /**
- * `node out/main/web.js [--port N] [--token T] [--seed S] [--data-dir DIR] [--profile FILE]`
+ * `node out/main/web.js [--port N] [--token T | --token-file FILE] [--seed S] [--data-dir DIR] [--profile FILE]`
  * Starts the loopback web host and prints exactly one line: `Peregrine web UI: <url>`.
  * Connections come from the settings in the data directory, the profile file and
- * `PEREGRINE_CONNECTIONS`.
+ * `PEREGRINE_CONNECTIONS`. The token comes from `--token-file`, `PEREGRINE_WEB_TOKEN`, `--token`
+ * (which warns: other users can see it) or, by default, is random per launch.
  */
 import { parseCli, URL_LINE_PREFIX, type CliOptions } from './args';
 import { startWebHost, type WebHost } from './server';
+import { chooseToken } from './token';
 
 async function main(): Promise<void> {
   let options: CliOptions;
   let host: WebHost;
   try {
     options = parseCli(process.argv.slice(2));
+    const token = chooseToken({ argument: options.token, file: options.tokenFile, env: process.env });
+    if (token.warning !== undefined) console.error(`peregrine web: warning: ${token.warning}`);
     // A bad profile or a missing secret stops start-up rather than silently dropping a connection.
-    host = await startWebHost(options);
+    host = await startWebHost({
+      ...options,
+      ...(token.token === undefined ? {} : { token: token.token }),
+      tokenSource: token.source,
+    });
   } catch (err) {
     console.error(`peregrine web: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(2);

@@ -9,21 +9,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { WEB_SOCKET_PATH, TOKEN_PARAM } from '../../shared/wire';
-import { openConnections } from '../core/connections';
 import type { VaultBackend } from '../core/credentials';
-import { engineTuningFromEnv } from '../core/tuning';
-import { Engine } from '../core/engine';
+import { startTerminal } from '../core/terminal';
+import type { Engine } from '../core/engine';
 import { createLogger, registerSecret, type Logger } from '../core/log';
 import { ensurePrivateDir } from '../core/settings';
 import { bearerToken, newToken, ownHosts, ownOrigins, tokenMatches } from './auth';
+import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from '../host/clientLimits';
 import { SocketBridge, type BridgeStats } from './socketBridge';
-import {
-  contentSecurityPolicy,
-  contentTypeOf,
-  defaultRendererDir,
-  resolveStaticPath,
-  securityHeaders,
-} from './staticFiles';
+import { ThrottledLog } from '../host/throttledLog';
+import type { TokenChoice } from './token';
+import { contentSecurityPolicy, securityHeaders } from '../host/contentSecurity';
+import { acquireDataDirLock, type DataDirLock } from '../host/dataDirLock';
+import { contentTypeOf, defaultRendererDir, resolveStaticPath } from '../host/staticFiles';
 
 /** What the host needs from the engine (tests may drive the host with a scripted one). */
 export type HostedEngine = Pick<Engine, 'start' | 'stop' | 'subscribe' | 'snapshot' | 'dispatch' | 'status'>;
@@ -33,9 +31,14 @@ export interface WebHostOptions {
   port: number;
   /** Per-launch secret; a random 32-byte hex token when absent. */
   token?: string;
+  /** Where `token` came from (cli.ts); 'argument' is logged as a warning. */
+  tokenSource?: TokenChoice['source'];
   /** Seed for the paper market when the host creates its own engine. */
   seed?: number;
-  /** Created when missing; holds the host's log and settings. */
+  /**
+   * Created 0700 (narrowed to 0700 if wider); holds the host's log and settings. One host per directory: a
+   * second one fails to start with a DataDirLockedError naming the first one's pid.
+   */
   dataDir: string;
   /**
    * An engine the caller owns (started and stopped by the caller); otherwise the host makes one,
@@ -50,8 +53,13 @@ export interface WebHostOptions {
   vaultService?: string;
   rendererDir?: string;
   logger?: Logger;
-  /** Per-client bound on queued outgoing bytes before batches are skipped. */
+  /**
+   * Per-client bound on queued outgoing bytes: above it batches are skipped; a client whose queue
+   * would pass twice this (a reply cannot be skipped) is disconnected.
+   */
   maxBufferedBytes?: number;
+  /** Per-client call limits (calls in flight, snapshot and chart-history rates, refusals). */
+  limits?: Partial<ClientLimits>;
 }
 
 export interface WebHost {
@@ -70,12 +78,26 @@ const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  // Owner-only (0700), narrowed if it was wider: the settings module's rule for every data dir.
   ensurePrivateDir(options.dataDir);
+  // Before anything reads or writes the directory: a second host must not touch the first's files.
+  const lock = acquireDataDirLock(options.dataDir, { host: 'web' });
+  try {
+    return await startLocked(options, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(options: WebHostOptions, lock: DataDirLock): Promise<WebHost> {
   const token = options.token ?? newToken();
   // The token is a credential: scrub it from any log line that might quote it.
   registerSecret(token);
   const logger =
     options.logger ?? createLogger({ name: 'web-host', file: join(options.dataDir, 'web-host.log') });
+  if (options.tokenSource === 'argument')
+    logger.warn('the token was given with --token, which other local users can see in the process list');
   const rendererDir = options.rendererDir ?? defaultRendererDir(import.meta.url);
   const ownsEngine = options.engine === undefined;
   let engine: HostedEngine;
@@ -83,35 +105,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (options.engine !== undefined) {
     engine = options.engine;
   } else {
-    const opened = await openConnections({
+    const terminal = await startTerminal({
       dataDir: options.dataDir,
       logger,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.profileFile === undefined ? {} : { profileFile: options.profileFile }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.vaultService === undefined ? {} : { vaultService: options.vaultService }),
     });
-    vault = { backend: opened.vault.backend, reason: opened.vault.reason ?? null };
-    const core = Engine.create({
-      seed: options.seed,
-      logger,
-      paper: true,
-      ...engineTuningFromEnv(options.env),
-    });
-    const manager = opened.manager(core);
-    await core.start();
-    await manager.start();
-    // Commands go through the manager: its channels there, every other one to the engine.
-    engine = {
-      start: () => core.start(),
-      stop: () => core.stop(),
-      subscribe: (listener) => core.subscribe(listener),
-      snapshot: () => core.snapshot(),
-      status: () => core.status(),
-      dispatch: (channel, payload) => manager.dispatch(channel, payload),
-    };
+    vault = terminal.vault;
+    engine = terminal.engine;
   }
 
-  const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES);
+  const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, {
+    ...DEFAULT_CLIENT_LIMITS,
+    ...options.limits,
+  });
+  const throttled = new ThrottledLog(logger);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   // Filled in once listening: the port is only known then (port 0 = random).
   let origins: string[] = [];
@@ -161,8 +171,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reject = (status: 401 | 403 | 404, reason: string): void => {
-      // The query holds the token: log why, never the URL.
-      logger.warn({ reason, origin: req.headers.origin ?? null }, 'web socket upgrade refused');
+      // Anyone who can reach the port can do this at will: log why, rate-limited, and never the
+      // URL (it holds the token) nor the headers (they are the caller's text).
+      throttled.warn('web socket upgrade refused', { reason, status });
       socket.end(
         `HTTP/1.1 ${status} ${statusText[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
       );
@@ -205,6 +216,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         if (ownsEngine) await engine.stop();
+        lock.release();
         logger.info('web host stopped');
       })();
       return closing;

@@ -6,6 +6,7 @@
  * itself. A kind whose adapter does not exist yet is declared `available: false`.
  */
 import type { AccountMode } from '../../../shared/domain';
+import { demoExchangeKind } from './demo-exchange/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
@@ -57,6 +58,7 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   notYet('tradovate', 'Tradovate'),
   notYet('alpaca', 'Alpaca'),
   notYet('binance', 'Binance Spot'),
+  demoExchangeKind, // the template kind: copy brokers/demo-exchange/ to add one
 ];
 
 export function kindSpec(kind: string): ConnectionKindSpec | undefined {

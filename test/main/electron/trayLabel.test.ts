@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trayLabel, trayTitle } from './trayLabel';
+import { trayLabel, trayTitle } from '../../../src/main/electron/trayLabel';
 
 describe('tray P&L label', () => {
   const pnl = { totalPnl: 1234.5, dayPnl: 310, unrealizedPnl: 100, currency: 'USD', unverified: false };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAppUrl } from './appOrigin';
-import { isAllowedExternalUrl } from './linkAllowlist';
+import { isAppUrl } from '../../../src/main/electron/appOrigin';
+import { isAllowedExternalUrl } from '../../../src/main/electron/linkAllowlist';
 
 describe('external link allowlist', () => {
   it.each(['https://github.com/peregrine', 'https://docs.alpaca.markets/x', 'https://www.binance.com/'])(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, parseCli } from './args';
+import { defaultDataDir, parseCli } from '../../../src/main/web/args';
 
 describe('web host arguments', () => {
   it('parses port, token, seed and data dir', () => {
@@ -25,7 +25,14 @@ describe('web host arguments', () => {
     expect(parseCli(['--profile=/tmp/p.json']).profileFile).toBe('/tmp/p.json');
   });
 
+  it('takes --token-file FILE', () => {
+    expect(parseCli(['--token-file', '/run/user/1000/peregrine.token']).tokenFile).toBe(
+      '/run/user/1000/peregrine.token',
+    );
+  });
+
   it.each([
+    [['--token-file', '']],
     [['--port', '70000']],
     [['--port', 'x']],
     [['--token', 'short']],

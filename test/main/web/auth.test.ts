@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, newToken, tokenMatches } from './auth';
+import { bearerToken, newToken, tokenMatches } from '../../../src/main/web/auth';
 
 describe('web host auth', () => {
   it('makes 32-byte hex tokens that differ every launch', () => {

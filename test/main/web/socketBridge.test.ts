@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { Engine } from '../core/engine';
-import { createLogger, silentLogger } from '../core/log';
-import { startWebHost } from './server';
+import { Engine } from '../../../src/main/core/engine';
+import { createLogger, silentLogger } from '../../../src/main/core/log';
+import { startWebHost } from '../../../src/main/web/server';
 
 const SECRET = `malformed-${Math.random().toString(36).slice(2)}-cookie`;
 const cleanups: Array<() => unknown> = [];

@@ -2,22 +2,27 @@
  * The web host in-process against the real engine (paper market) and a real `ws` client on
  * loopback; backpressure against a scripted engine that can emit big batches on demand.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { StatusReport } from '../../shared/status';
-import { emptyBatch, type Batch, type Snapshot, type StreamMessage } from '../../shared/stream';
-import type { ServerFrame } from '../../shared/wire';
-import { Engine } from '../core/engine';
-import { silentLogger } from '../core/log';
-import { startWebHost, type HostedEngine, type WebHost } from './server';
-import { upgradeStatus } from '../../../test/support/upgradeStatus';
+import { StatusReport } from '../../../src/shared/status';
+import type { Batch, Snapshot, StreamMessage } from '../../../src/shared/stream';
+import type { ServerFrame } from '../../../src/shared/wire';
+import { Engine } from '../../../src/main/core/engine';
+import { silentLogger } from '../../../src/main/core/log';
+import { startWebHost, type WebHost } from '../../../src/main/web/server';
+import { upgradeStatus } from '../../support/upgradeStatus';
+import { ScriptedEngine } from './scriptedEngine';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'peregrine-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Peregrine</title>');
+// A link planted in the build folder, pointing at a file outside it.
+const outsideDir = mkdtempSync(join(tmpdir(), 'peregrine-outside-'));
+writeFileSync(join(outsideDir, 'id_ed25519'), 'PRIVATE KEY');
+symlinkSync(join(outsideDir, 'id_ed25519'), join(rendererDir, 'key.txt'));
 
 const hosts: WebHost[] = [];
 const engines: Engine[] = [];
@@ -114,6 +119,11 @@ describe('web host', () => {
     }
   });
 
+  it('does not follow a link out of the renderer folder', async () => {
+    const host = await realHost();
+    expect(await get(`${host.origin}/key.txt`)).toMatchObject({ status: 404, body: '' });
+  });
+
   it('answers only to its own Host header (no DNS rebinding)', async () => {
     const host = await realHost();
     expect((await get(`${host.origin}/`)).status).toBe(200);
@@ -186,56 +196,6 @@ describe('web host', () => {
     expect(await closed).toBe(1001);
   });
 });
-
-/** An engine whose stream the test drives by hand, to overrun a slow client on purpose. */
-class ScriptedEngine implements HostedEngine {
-  private readonly listeners = new Set<(m: StreamMessage) => void>();
-  seq = 0;
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  subscribe(listener: (m: StreamMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  snapshot(): Snapshot {
-    return {
-      kind: 'snapshot',
-      seq: this.seq,
-      sentAt: 0,
-      instruments: [],
-      quotes: [],
-      orders: [],
-      fills: [],
-      positions: [],
-      accounts: [],
-      connections: [],
-      bars: [],
-      alerts: [],
-    };
-  }
-  async dispatch(channel: string): Promise<unknown> {
-    if (channel === 'term:stream.snapshot') return this.snapshot();
-    throw new Error(`unknown channel ${channel}`);
-  }
-  status(): StatusReport {
-    return { connections: [], accounts: [], positions: [], orders: [] };
-  }
-  /** A batch padded with one big alert, so a handful overrun any socket buffer. */
-  emit(bytes: number): void {
-    this.seq += 1;
-    const batch = emptyBatch(this.seq, 0);
-    batch.alerts.push({
-      id: String(this.seq),
-      ts: 0,
-      level: 'info',
-      active: false,
-      acknowledged: false,
-      title: 'pad',
-      message: 'x'.repeat(bytes),
-    });
-    for (const l of this.listeners) l(batch);
-  }
-}
 
 describe('web host backpressure', () => {
   it('skips batches for a client that does not read, and the client sees the seq gap', async () => {

@@ -1,9 +1,9 @@
 /**
  * Serving the built renderer safely, shared by both hosts (the web host over HTTP, the Electron
- * host over the `app://` scheme): path resolution that cannot leave the root, content types, and
- * the Content-Security-Policy that every document gets.
+ * host over the `app://` scheme): path resolution that cannot leave the root, even through a
+ * symlink, and content types.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +28,8 @@ export function contentTypeOf(path: string): string {
 
 /**
  * Maps a URL pathname onto a file under `root`, or null when it is malformed, escapes the root
- * (`..`, encoded separators, NUL), names a dotfile, or is not a regular file. `/` is index.html.
+ * (`..`, encoded separators, NUL, or a symlink pointing outside), names a dotfile, or is not a
+ * regular file. `/` is index.html. The path returned is the real one, the file that gets read.
  */
 export function resolveStaticPath(root: string, pathname: string): string | null {
   let decoded: string;
@@ -44,43 +45,14 @@ export function resolveStaticPath(root: string, pathname: string): string | null
   const file = segments.length === 0 ? join(rootAbs, 'index.html') : resolve(rootAbs, ...segments);
   if (!file.startsWith(rootAbs + sep)) return null;
   try {
-    return statSync(file).isFile() ? file : null;
+    // The lexical check above cannot see links: a symlink in the build folder (or one planted
+    // there) must not serve ~/.ssh. Compare real paths; the root itself may be a link.
+    const real = realpathSync(file);
+    if (!real.startsWith(realpathSync(rootAbs) + sep)) return null;
+    return statSync(real).isFile() ? real : null;
   } catch {
     return null;
   }
-}
-
-/** The strict CSP for the renderer. `connect` lists the extra sources the page may open sockets to. */
-export function contentSecurityPolicy(connect: readonly string[] = []): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // React and lightweight-charts set styles through the CSSOM, which CSP does not restrict;
-    // no inline <style> or style="" markup is allowed.
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${["'self'", ...connect].join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-/**
- * Headers every served file carries. Only documents need the CSP, but it is cheap and harmless
- * on the rest, so every response carries it.
- */
-export function securityHeaders(csp: string): Record<string, string> {
-  return {
-    'Content-Security-Policy': csp,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'X-Frame-Options': 'DENY',
-  };
 }
 
 /**

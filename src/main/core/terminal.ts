@@ -1,0 +1,42 @@
+/**
+ * The one start-up both hosts call: open the settings, the credential vault and the session's
+ * connections (profile, environment) in the data directory, build the engine, and bring the
+ * connections up. What runs per data directory — the journal, alert rules, resuming protection
+ * after reconcile — is wired here once instead of in each host.
+ */
+import { type ConnectionManager, openConnections, type OpenConnectionsOptions } from './connections';
+import { Engine } from './engine';
+import { engineTuningFromEnv } from './tuning';
+
+export interface TerminalOptions extends OpenConnectionsOptions {
+  /** The paper market's seed (tests and demos pin it). */
+  seed?: number;
+}
+
+export interface Terminal {
+  engine: Engine;
+  manager: ConnectionManager;
+  /** Where secrets are kept, and why in memory only when they are. */
+  vault: { backend: 'keychain' | 'memory'; reason: string | null };
+  stop(): Promise<void>;
+}
+
+export async function startTerminal(options: TerminalOptions): Promise<Terminal> {
+  const { seed, ...open } = options;
+  const opened = await openConnections(open);
+  const engine = Engine.create({
+    logger: options.logger,
+    paper: true,
+    ...(seed === undefined ? {} : { seed }),
+    ...engineTuningFromEnv(options.env ?? process.env),
+  });
+  const manager = opened.manager(engine);
+  await engine.start();
+  await manager.start();
+  return {
+    engine,
+    manager,
+    vault: { backend: opened.vault.backend, reason: opened.vault.reason ?? null },
+    stop: () => engine.stop(),
+  };
+}
