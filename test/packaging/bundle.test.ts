@@ -83,6 +83,9 @@ describe.skipIf(why !== null)('the packed app (electron-builder --linux dir)', (
     const env = { ...process.env };
     delete env.PEREGRINE_E2E_BUILD;
     delete env.PEREGRINE_SOURCEMAPS;
+    // A known feed, so the build must carry app-update.yml for the updater.
+    env.PEREGRINE_UPDATE_PROVIDER = 'github';
+    env.PEREGRINE_UPDATE_GITHUB_REPO = 'acme/peregrine-feed';
     try {
       const { stdout, stderr } = await promisify(execFile)(
         process.execPath,
@@ -202,6 +205,13 @@ describe.skipIf(why !== null)('the packed app (electron-builder --linux dir)', (
     }
     // Its JavaScript loader stays inside the archive (Electron redirects the .node load).
     expect(files).toContain('/node_modules/@napi-rs/keyring/index.js');
+  });
+
+  it('carries the update feed the updater reads', () => {
+    const feed = readFileSync(join(appDir, 'resources', 'app-update.yml'), 'utf8');
+    expect(feed).toMatch(/^provider: github$/m);
+    expect(feed).toMatch(/^owner: acme$/m);
+    expect(feed).toMatch(/^repo: peregrine-feed$/m);
   });
 
   it('flips the release fuses in the packed binary, leaving fuses we do not know as they were', async () => {
