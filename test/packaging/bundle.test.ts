@@ -207,6 +207,11 @@ describe.skipIf(why !== null)('the packed app (electron-builder --linux dir)', (
     expect(files).toContain('/node_modules/@napi-rs/keyring/index.js');
   });
 
+  it('says what it signed and where updates come from', () => {
+    expect(log).toContain('signing: Linux: AppImage and deb are not signed');
+    expect(log).toContain('updates: GitHub Releases of acme/peregrine-feed');
+  });
+
   it('carries the update feed the updater reads', () => {
     const feed = readFileSync(join(appDir, 'resources', 'app-update.yml'), 'utf8');
     expect(feed).toMatch(/^provider: github$/m);
