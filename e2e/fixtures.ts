@@ -158,34 +158,6 @@ export { expect };
 
 // ---- UI helpers: role-based, shared by the specs ----
 
-/** The table that has a column header matching `header`. */
-export function tableWithColumn(page: Page, header: RegExp): Locator {
-  return page
-    .getByRole('table')
-    .filter({ has: page.getByRole('columnheader', { name: header }) })
-    .first();
-}
-
-/** Text of each body row of `table` in the column whose header matches `header`. */
-export async function columnValues(table: Locator, header: RegExp): Promise<string[]> {
-  return table.evaluate(
-    (el, source) => {
-      const re = new RegExp(source.pattern, source.flags);
-      const headers = [...el.querySelectorAll('th, [role=columnheader]')];
-      const index = headers.findIndex((h) => re.test((h.textContent ?? '').trim()));
-      if (index < 0) return [];
-      const rows = [...el.querySelectorAll('tr, [role=row]')].filter(
-        (r) => r.querySelector('th, [role=columnheader]') === null,
-      );
-      return rows.map((r) => {
-        const cells = [...r.querySelectorAll('td, th, [role=cell], [role=gridcell], [role=rowheader]')];
-        return (cells[index]?.textContent ?? '').trim();
-      });
-    },
-    { pattern: header.source, flags: header.flags },
-  );
-}
-
 /** Row objects keyed by header text, for asserting on a whole row at once. */
 export async function tableRows(table: Locator): Promise<Record<string, string>[]> {
   return table.evaluate((el) => {

@@ -44,4 +44,4 @@ export function createMarket(
   return new Venue(symbols, seed, now);
 }
 
-export type { Venue, VenueQuote } from '../src/exchange/venue';
+export type { Venue } from '../src/exchange/venue';

@@ -62,10 +62,6 @@ export function formatMs(ms: number | null): string {
   return ms < 10 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
 }
 
-export function formatNumber(value: number, digits = 2): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
 /** 'up' / 'down' / '' for a figure shown with `digits` decimals (decided on the shown value). */
 export function signClass(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '';

@@ -185,11 +185,6 @@ export const Order = z.object({
 });
 export type Order = z.infer<typeof Order>;
 
-/** Orders that are still live at the broker (or may be: an unknown outcome counts). */
-export function isOrderWorking(o: Pick<Order, 'status'>): boolean {
-  return !isOrderDone(o.status);
-}
-
 export const Fill = z.object({
   /** Execution id: fills are applied once per id. */
   id: z.string(),

@@ -13,7 +13,9 @@ export function quoteKey(connectionId: string, symbol: string): string {
 }
 
 /** An instrument has the same key as its quote, so a listing finds its quote by its own key. */
-export const instrumentKey = quoteKey;
+export function instrumentKey(connectionId: string, symbol: string): string {
+  return quoteKey(connectionId, symbol);
+}
 
 export function positionKey(connectionId: string, accountId: string, symbol: string): string {
   return `${connectionId}:${accountId}:${symbol}`;

@@ -52,22 +52,3 @@ export function checkQty(inst: Pick<Instrument, 'symbol' | 'qtyStep'>, qty: numb
     `Quantity ${qty} is not a multiple of ${inst.symbol}'s quantity step ${inst.qtyStep}.`,
   );
 }
-
-/** Prices by label, each checked and rounded; absent ones stay absent. */
-export function checkPrices<K extends string>(
-  inst: Pick<Instrument, 'symbol' | 'tickSize'>,
-  prices: Record<K, { label: string; value: number | undefined }>,
-): Result<Record<K, number | undefined>> {
-  const out = {} as Record<K, number | undefined>;
-  for (const key of Object.keys(prices) as K[]) {
-    const { label, value } = prices[key];
-    if (value === undefined) {
-      out[key] = undefined;
-      continue;
-    }
-    const r = checkPrice(inst, label, value);
-    if (!r.ok) return r;
-    out[key] = r.value;
-  }
-  return ok(out);
-}

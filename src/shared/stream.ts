@@ -135,18 +135,3 @@ export function emptyBatch(seq: number, sentAt: number): Batch {
     removed: emptyRemoved(),
   };
 }
-
-export function isBatchEmpty(b: Batch): boolean {
-  return (
-    b.quotes.length === 0 &&
-    b.bars.length === 0 &&
-    b.orders.length === 0 &&
-    b.fills.length === 0 &&
-    b.positions.length === 0 &&
-    b.accounts.length === 0 &&
-    b.connections.length === 0 &&
-    b.instruments.length === 0 &&
-    b.alerts.length === 0 &&
-    isRemovedEmpty(b.removed)
-  );
-}

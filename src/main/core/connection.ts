@@ -142,5 +142,3 @@ export interface Connection {
   /** Bars up to now, oldest first. Only when `capabilities.history`. */
   history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
 }
-
-export type { Side };

@@ -256,5 +256,3 @@ export function createWebBridge(options: WebBridgeOptions): WebBridge {
     },
   };
 }
-
-export type { LinkStatus };

@@ -7,11 +7,6 @@ import { formatAmount, formatPnl, signClass } from '../format';
 import { ConnectionPills } from '../connections/ConnectionsPanel';
 import { riskiestMode, useConnectionSettings, useModeTitle } from '../connectionManager';
 
-/** The riskiest mode on screen sets the band: one live account turns the whole bar red. */
-export function bandMode(accounts: Iterable<Account>): AccountMode {
-  return riskiestMode(accounts);
-}
-
 /** What Day P&L is made of, so the figure can be checked against the positions table. */
 export function dayPnlTitle(account: Account): string {
   const parts = `Realized ${formatPnl(account.realizedPnl, account.currency)} − Fees ${formatAmount(account.fees, account.currency)} + Unrealized ${formatPnl(account.unrealizedPnl, account.currency)}`;

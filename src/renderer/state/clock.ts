@@ -28,4 +28,4 @@ export class SecondClock {
   };
 }
 
-export { AGING_MS, STALE_MS, freshness, type Freshness } from '../../shared/freshness';
+export { freshness, type Freshness } from '../../shared/freshness';

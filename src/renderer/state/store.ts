@@ -21,7 +21,15 @@ import {
   type Quote,
 } from '../../shared/domain';
 import { accountKey, fillKey, instrumentKey, orderKey, quoteKey } from '../../shared/keys';
-import type { Alert, Batch, FormingBar, Removed, Snapshot, StreamMessage } from '../../shared/stream';
+import {
+  type Alert,
+  type Batch,
+  type FormingBar,
+  type Removed,
+  type Snapshot,
+  type StreamMessage,
+  isRemovedEmpty,
+} from '../../shared/stream';
 
 export type SyncStatus = 'waiting' | 'live' | 'resyncing';
 
@@ -137,15 +145,7 @@ type Collections = Pick<
 /** The collections with a batch's removals applied; untouched collections keep their identity. */
 function removeFrom(cur: Collections, r: Removed | undefined): Collections {
   // Tolerate a host that predates `removed` (the bridge checks batches structurally only).
-  if (
-    r === undefined ||
-    (r.connections.length === 0 &&
-      r.accounts.length === 0 &&
-      r.positions.length === 0 &&
-      r.orders.length === 0 &&
-      r.fills.length === 0)
-  )
-    return cur;
+  if (r === undefined || isRemovedEmpty(r)) return cur;
   const conns = new Set(r.connections);
   const orders = new Set(r.orders);
   const fills = new Set(r.fills);

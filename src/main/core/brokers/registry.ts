@@ -13,7 +13,6 @@ import { portfolioStreamKind } from './portfolio-stream/kind';
 
 export {
   checkEndpoints,
-  configProblem,
   endpointUrls,
   isLoopbackUrl,
   kindInfo,
@@ -21,9 +20,7 @@ export {
   type ConnectionDeps,
   type ConnectionEntryConfig,
   type ConnectionKindSpec,
-  type EndpointSpec,
   type SecretLookup,
-  type SecretSpec,
 } from './kind';
 
 const paperKind: ConnectionKindSpec = {

@@ -73,6 +73,3 @@ function asProfileEntry(raw: Record<string, unknown>): Record<string, unknown> {
   if (Object.keys(secrets).length > 0) out.secrets = secrets;
   return out;
 }
-
-export type { ProfileConnection };
-export { ProfileError };

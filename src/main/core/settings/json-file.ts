@@ -4,7 +4,7 @@
  * file may hold something that must not reach a log line.
  */
 import type { z } from 'zod';
-import { issueLines, issuePath as sharedIssuePath } from '../../../shared/issues';
+import { issueLines } from '../../../shared/issues';
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -27,11 +27,6 @@ function jsonErrorLocation(text: string, error: unknown): string {
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');
   return ` (line ${line}, column ${column})`;
-}
-
-/** `connections[1].secrets.session` style path of a zod issue. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return sharedIssuePath(path) || '(top level)';
 }
 
 /** One line per issue: the path of the bad field and what is wrong (zod messages hold no input). */
