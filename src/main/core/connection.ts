@@ -13,7 +13,6 @@ import type {
   Instrument,
   Order,
   Quote,
-  Side,
   Timeframe,
 } from '../../shared/domain';
 import type { ParsedRequestOf } from '../../shared/contract';

@@ -11,7 +11,7 @@ import type { StreamListener, TerminalApi, TerminalCommands } from '../../shared
 import type { StreamMessage } from '../../shared/stream';
 import { Snapshot } from '../../shared/stream';
 import { TOKEN_PARAM, WEB_SOCKET_PATH, type ClientFrame } from '../../shared/wire';
-import { LinkState, type LinkStatus } from './linkState';
+import { LinkState } from './linkState';
 
 /** What the bridge needs from a socket; `domSocket` is the browser one, tests plug in `ws`. */
 export interface SocketLike {

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { checkEndpoints, kindSpec } from '../brokers/registry';
 import { describeIssues, parseJsonText } from '../settings/json-file';
-import { ProfileError, ProfileSchema, type Profile, type ProfileConnection } from './profile';
+import { ProfileSchema, type Profile } from './profile';
 
 export const ENV_VARIABLE = 'PEREGRINE_CONNECTIONS';
 
