@@ -38,10 +38,10 @@ export const APP_FILES = [
   '!out/main/web.js',
   'out/preload/**/*.cjs',
   'out/renderer/**',
-  // Window and tray icons, read at run time from app.getAppPath()/resources.
-  'resources/icon-16.png',
-  'resources/icon-32.png',
-  'resources/icon-256.png',
+  // Window and tray icons, read at run time from app.getAppPath()/resources; icon.png is only the
+  // installers' source.
+  'resources/*.png',
+  '!resources/icon.png',
   // Source maps would ship our sources; set PEREGRINE_SOURCEMAPS=1 to keep them for a debug build.
   ...(process.env.PEREGRINE_SOURCEMAPS === '1' ? [] : ['!**/*.map']),
   ...RENDERER_ONLY_DEPENDENCIES.map((name) => `!node_modules/${name}/**`),

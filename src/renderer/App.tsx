@@ -4,7 +4,9 @@ import type { Timeframe } from '../shared/domain';
 import { ChartPanel } from './chart/ChartPanel';
 import { ConnectionDialogHost, ConnectionSettingsProvider, SettingsProblems } from './connectionManager';
 import './connectionManager/connectionManager.css';
-import { AlertFeed } from './layout/AlertFeed';
+import './alerts/alerts.css';
+import { AlertToasts } from './alerts/AlertToasts';
+import { RiskProvider } from './alerts/RiskContext';
 import { BottomPanel } from './layout/BottomPanel';
 import { TopBar } from './layout/TopBar';
 import { UiProvider } from './layout/dialogs';
@@ -19,7 +21,9 @@ export function App() {
     <UiProvider>
       <ConnectionSettingsProvider>
         <WorkspaceProvider>
-          <Terminal />
+          <RiskProvider>
+            <Terminal />
+          </RiskProvider>
         </WorkspaceProvider>
       </ConnectionSettingsProvider>
     </UiProvider>
@@ -66,7 +70,7 @@ function Terminal() {
 
   return (
     <>
-      <AlertFeed />
+      <AlertToasts />
       <SettingsProblems />
       <WorkspaceNotice />
       <div

@@ -52,6 +52,21 @@ export const verbs = {
   /** Alerts are state in the stream; the trader acknowledges one by id. */
   alerts: {
     acknowledge: 'term:alerts.acknowledge',
+    /** Rules, risk limits and the sound switch (from settings, or a profile for the session). */
+    config: 'term:alerts.config',
+    /** Validated as a whole, saved to settings, then applied by the engine. */
+    saveConfig: 'term:alerts.saveConfig',
+    /** Mute notifications and sounds for a while (0 resumes); firings are still journaled. */
+    pause: 'term:alerts.pause',
+    /** Today's journaled firings, newest last. */
+    history: 'term:alerts.history',
+  },
+  /** Risk limits stand in front of the order desk; the kill switch cancels, flattens and locks. */
+  risk: {
+    status: 'term:risk.status',
+    killSwitch: 'term:risk.killSwitch',
+    /** Ends a lock before the next session; the request must carry the unlock phrase. */
+    unlock: 'term:risk.unlock',
   },
 } as const;
 

@@ -16,6 +16,7 @@ import {
   Timeframe,
   TrailingParams,
 } from './domain';
+import { AlertFiring, AlertsConfig, RiskStatus, UNLOCK_PHRASE } from './alerts';
 import { Snapshot } from './stream';
 
 export const CommandError = z.object({
@@ -72,6 +73,8 @@ export const PlaceOrderRequest = z
      * second order for it. Without one the desk makes one.
      */
     clientOrderId: ClientOrderId.optional(),
+    /** The trader confirmed an order above the fat-finger size (risk limits ask for it). */
+    confirmLarge: z.boolean().optional(),
   })
   .superRefine((o, ctx) => {
     if ((o.type === 'limit' || o.type === 'stop_limit') && o.limitPrice === undefined)
@@ -265,7 +268,7 @@ export const WatchlistSymbols = z
   .refine((symbols) => new Set(symbols).size === symbols.length, 'a watchlist lists each symbol once');
 
 /** The bottom panel's tabs, in display order. */
-export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Connections']);
+export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Connections', 'Alerts', 'Risk']);
 export type BottomTab = z.infer<typeof BottomTab>;
 
 /** The main chart: a symbol and timeframe, and which connection's listing when known. */
@@ -311,6 +314,32 @@ export const Workspace = z.object({
 });
 export type Workspace = z.infer<typeof Workspace>;
 
+// ---- alerts and risk ---------------------------------------------------------------------------
+
+export const AlertsConfigView = z.object({
+  config: AlertsConfig,
+  /** `profile`: the rules came from `--profile` and changes last for this session only. */
+  source: z.enum(['settings', 'profile', 'session']),
+  /** False when changes cannot be written to the settings file this session. */
+  persistent: z.boolean(),
+});
+export type AlertsConfigView = z.infer<typeof AlertsConfigView>;
+export const PauseAlertsRequest = z.strictObject({
+  minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
+});
+export const KillSwitchRequest = z.strictObject({
+  /** Also close every position after cancelling working orders (default). */
+  flatten: z.boolean().default(true),
+  reason: z.string().max(200).optional(),
+});
+export const UnlockRequest = z.strictObject({
+  confirm: z.literal(UNLOCK_PHRASE, { error: `type ${UNLOCK_PHRASE} to unlock trading` }),
+});
+
 const Empty = z.object({}).strict();
 const Done = result(z.object({}));
 
@@ -338,6 +367,16 @@ export const contract = {
   'term:workspace.get': { request: Empty, response: result(Workspace) },
   'term:workspace.update': { request: WorkspaceUpdate, response: result(Workspace) },
   'term:alerts.acknowledge': { request: AcknowledgeAlertRequest, response: Done },
+  'term:alerts.config': { request: Empty, response: result(AlertsConfigView) },
+  'term:alerts.saveConfig': { request: AlertsConfig, response: result(AlertsConfigView) },
+  'term:alerts.pause': {
+    request: PauseAlertsRequest,
+    response: result(z.object({ pausedUntil: z.number().nullable() })),
+  },
+  'term:alerts.history': { request: Empty, response: result(z.array(AlertFiring)) },
+  'term:risk.status': { request: Empty, response: result(RiskStatus) },
+  'term:risk.killSwitch': { request: KillSwitchRequest, response: result(RiskStatus) },
+  'term:risk.unlock': { request: UnlockRequest, response: result(RiskStatus) },
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -41,6 +41,15 @@ export const Alert = z.object({
   active: z.boolean().default(true),
   /** The trader has seen it. An inactive acknowledged alert leaves the snapshot. */
   acknowledged: z.boolean().default(false),
+  /** The rule that raised it (absent for the engine's own alerts, e.g. reconciliation). */
+  ruleId: z.string().optional(),
+  /** What a click on it should show. */
+  symbol: z.string().optional(),
+  connectionId: z.string().optional(),
+  /** Play a sound when it arrives. */
+  sound: z.boolean().optional(),
+  /** Raised while alerts were paused: listed, but no notification, toast or sound. */
+  muted: z.boolean().optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 

@@ -5,10 +5,15 @@
  * OrderDesk, charts through `openChart`, summaries through `reports`; `registerCommands` puts the
  * engine's channels on the host's CommandRouter.
  */
+import { join } from 'node:path';
+import type { AlertsConfig } from '../../shared/alerts';
 import { fail, ok } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
+import { AlertEngine } from './alerts/engine';
+import { AlertJournal } from './alerts/journal';
+import { type AlertsStore, SessionAlertsStore } from './alerts/settings';
 import { BarStore } from './bars';
 import { StreamBatcher } from './batcher';
 import { openChart } from './charts';
@@ -18,10 +23,11 @@ import { Ledger } from './ledger';
 import { type Logger, silentLogger } from './log';
 import { ClientOrderIds } from './orders/clientOrderIds';
 import { OrderDesk } from './orders/desk';
-import type { Timers } from './orders/deadline';
+import { realTimers, type Timers } from './orders/deadline';
 import { PaperConnection } from './paper/connection';
 import type { PaperFaults } from './paper/faults';
 import { type PnlSummary, pnlSummary, statusReport } from './reports';
+import { RiskGuard } from './risk/guard';
 import { interestByConnection, sameSymbols } from './subscriptions/interest';
 
 export interface EngineOptions {
@@ -40,7 +46,16 @@ export interface EngineOptions {
   orderLookupScheduleMs?: readonly number[];
   /** Timers for order deadlines and lookups (tests pass a controllable clock). */
   timers?: Timers;
+  /** Where the alert journal lives (`<dataDir>/journal`); without one it is kept in memory. */
+  dataDir?: string;
+  /** How often alert rules and the daily loss limit are evaluated; 0: only when `evaluateRisk()` is called (tests). */
+  alertTickMs?: number;
+  /** How long the kill switch waits for positions to report flat. */
+  killSwitchFlatWaitMs?: number;
 }
+
+/** Alert rules and the daily loss limit are read twice a second: fast enough for a trader, cheap. */
+const ALERT_TICK_MS = 500;
 
 /** How often connection health is sampled into the stream (ages and rates change without events). */
 const HEALTH_POLL_MS = 1000;
@@ -52,6 +67,13 @@ export class Engine {
   readonly bars: BarStore;
   readonly batcher: StreamBatcher;
   readonly desk: OrderDesk;
+  /** The trader's alert rules, evaluated here (never in a renderer). */
+  readonly alerts: AlertEngine;
+  /** Risk limits and the kill switch, in front of the desk. */
+  readonly risk: RiskGuard;
+  private alertsStore: AlertsStore = new SessionAlertsStore();
+  private readonly alertTickMs: number;
+  private alertTimer: NodeJS.Timeout | null = null;
   /** Every command channel's handler; the host's other parts (connections, workspace) add theirs. */
   readonly commands = new CommandRouter();
   private readonly conns = new Map<string, Connection>();
@@ -80,6 +102,24 @@ export class Engine {
       deadlineMs: opts.orderDeadlineMs,
       lookupScheduleMs: opts.orderLookupScheduleMs,
     });
+    const journal = new AlertJournal(
+      opts.dataDir === undefined ? null : join(opts.dataDir, 'journal'),
+      this.log.child({ component: 'journal' }),
+    );
+    this.alerts = new AlertEngine({ ledger: this.ledger, journal, now: this.now, logger: this.log });
+    this.risk = new RiskGuard({
+      ledger: this.ledger,
+      desk: this.desk,
+      journal,
+      timers: opts.timers ?? realTimers,
+      now: this.now,
+      logger: this.log,
+      ...(opts.killSwitchFlatWaitMs === undefined ? {} : { flatWaitMs: opts.killSwitchFlatWaitMs }),
+    });
+    this.risk.pausedUntil = () => this.alerts.paused();
+    this.desk.guardWith(this.risk);
+    this.applyAlertsConfig(this.alertsStore.view().config);
+    this.alertTickMs = opts.alertTickMs ?? ALERT_TICK_MS;
     if (opts.paper ?? true)
       this.register(
         new PaperConnection({ seed: opts.seed, now: this.now, logger: this.log, faults: opts.paperFaults }),
@@ -89,6 +129,26 @@ export class Engine {
     // A new position or working order can change what a connection must stream.
     for (const type of ['order', 'position'] as const)
       this.ledger.events.on(type, () => this.queueInterest());
+  }
+
+  /**
+   * Where rules and limits are kept (the hosts: the settings file, or a profile); what it holds
+   * is applied at once.
+   */
+  useAlertsStore(store: AlertsStore): void {
+    this.alertsStore = store;
+    this.applyAlertsConfig(store.view().config);
+  }
+
+  private applyAlertsConfig(config: AlertsConfig): void {
+    this.alerts.configure(config.rules, config.sound);
+    this.risk.setLimits(config.limits);
+  }
+
+  /** Reads every alert rule and the daily loss limit once (the tick does this on its own). */
+  evaluateRisk(): void {
+    this.alerts.evaluate();
+    this.risk.evaluate();
   }
 
   /** The trader's main watchlist changed (null: none chosen). */
@@ -162,7 +222,25 @@ export class Engine {
       .register('term:connections.disconnect', (req) => this.userAction(req.id, 'disconnect'))
       .register('term:alerts.acknowledge', (req) =>
         this.ledger.acknowledgeAlert(req.id) ? ok({}) : fail('not_found', `There is no alert ${req.id}.`),
-      );
+      )
+      .register('term:alerts.config', () => ok(this.alertsStore.view()))
+      // Kept first (settings file), then applied: rules that could not be saved are not in force.
+      .register('term:alerts.saveConfig', (req) => {
+        const saved = this.alertsStore.save(req);
+        if (saved.ok) this.applyAlertsConfig(req);
+        return saved;
+      })
+      .register('term:alerts.pause', (req) => {
+        const until = req.minutes === 0 ? null : this.now() + req.minutes * 60_000;
+        this.alerts.pause(until);
+        return ok({ pausedUntil: until });
+      })
+      .register('term:alerts.history', () => ok(this.alerts.history()))
+      .register('term:risk.status', () => ok(this.risk.status()))
+      .register('term:risk.killSwitch', async (req) =>
+        ok(await this.risk.fire(req.reason ?? 'kill switch fired by hand', req.flatten)),
+      )
+      .register('term:risk.unlock', () => this.risk.unlock('trader'));
   }
 
   private userAction(id: string, action: 'reconnect' | 'disconnect') {
@@ -238,6 +316,10 @@ export class Engine {
     await Promise.all([...this.conns.values()].map((c) => this.startConnection(c)));
     this.healthTimer = setInterval(() => this.pollHealth(), HEALTH_POLL_MS);
     this.healthTimer.unref();
+    if (this.alertTickMs > 0) {
+      this.alertTimer = setInterval(() => this.evaluateRisk(), this.alertTickMs);
+      this.alertTimer.unref();
+    }
   }
 
   private pollHealth(): void {
@@ -248,6 +330,9 @@ export class Engine {
     this.running = false;
     if (this.healthTimer !== null) clearInterval(this.healthTimer);
     this.healthTimer = null;
+    if (this.alertTimer !== null) clearInterval(this.alertTimer);
+    this.alertTimer = null;
+    this.alerts.dispose();
     this.desk.dispose();
     await Promise.all(
       [...this.conns.values()].map((c) =>

@@ -27,6 +27,8 @@ export async function startTerminal(options: TerminalOptions): Promise<Terminal>
   const engine = Engine.create({
     logger: options.logger,
     paper: true,
+    // The alert journal (firings, kill-switch steps, locks) lives beside the settings.
+    dataDir: options.dataDir,
     ...(seed === undefined ? {} : { seed }),
     ...engineTuningFromEnv(options.env ?? process.env),
   });

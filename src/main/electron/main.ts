@@ -15,6 +15,7 @@ import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
 import { confirmNewOriginDialog } from './confirmOrigin';
 import { attachStreamPort } from './streamPort';
+import { notifyAlerts } from './notifications';
 import { createTray } from './tray';
 import { startUpdates } from './updates';
 import { createMainWindow } from './window';
@@ -119,7 +120,16 @@ function run(): void {
         beforeRestart: () => (quitting = true),
       });
       cleanups.push(() => updates.stop());
-      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }, updates));
+      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }, logger, updates));
+      cleanups.push(
+        notifyAlerts(engine, {
+          windowFocused: () =>
+            window !== null && !window.isDestroyed() && window.isVisible() && window.isFocused(),
+          // Focusing the alert's symbol or connection in the page is a follow-up: the window comes forward.
+          show: () => show(),
+          logger,
+        }),
+      );
     })
     .catch((err: unknown) => {
       logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'start-up failed');

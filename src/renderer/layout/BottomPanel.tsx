@@ -1,10 +1,13 @@
 /**
- * Positions / Orders / Fills / Connections as tabs; counts are decoration, not part of the names.
+ * Positions / Orders / Fills / Connections / Alerts / Risk as tabs; counts are decoration, not part of the names.
  * The active tab is part of the saved workspace, so it is the same after a restart.
  */
 import { useMemo, type KeyboardEvent } from 'react';
 import { BottomTab } from '../../shared/contract';
 import { isOrderDone } from '../../shared/domain';
+import { AlertsPanel } from '../alerts/AlertsPanel';
+import { RiskPanel } from '../alerts/RiskPanel';
+import { useRisk } from '../alerts/RiskContext';
 import { ConnectionSettingsBar } from '../connectionManager';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { useStore } from '../state/context';
@@ -21,6 +24,8 @@ export function BottomPanel() {
   const positions = useStore((s) => s.positions);
   const orders = useStore((s) => s.orders);
   const connections = useStore((s) => s.connections);
+  const alerts = useStore((s) => s.alerts);
+  const { locked } = useRisk();
   const counts = useMemo(() => {
     let open = 0;
     for (const p of positions.values()) if (p.qty !== 0) open++;
@@ -28,13 +33,16 @@ export function BottomPanel() {
     for (const o of orders.values()) if (!isOrderDone(o.status)) working++;
     let down = 0;
     for (const c of connections.values()) if (c.state !== 'live') down++;
+    const unread = alerts.filter((a) => !a.acknowledged).length;
     return {
       Positions: open,
       Orders: working,
       Fills: null,
       Connections: down > 0 ? down : null,
-    } satisfies Record<Tab, number | null>;
-  }, [positions, orders, connections]);
+      Alerts: unread > 0 ? unread : null,
+      Risk: locked ? '!' : null,
+    } satisfies Record<Tab, number | string | null>;
+  }, [positions, orders, connections, alerts, locked]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -61,7 +69,10 @@ export function BottomPanel() {
           >
             {t}
             {counts[t] !== null ? (
-              <span className={`count ${t === 'Connections' ? 'warn' : ''}`} aria-hidden="true">
+              <span
+                className={`count ${t === 'Connections' || t === 'Alerts' || t === 'Risk' ? 'warn' : ''}`}
+                aria-hidden="true"
+              >
                 {counts[t]}
               </span>
             ) : null}
@@ -72,6 +83,8 @@ export function BottomPanel() {
         {tab === 'Positions' ? <PositionsTable /> : null}
         {tab === 'Orders' ? <OrdersTable /> : null}
         {tab === 'Fills' ? <FillsTable /> : null}
+        {tab === 'Alerts' ? <AlertsPanel /> : null}
+        {tab === 'Risk' ? <RiskPanel /> : null}
         {tab === 'Connections' ? (
           <div className="cm-tab">
             <ConnectionSettingsBar />

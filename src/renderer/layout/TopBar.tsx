@@ -6,6 +6,7 @@ import { useLink, useNow, useStore } from '../state/context';
 import { formatAmount, formatPnl, signClass } from '../format';
 import { ConnectionPills } from '../connections/ConnectionsPanel';
 import { riskiestMode, useConnectionSettings, useModeTitle } from '../connectionManager';
+import { RiskBadge } from '../alerts/RiskBadge';
 
 /** What Day P&L is made of, so the figure can be checked against the positions table. */
 export function dayPnlTitle(account: Account): string {
@@ -111,6 +112,7 @@ export function TopBar() {
           {sync === 'waiting' ? 'Loading…' : 'Resyncing…'}
         </div>
       ) : null}
+      <RiskBadge />
       <ConnectionPills />
     </header>
   );

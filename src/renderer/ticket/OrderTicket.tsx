@@ -12,6 +12,8 @@ import { formatPnl, formatSignedQty, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
 import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
+import { useUi } from '../layout/dialogs';
+import { useRisk } from '../alerts/RiskContext';
 import { needsLimit, needsStop, validateTicket, type TicketErrors, type TicketInput } from './validate';
 
 const orderTypes: { value: OrderType; label: string }[] = [
@@ -34,6 +36,8 @@ type Outcome =
 
 export function OrderTicket({ instrument }: { instrument: Instrument | undefined }) {
   const { api } = useTerminal();
+  const ui = useUi();
+  const risk = useRisk();
   const accounts = useStore((s) => s.accounts);
   const connections = useStore((s) => s.connections);
   const readOnly = useStore((s) =>
@@ -123,7 +127,12 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
     // Same order as an attempt whose outcome is unknown → same client order id (no double fill).
     try {
       const request = await intents.begin(check.request);
-      const res = await api.orders.place(request);
+      let res = await api.orders.place(request);
+      // The fat-finger guard: a size above the confirmation threshold is asked about, not sent.
+      if (!res.ok && res.error.code === 'needs_confirmation') {
+        const yes = await ui.confirm('Confirm a large order', res.error.message, `Send ${check.request.qty}`);
+        if (yes) res = await api.orders.place({ ...request, confirmLarge: true });
+      }
       // Unknown at the broker: the intent stays, so a retry click sends nothing new.
       if (!res.ok && res.error.code === 'outcome_unknown') {
         setOutcome({ kind: 'unknown', text: res.error.message });
@@ -333,6 +342,13 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
         ) : null}
 
         <PositionSummary instrument={instrument} account={account} />
+
+        {risk.locked ? (
+          <div className="ticket-locked" role="status" aria-label="Trading locked">
+            Trading locked{risk.status?.reason ? ` (${risk.status.reason})` : ''}: only orders that reduce a
+            position are accepted until the next session or an unlock in the Risk tab.
+          </div>
+        ) : null}
 
         {errorText ? (
           <div className="ticket-result error" role="alert">

@@ -6,6 +6,7 @@
  * silently vanishing from the UI.
  */
 import { basename } from 'node:path';
+import type { AlertsConfig } from '../../../shared/alerts';
 import { installationId, openVault, type CredentialVault } from '../credentials';
 import { registerSecret, type Logger } from '../log';
 import { ENV_VARIABLE, loadProfile, profileFromEnv, resolveSecrets } from '../profile';
@@ -46,6 +47,8 @@ export interface OpenedConnections {
   session: SessionConnection[];
   /** The profile's `watchlist`, when it gives one: this session's watchlist, not saved. */
   sessionWatchlist: SessionWatchlist | undefined;
+  /** The profile's `alerts`, when it gives them: this session's rules and limits, not saved. */
+  sessionAlerts: { config: AlertsConfig; source: string } | undefined;
   /** The manager for an engine; call `start()` on it once the engine exists. */
   manager(engine: ManagedEngine): ConnectionManager;
 }
@@ -70,10 +73,13 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     }));
   const session: SessionConnection[] = [];
   let sessionWatchlist: SessionWatchlist | undefined;
+  let sessionAlerts: OpenedConnections['sessionAlerts'];
   if (options.profileFile !== undefined) {
     const profile = loadProfile(options.profileFile);
     if (profile.watchlist !== undefined)
       sessionWatchlist = { symbols: profile.watchlist, source: basename(options.profileFile) };
+    if (profile.alerts !== undefined)
+      sessionAlerts = { config: profile.alerts, source: basename(options.profileFile) };
     const resolved = await resolveSecrets(profile, env, vault, registerSecret);
     for (const c of resolved)
       if (c.kind === 'paper' && c.id !== PAPER_ID)
@@ -109,6 +115,7 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     vault,
     session,
     sessionWatchlist,
+    sessionAlerts,
     manager: (engine) =>
       new ConnectionManager({
         engine,
@@ -119,6 +126,7 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
         confirmNewOrigin,
         ...(refusalMessage === undefined ? {} : { refusalMessage }),
         ...(sessionWatchlist === undefined ? {} : { sessionWatchlist }),
+        ...(sessionAlerts === undefined ? {} : { sessionAlerts }),
       }),
   };
 }

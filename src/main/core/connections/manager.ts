@@ -36,6 +36,8 @@ import {
   type ConnectionDeps,
   type ConnectionEntryConfig,
 } from '../brokers/registry';
+import type { AlertsConfig } from '../../../shared/alerts';
+import { AlertSettings } from '../alerts/settings';
 import type { CommandRouter } from '../commands/router';
 import type { Connection } from '../connection';
 import { SecretOriginError, redactKnownSecrets, type CredentialVault } from '../credentials';
@@ -69,6 +71,7 @@ export type ManagedEngine = Pick<
   | 'dispatch'
   | 'commands'
   | 'setWatchlist'
+  | 'useAlertsStore'
 >;
 
 export interface ConnectionManagerOptions {
@@ -79,6 +82,8 @@ export interface ConnectionManagerOptions {
   session?: readonly SessionConnection[];
   /** A profile's `watchlist`: the session's watchlist, never written to settings. */
   sessionWatchlist?: SessionWatchlist;
+  /** A profile's `alerts`: the session's rules and limits, never written to settings. */
+  sessionAlerts?: { config: AlertsConfig; source: string };
   logger: Logger;
   /** Clock and randomness for the adapters (tests). */
   deps?: Omit<ConnectionDeps, 'logger'>;
@@ -113,6 +118,8 @@ export class ConnectionManager {
   private readonly consent: OriginConsent;
   /** Watchlist, chart and layout choices: the rest of the settings the hosts serve. */
   readonly workspace: Workspace;
+  /** Alert rules and risk limits in settings, applied to the engine. */
+  readonly alertSettings: AlertSettings;
   /** Mutations run one at a time: settings, vault and engine must never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -139,6 +146,13 @@ export class ConnectionManager {
     });
     this.engine.setWatchlist(this.workspace.watchlistSymbols());
     this.registerCommands(this.engine.commands);
+    // Rules and limits from settings (or the profile) are applied now and saved there from here on.
+    this.alertSettings = new AlertSettings({
+      settings: options.settings,
+      logger: options.logger,
+      ...(options.sessionAlerts === undefined ? {} : { session: options.sessionAlerts }),
+    });
+    this.engine.useAlertsStore(this.alertSettings);
   }
 
   /** Adds every enabled saved connection and every session connection to the engine. */

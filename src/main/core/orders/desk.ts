@@ -49,6 +49,16 @@ export interface OrderDeskOptions {
   lookupScheduleMs?: readonly number[];
 }
 
+/**
+ * What stands in front of the desk (risk limits, the kill switch's lock): asked about every new
+ * order and every modify, from every path (ticket, close, flatten, protection), after the desk's
+ * own checks and before anything reaches a broker. Cancels are never guarded: they only reduce risk.
+ */
+export interface OrderGuard {
+  checkPlace(order: PlaceOrder, req: PlaceRequest): Result<void>;
+  checkModify(order: Order, change: { qty?: number; limitPrice?: number; stopPrice?: number }): Result<void>;
+}
+
 type IntentState = 'sending' | 'unknown' | 'accepted';
 
 /** One trader intent to place an order, by client order id. */
@@ -91,6 +101,7 @@ export class OrderDesk {
   private readonly intents = new Map<string, PlaceIntent>();
   private readonly changes = new Map<string, ChangeIntent>();
   private readonly unsubscribe: () => void;
+  private guard: OrderGuard | null = null;
 
   constructor(opts: OrderDeskOptions) {
     this.ledger = opts.ledger;
@@ -109,6 +120,11 @@ export class OrderDesk {
   dispose(): void {
     this.unsubscribe();
     for (const i of [...this.intents.values(), ...this.changes.values()]) this.timers.clearTimeout(i.timer);
+  }
+
+  /** Puts risk limits in front of every order path (one guard; a second replaces the first). */
+  guardWith(guard: OrderGuard | null): void {
+    this.guard = guard;
   }
 
   /** A fresh client order id for one trader intent. */
@@ -133,6 +149,11 @@ export class OrderDesk {
     if (!checked.ok) {
       this.refused('place', req, checked.error.code, checked.error.message);
       return checked;
+    }
+    const allowed = this.guard?.checkPlace(checked.value.order, req);
+    if (allowed !== undefined && !allowed.ok) {
+      this.refused('place', req, allowed.error.code, allowed.error.message);
+      return allowed;
     }
     const { conn, order } = checked.value;
     const intent: PlaceIntent = {
@@ -197,7 +218,7 @@ export class OrderDesk {
       );
     const grid = this.checkGrid(inst, req);
     if (!grid.ok) return grid;
-    const { clientOrderId: _asked, ...rest } = req;
+    const { clientOrderId: _asked, confirmLarge: _confirmed, ...rest } = req;
     return ok({ conn: c, order: { ...rest, ...grid.value, clientOrderId } });
   }
 
@@ -488,6 +509,8 @@ export class OrderDesk {
       );
     const change = this.checkModify(order, req);
     if (!change.ok) return this.refusedChange('modify', req, change);
+    const allowed = this.guard?.checkModify(order, change.value);
+    if (allowed !== undefined && !allowed.ok) return this.refusedChange('modify', req, allowed);
     const intent = this.startChange('modify', key, order);
     this.log.info(
       {

@@ -12,12 +12,15 @@
  *     { "kind": "portfolio-stream", "id": "sim", "mode": "paper", "url": "ws://127.0.0.1:8101/ws/portfolio",
  *       "secrets": { "session": { "env": "PEREGRINE_SIM_SESSION" } } }
  *   ],
- *   "watchlist": ["ES", "NQ"]
+ *   "watchlist": ["ES", "NQ"],
+ *   "alerts": { "rules": [{ "id": "loss", "kind": "pnl", "direction": "below", "threshold": -500 }],
+ *               "limits": { "dailyLoss": 1000 } }
  * }
  */
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import { AlertsConfig } from '../../../shared/alerts';
 import { AccountMode } from '../../../shared/domain';
 import {
   canonicalSecretName,
@@ -70,6 +73,8 @@ export const ProfileSchema = z
   .strictObject({
     connections: z.array(ProfileConnection),
     watchlist: z.array(z.string().min(1)).optional(),
+    /** Alert rules and risk limits for the session (CI starts with rules set); never saved. */
+    alerts: AlertsConfig.optional(),
   })
   .superRefine(refineUniqueConnectionIds);
 

@@ -11,7 +11,9 @@
  * - v2: `watchlists: [{ name, symbols }]`, `connections[].mode`.
  * - v3: `charts: [{ symbol, timeframe }]` (one per chart pane), `alertRules: []`,
  *   `connections[].enabled` always present.
+ * - v4: `alerts: { rules, limits, sound }` (alert rules and risk limits; see src/shared/alerts.ts).
  */
+import { defaultAlertsConfig } from '../../../shared/alerts';
 import { SETTINGS_VERSION } from './schema';
 
 export type JsonObject = Record<string, unknown>;
@@ -65,6 +67,16 @@ export const migrations: readonly Migration[] = [
             : connection,
         );
       }
+      return next;
+    },
+  },
+  {
+    from: 3,
+    to: 4,
+    describe: 'alerts: { rules, limits, sound } added (the default rules, no risk limits)',
+    up(doc) {
+      const next: JsonObject = { ...doc, schemaVersion: 4 };
+      if (!isObject(doc.alerts)) next.alerts = { ...defaultAlertsConfig() };
       return next;
     },
   },

@@ -8,6 +8,7 @@
  * mistake.
  */
 import { z } from 'zod';
+import { defaultAlertsConfig } from '../../../shared/alerts';
 import { AccountMode, Timeframe } from '../../../shared/domain';
 import { isSecretLikeName } from '../credentials/redaction';
 
@@ -29,7 +30,7 @@ export function refineUniqueConnectionIds(
   });
 }
 
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 /** Ids double as keychain account prefixes (`${id}/${key}`), hence no "/". */
 export const ConnectionId = z
@@ -98,8 +99,14 @@ export const SettingsSchema = z
     layout: z.record(z.string(), z.json()).default({}),
     /** One entry per chart pane, in display order. */
     charts: z.array(ChartChoice).default([]),
-    /** Alert rules arrive with the alerts work; kept verbatim until then. */
+    /** v3's placeholder for alert rules (never written by a build); superseded by `alerts`. */
     alertRules: z.array(z.record(z.string(), z.json())).default([]),
+    /**
+     * Alert rules, risk limits and the sound switch (`AlertsConfig` in src/shared/alerts.ts).
+     * Kept loose here and parsed when applied: one rule a newer build wrote, or a hand edit, must
+     * never make the whole settings file unreadable; it is reported and the defaults are used.
+     */
+    alerts: z.record(z.string(), z.unknown()).default(() => ({ ...defaultAlertsConfig() })),
   })
   .superRefine(refineUniqueConnectionIds);
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -124,6 +131,7 @@ export function defaultSettings(): Settings {
     layout: {},
     charts: [],
     alertRules: [],
+    alerts: { ...defaultAlertsConfig() },
   };
 }
 

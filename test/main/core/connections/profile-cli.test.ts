@@ -86,7 +86,9 @@ it.skipIf(!existsSync(WEB_HOST))('starts the connections a profile declares, wit
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
   expect(readFileSync(join(dataDir, 'settings.json'), 'utf8')).not.toContain('"sim"');
-  for (const f of readdirSync(dataDir)) expect(readFileSync(join(dataDir, f), 'utf8')).not.toContain(SECRET);
+  // Every file, the alert journal's folder included.
+  for (const f of readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()))
+    expect(readFileSync(join(f.parentPath, f.name), 'utf8')).not.toContain(SECRET);
 });
 
 it.skipIf(!existsSync(WEB_HOST))(

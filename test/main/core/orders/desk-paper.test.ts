@@ -28,6 +28,19 @@ function capturingLogger() {
   return { logger: pino({ level: 'info' }, sink), lines };
 }
 
+/** A resting buy limit on ES at `limitPrice`, through the engine as the ticket sends it. */
+function placeLimit(e: Engine, limitPrice: number): Promise<Result<Order>> {
+  return e.dispatch('term:orders.place', {
+    connectionId: 'paper',
+    accountId: 'PAPER-1',
+    symbol: 'ES',
+    side: 'buy',
+    type: 'limit',
+    qty: 1,
+    limitPrice,
+  }) as Promise<Result<Order>>;
+}
+
 async function setup() {
   const { logger, lines } = capturingLogger();
   const paper = new PaperConnection({ seed: 3, autoTick: false, historyMinutes: 30, logger });
@@ -42,15 +55,7 @@ describe('one validation for every order path (paper broker)', () => {
   it('refuses a modify that raises a 1-lot far beyond buying power and reprices it through the market', async () => {
     const { e, es } = await setup();
     const limit = Math.floor((es.bid * 0.95) / 0.25) * 0.25;
-    const placed = (await e.dispatch('term:orders.place', {
-      connectionId: 'paper',
-      accountId: 'PAPER-1',
-      symbol: 'ES',
-      side: 'buy',
-      type: 'limit',
-      qty: 1,
-      limitPrice: limit,
-    })) as Result<Order>;
+    const placed = await placeLimit(e, limit);
     if (!placed.ok) throw new Error(placed.error.message);
     const through = Math.ceil((es.ask * 1.02) / 0.25) * 0.25;
     const raised = (await e.dispatch('term:orders.modify', {
@@ -69,26 +74,10 @@ describe('one validation for every order path (paper broker)', () => {
   it('logs every place, modify, cancel and refusal with its values and reason', async () => {
     const { e, es, lines } = await setup();
     const limit = Math.floor((es.bid * 0.95) / 0.25) * 0.25;
-    const placed = (await e.dispatch('term:orders.place', {
-      connectionId: 'paper',
-      accountId: 'PAPER-1',
-      symbol: 'ES',
-      side: 'buy',
-      type: 'limit',
-      qty: 1,
-      limitPrice: limit,
-    })) as Result<Order>;
+    const placed = await placeLimit(e, limit);
     if (!placed.ok) throw new Error(placed.error.message);
     await e.dispatch('term:orders.modify', { connectionId: 'paper', orderId: placed.value.id, qty: 2 });
-    await e.dispatch('term:orders.place', {
-      connectionId: 'paper',
-      accountId: 'PAPER-1',
-      symbol: 'ES',
-      side: 'buy',
-      type: 'limit',
-      qty: 1,
-      limitPrice: limit + 0.1,
-    });
+    await placeLimit(e, limit + 0.1);
     await e.dispatch('term:orders.cancel', { connectionId: 'paper', orderId: placed.value.id });
     const msgs = lines.map((l) => l.msg);
     expect(msgs).toEqual(

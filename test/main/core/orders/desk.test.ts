@@ -4,7 +4,7 @@ import type { Result } from '../../../../src/shared/contract';
 import type { Order } from '../../../../src/shared/domain';
 import { Snapshot } from '../../../../src/shared/stream';
 import { StatusReport } from '../../../../src/shared/status';
-import { ES } from '../fixtures';
+import { ES, order } from '../fixtures';
 import { ScriptedBroker } from '../../../support/broker';
 import { ManualTimers, settle } from '../../../support/timers';
 
@@ -147,26 +147,17 @@ describe('order desk: modify and cancel by connection id', () => {
       [b, 'b'],
     ] as const) {
       const t = Date.now();
-      br.report({
-        id: '1',
-        clientOrderId: `c-${conn}`,
-        connectionId: conn,
-        accountId: 'ACC',
-        symbol: 'ES',
-        side: 'buy',
-        type: 'limit',
-        tif: 'day',
-        qty: 1,
-        filledQty: 0,
-        avgFillPrice: null,
-        limitPrice: 5000,
-        stopPrice: null,
-        status: 'working',
-        rejectReason: null,
-        heldBy: 'broker',
-        createdAt: t,
-        updatedAt: t,
-      });
+      br.report(
+        order({
+          id: '1',
+          clientOrderId: `c-${conn}`,
+          connectionId: conn,
+          accountId: 'ACC',
+          qty: 1,
+          createdAt: t,
+          updatedAt: t,
+        }),
+      );
     }
     await settle();
     const m = (await e.dispatch('term:orders.modify', {
@@ -275,22 +266,13 @@ describe('protection vocabulary through the contract and /status', () => {
     const { e, brokers } = await setup('a');
     const t = Date.now();
     const trailing: Order = {
-      id: 'T1',
-      clientOrderId: 'pgabcd-xyz-sl',
-      connectionId: 'a',
-      accountId: 'ACC',
-      symbol: 'ES',
+      ...order({ id: 'T1', clientOrderId: 'pgabcd-xyz-sl', connectionId: 'a', accountId: 'ACC' }),
       side: 'sell',
       type: 'trailing_stop',
       tif: 'gtc',
       qty: 1,
-      filledQty: 0,
-      avgFillPrice: null,
       limitPrice: null,
       stopPrice: 4990,
-      status: 'working',
-      rejectReason: null,
-      heldBy: 'broker',
       createdAt: t,
       updatedAt: t,
       trail: { by: 'ticks', offset: 40, activationPrice: null, stopPrice: 4990, peak: 5000, activated: true },

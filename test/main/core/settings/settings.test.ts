@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import Conf from 'conf';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultAlertsConfig } from '../../../../src/shared/alerts';
 import {
   SETTINGS_VERSION,
   SettingsValidationError,
@@ -219,7 +220,7 @@ describe('migrations', () => {
     const once = migrateSettings(v1File);
     expect(once.ok).toBe(true);
     if (!once.ok) return;
-    expect(once.applied.map((m) => `${m.from}->${m.to}`)).toEqual(['1->2', '2->3']);
+    expect(once.applied.map((m) => `${m.from}->${m.to}`)).toEqual(['1->2', '2->3', '3->4']);
     const twice = migrateSettings(once.doc);
     expect(twice).toMatchObject({ ok: true, applied: [] });
     if (twice.ok) expect(twice.doc).toEqual(once.doc);
@@ -231,6 +232,25 @@ describe('migrations', () => {
       doc = a;
     }
     expect(doc).toEqual(once.doc);
+  });
+
+  it('upgrade a v3 file: alert rules and risk limits arrive as a new section, nothing else moves', () => {
+    const v3 = {
+      schemaVersion: 3,
+      connections: [],
+      watchlists: [],
+      layout: { a: 1 },
+      charts: [],
+      alertRules: [],
+    };
+    const out = migrateSettings(v3);
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.applied.map((m) => `${m.from}->${m.to}`)).toEqual(['3->4']);
+    expect(out.doc).toEqual({ ...v3, schemaVersion: 4, alerts: defaultAlertsConfig() });
+    // A section already there (written by hand or a newer build) is kept as it is.
+    const kept = migrateSettings({ ...v3, alerts: { rules: [], sound: false } });
+    expect(kept.ok && kept.doc.alerts).toEqual({ rules: [], sound: false });
   });
 
   it('upgrade a v2 file', () => {
