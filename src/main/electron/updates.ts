@@ -90,6 +90,8 @@ export function startUpdates(options: UpdatesOptions): Updates {
     autoUpdater?.checkForUpdates().catch((err: unknown) => {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'update check failed');
     });
+    // The events reschedule as the state changes; this keeps a timer even if none arrives.
+    schedule();
   }
 
   const onChecking = (): void => apply({ type: 'check-started', at: Date.now() });
