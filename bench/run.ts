@@ -2,9 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { benchBinance } from './binance';
 import { benchChart } from './chart';
 import { benchEngine } from './engine';
 import { describeMachine } from './machine';
+import { benchTradovate } from './tradovate';
 
 interface Section {
   title: string;
@@ -25,6 +27,27 @@ const sections: Section[] = [
       'socket; this harness has no socket, so compare the ratio, not the absolute rate. Under load, batches/s should ' +
       'stay near one per flush window whatever the input rate, batch size bounded (quotes conflate per symbol), and no ' +
       'fill lost — §7.1 C4 and ARCHITECTURE.md\'s "batch size is bounded whatever the input rate".',
+  },
+  {
+    title: 'Binance feed (real socket)',
+    intro:
+      '`bench/binance.ts`: Binance `bookTicker` and `24hrTicker` combined-stream frames from a sender in another ' +
+      "process into the Binance adapter's market path + Ledger + BarStore + StreamBatcher, beside a bare `ws` + " +
+      '`JSON.parse` + `Map` client on the same frames; then a reconnect storm of three Binance connections.',
+    run: benchBinance,
+    reading:
+      '**Reading.** Issue 12 asks for ≥ 75 % of the bare rate; both clients pay the same socket and parse, so the ' +
+      'ratio is what to compare. The storm row should stay far inside 300 connections / 5 min and never send a ' +
+      'control message (streams are named in the URL).',
+  },
+  {
+    title: 'Tradovate market data (real socket)',
+    intro:
+      '`bench/tradovate.ts`: the same `a[{"e":"md",…}]` quote frames from the Tradovate simulator over one loopback ' +
+      'socket, read by a bare `ws` + `JSON.parse` client and by the real adapter under its Supervisor into a Ledger.',
+    run: benchTradovate,
+    reading:
+      '**Reading.** Issue 10 asks the adapter to keep ≥ 75 % of the bare rate on the same frames in the same run.',
   },
   {
     title: 'Chart (headless Chromium, lightweight-charts)',

@@ -88,7 +88,7 @@ test('add a connection in the UI, test it, save it; after a restart it is back a
     const dialog = page.getByRole('dialog', { name: 'Add connection' });
     await expect(dialog).toBeVisible();
     // Kinds without an adapter are listed, but cannot be chosen.
-    await expect(dialog.getByRole('option', { name: /Tradovate — not yet available/ })).toBeDisabled();
+    await expect(dialog.getByRole('option', { name: /Alpaca — not yet available/ })).toBeDisabled();
     await dialog.getByLabel('Kind').selectOption('portfolio-stream');
     await dialog.getByLabel('Name').fill('Gateway 1');
     await expect(dialog.getByLabel('Connection id')).toHaveValue('gateway-1');

@@ -40,6 +40,8 @@ export interface WebHostHandle {
   port: number;
   /** Everything the host printed to stdout so far. */
   stdout(): string;
+  /** Everything the host printed to stderr so far (warnings, what the quit guard left). */
+  stderr(): string;
   /** GET /status with the bearer token. */
   status(): Promise<StatusReport>;
   /** A fresh snapshot over the WebSocket, as the page receives it. */
@@ -98,6 +100,7 @@ export async function launchWebHost(
     origin,
     port: Number(parsed.port),
     stdout: () => stdout,
+    stderr: () => stderr,
     status: async () => {
       const res = await fetch(`${origin}/status`, { headers: { Authorization: `Bearer ${token}` } });
       if (res.status !== 200) throw new Error(`GET /status → ${res.status}`);

@@ -463,8 +463,11 @@ export abstract class SimServer<Meta> {
   /** Protocol-specific effect of the `expire-credentials` fault. */
   protected expireCredentials(): void {}
 
-  /** Send one frame to a client through the fault pipeline. */
-  protected send(client: SimClient<Meta>, frame: string): void {
+  /**
+   * Send one frame to a client through the fault pipeline. `binary` sends the text's UTF-8 bytes
+   * as a binary frame (relays that forward upstream Buffers as they came, seed 002).
+   */
+  protected send(client: SimClient<Meta>, frame: string, opts: { binary?: boolean } = {}): void {
     if (client.halfOpen || client.ws.readyState !== WebSocket.OPEN) return;
     let out: string | Buffer = frame;
     if (this.counted.reorderWithin > 0) {
@@ -486,6 +489,8 @@ export abstract class SimServer<Meta> {
     } else if (this.counted.oversized > 0) {
       this.counted.oversized -= 1;
       out = this.codec.oversized(this.counted.oversizedBytes);
+    } else if (opts.binary === true) {
+      out = Buffer.from(frame, 'utf8');
     }
     if (this.counted.reorder > 0) {
       this.counted.reorder -= 1;

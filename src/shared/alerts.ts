@@ -134,8 +134,8 @@ export type AlertsConfig = z.infer<typeof AlertsConfig>;
 export type AlertsConfigInput = z.input<typeof AlertsConfig>;
 
 /**
- * A fresh install's rules: a lost or recovered connection, a rejected order and failed protection
- * alert with a toast and a sound out of the box (not only a status pill). No risk limits: the
+ * A fresh install's rules: a lost or recovered connection, a rejected order, failed protection
+ * and a gateway's trading signal alert with a toast and a sound out of the box (not only a status pill). No risk limits: the
  * trader sets those.
  */
 export function defaultAlertsConfig(): AlertsConfig {
@@ -144,6 +144,8 @@ export function defaultAlertsConfig(): AlertsConfig {
       { id: 'connection', kind: 'connection' },
       { id: 'rejected', kind: 'rejected' },
       { id: 'protection', kind: 'protection' },
+      // Fires only when a signals gateway is connected: a signal is shown, never executed.
+      { id: 'signal', kind: 'signal' },
     ],
   });
 }

@@ -14,6 +14,15 @@ export const verbs = {
     /** A fresh client order id for one trader intent (made in main, reused by that intent's retries). */
     newClientOrderId: 'term:orders.newClientOrderId',
   },
+  /**
+   * OCO pairs, brackets and trailing stops: held natively at the broker when the connection can,
+   * otherwise managed (and journaled) by the terminal's protection engine.
+   */
+  protection: {
+    place: 'term:protection.place',
+    /** Cancel every working order of one protection (its legs), and stop managing it. */
+    cancel: 'term:protection.cancel',
+  },
   positions: {
     close: 'term:positions.close',
     flatten: 'term:positions.flatten',

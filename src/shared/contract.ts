@@ -9,7 +9,9 @@ import {
   AccountMode,
   Bar,
   ConnectionHealth,
+  HeldBy,
   Order,
+  OrderListType,
   OrderType,
   Side,
   TimeInForce,
@@ -106,6 +108,86 @@ export const ModifyOrderRequest = OrderRef.extend({
 );
 export type ModifyOrderRequest = z.input<typeof ModifyOrderRequest>;
 export const CancelOrderRequest = OrderRef.extend({ idempotencyKey: IdempotencyKey.optional() });
+/**
+ * Where a protective exit goes: an absolute price, or a whole number of ticks from the entry's
+ * fill price (a bracket's exits; resolved when the entry fills, so a market entry gets exits at
+ * the distance the trader chose from where it actually filled).
+ */
+export const ExitPrice = z.union([
+  z.object({ price: z.number().positive().finite() }).strict(),
+  z.object({ ticks: z.number().int().positive().max(100_000) }).strict(),
+]);
+export type ExitPrice = z.infer<typeof ExitPrice>;
+
+/** One leg of an OCO pair: a resting order that cancels its sibling when it fills. */
+export const OcoLeg = z
+  .object({
+    type: z.enum(['limit', 'stop', 'stop_limit']),
+    limitPrice: z.number().positive().finite().optional(),
+    stopPrice: z.number().positive().finite().optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.type !== 'stop' && o.limitPrice === undefined)
+      ctx.addIssue({ code: 'custom', message: `a ${o.type} leg needs a limit price`, path: ['limitPrice'] });
+    if (o.type !== 'limit' && o.stopPrice === undefined)
+      ctx.addIssue({ code: 'custom', message: `a ${o.type} leg needs a stop price`, path: ['stopPrice'] });
+  });
+export type OcoLeg = z.infer<typeof OcoLeg>;
+
+const ProtectionBase = z.object({
+  connectionId: z.string().min(1),
+  accountId: z.string().min(1),
+  symbol: z.string().min(1),
+  side: Side,
+  qty: z.number().positive().finite(),
+  tif: TimeInForce.default('gtc'),
+  /**
+   * The trader's intent id (one per click, from `orders.newClientOrderId`): the protection's id,
+   * from which every child order's client order id derives; a retry never places it twice.
+   */
+  clientOrderId: ClientOrderId.optional(),
+});
+
+/**
+ * A protection request. `side` is the side of the protective orders (OCO legs, trailing stop),
+ * or of the entry for a bracket (its exits take the other side).
+ */
+export const ProtectionRequest = z.discriminatedUnion('kind', [
+  ProtectionBase.extend({ kind: z.literal('oco'), legs: z.tuple([OcoLeg, OcoLeg]) }),
+  ProtectionBase.extend({ kind: z.literal('trailing'), trail: TrailingParams }),
+  ProtectionBase.extend({
+    kind: z.literal('bracket'),
+    entry: z
+      .object({
+        type: z.enum(['market', 'limit']),
+        limitPrice: z.number().positive().finite().optional(),
+      })
+      .refine((e) => e.type === 'market' || e.limitPrice !== undefined, 'a limit entry needs a limit price'),
+    target: ExitPrice,
+    stop: ExitPrice,
+  }),
+]);
+export type ProtectionRequest = z.input<typeof ProtectionRequest>;
+export type ParsedProtectionRequest = z.output<typeof ProtectionRequest>;
+
+export const ProtectionStatus = z.enum(['active', 'done', 'failed']);
+/** One protection as the engine manages it. */
+export const ProtectionView = z.object({
+  id: z.string(),
+  kind: z.enum(['oco', 'bracket', 'trailing']),
+  listType: OrderListType.nullable(),
+  connectionId: z.string(),
+  symbol: z.string(),
+  heldBy: HeldBy,
+  status: ProtectionStatus,
+  /** Why it is done or failed, in words. */
+  note: z.string().nullable(),
+  /** Client order ids of its orders, by role. */
+  orders: z.record(z.string(), z.string()),
+});
+export type ProtectionView = z.infer<typeof ProtectionView>;
+export const CancelProtectionRequest = z.object({ id: z.string().min(1) });
+
 export const NewClientOrderId = z.object({ clientOrderId: ClientOrderId });
 export const AcknowledgeAlertRequest = z.object({ id: z.string().min(1) });
 export const ClosePositionRequest = z.object({
@@ -349,6 +431,8 @@ export const contract = {
   'term:orders.modify': { request: ModifyOrderRequest, response: result(Order) },
   'term:orders.cancel': { request: CancelOrderRequest, response: result(Order) },
   'term:orders.newClientOrderId': { request: Empty, response: result(NewClientOrderId) },
+  'term:protection.place': { request: ProtectionRequest, response: result(ProtectionView) },
+  'term:protection.cancel': { request: CancelProtectionRequest, response: result(ProtectionView) },
   'term:positions.close': { request: ClosePositionRequest, response: result(z.array(Order)) },
   /** Cancel every working order on the symbol, then close the position: nothing can re-open it. */
   'term:positions.flatten': { request: ClosePositionRequest, response: result(z.array(Order)) },

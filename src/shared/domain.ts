@@ -206,6 +206,26 @@ export const Fill = z.object({
 });
 export type Fill = z.infer<typeof Fill>;
 
+/**
+ * A trading signal a gateway published (BUY or SELL a symbol, with its price, size and confidence).
+ * Shown to the trader and able to raise an alert; never executed by the terminal on its own.
+ */
+export const TradeSignal = z.object({
+  /** Stable per signal: the same signal re-sent keeps its id. */
+  id: z.string(),
+  connectionId: z.string(),
+  symbol: z.string(),
+  side: Side,
+  price: z.number().nullable(),
+  qty: z.number().nullable(),
+  /** 0..1 as the gateway reports it; null when absent. */
+  confidence: z.number().nullable(),
+  /** The gateway's time of the signal. */
+  ts: z.number(),
+  receivedAt: z.number(),
+});
+export type TradeSignal = z.infer<typeof TradeSignal>;
+
 export const Position = z.object({
   key: z.string(),
   connectionId: z.string(),

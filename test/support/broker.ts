@@ -8,11 +8,14 @@ import { blankHealth, type ConnectionHealth, type Instrument, type Order } from 
 import type {
   Capabilities,
   Connection,
+  ConnectionEvent,
   ConnectionSink,
   ModifyOrder,
   OrderAck,
+  OrderListAck,
   OrderLookup,
   PlaceOrder,
+  PlaceOrderList,
 } from '../../src/main/core/connection';
 
 export type Reply = 'answer' | 'reject' | 'hang' | 'unknown';
@@ -20,15 +23,7 @@ export type Reply = 'answer' | 'reject' | 'hang' | 'unknown';
 export class ScriptedBroker implements Connection {
   readonly kind = 'scripted';
   readonly mode = 'demo' as const;
-  readonly capabilities: Capabilities = {
-    trading: true,
-    modify: true,
-    nativeOco: false,
-    nativeTrailingStop: true,
-    nativeBracket: false,
-    snapshotResync: true,
-    history: false,
-  };
+  readonly capabilities: Capabilities;
   readonly orders = new Map<string, Order>();
   readonly received: { op: 'place' | 'modify' | 'cancel' | 'lookup'; id: string }[] = [];
   /** How the next calls answer (consumed in order; then `answer`). */
@@ -42,7 +37,131 @@ export class ScriptedBroker implements Connection {
     readonly id: string,
     readonly label: string = `Broker ${id}`,
     private readonly instruments: Instrument[] = [],
-  ) {}
+    /** What it declares it can hold natively (default: trailing stops only). */
+    caps: Partial<Capabilities> = {},
+  ) {
+    this.capabilities = {
+      trading: true,
+      modify: true,
+      nativeOco: false,
+      nativeTrailingStop: true,
+      nativeBracket: false,
+      snapshotResync: true,
+      history: false,
+      ...caps,
+    };
+    // Only a broker that declares native lists answers list calls.
+    if (this.capabilities.nativeOco || this.capabilities.nativeBracket)
+      this.placeOrderList = (list) => this.placeList(list);
+  }
+
+  private buffered: ConnectionEvent[] | null = null;
+
+  /** Any event on the connection's stream (a gateway's signal, a quote, …), buffered while asked. */
+  emit(e: ConnectionEvent): void {
+    if (this.buffered !== null) this.buffered.push(e);
+    else this.sink?.(this.id, e);
+  }
+
+  /**
+   * Everything `fn` makes the broker do happens at the broker at once; the stream reports it
+   * afterwards, in one burst (the race where both OCO legs fill before the terminal hears of either).
+   */
+  burst(fn: () => void): void {
+    this.buffered = [];
+    try {
+      fn();
+    } finally {
+      const events = this.buffered;
+      this.buffered = null;
+      for (const e of events) this.sink?.(this.id, e);
+    }
+  }
+
+  /** The symbols the engine last asked it to stream (null: never asked). */
+  interest: ReadonlySet<string> | null = null;
+  setInterest(symbols: ReadonlySet<string>): void {
+    this.interest = new Set(symbols);
+  }
+
+  placeOrderList?: (list: PlaceOrderList) => Promise<OrderListAck>;
+
+  private async placeList(list: PlaceOrderList): Promise<OrderListAck> {
+    const orders: Order[] = [];
+    for (const p of list.orders) {
+      this.received.push({ op: 'place', id: p.clientOrderId });
+      const o = this.book(p);
+      o.list = { id: list.id, type: list.type, role: p.role };
+      orders.push(o);
+    }
+    for (const o of orders)
+      o.siblingIds = orders.filter((x) => x !== o && x.list?.role !== 'entry').map((x) => x.id);
+    return { status: 'accepted', orders };
+  }
+
+  /** A last-trade quote on its stream. */
+  quote(symbol: string, last: number): void {
+    const t = Date.now();
+    this.emit({
+      type: 'quote',
+      quote: {
+        symbol,
+        connectionId: this.id,
+        bid: last,
+        ask: last,
+        last,
+        bidSize: 1,
+        askSize: 1,
+        open: last,
+        volume: 1,
+        ts: t,
+        receivedAt: t,
+      },
+    });
+  }
+
+  private execs = 0;
+  /** An execution of `qty` at `price` on a working order, reported on the stream. */
+  fill(orderId: string, qty: number, price: number): Order {
+    const cur = this.orders.get(orderId);
+    if (cur === undefined) throw new Error(`no order ${orderId}`);
+    const filledQty = cur.filledQty + qty;
+    const avg = ((cur.avgFillPrice ?? 0) * cur.filledQty + price * qty) / filledQty;
+    const next: Order = {
+      ...cur,
+      filledQty,
+      avgFillPrice: avg,
+      status: filledQty >= cur.qty ? 'filled' : 'partially_filled',
+      updatedAt: cur.updatedAt + 1,
+    };
+    this.orders.set(orderId, next);
+    this.emit({ type: 'order', order: next });
+    this.emit({
+      type: 'fill',
+      fill: {
+        id: `${this.id}-x${++this.execs}`,
+        orderId,
+        connectionId: this.id,
+        accountId: cur.accountId,
+        symbol: cur.symbol,
+        side: cur.side,
+        qty,
+        price,
+        commission: 0,
+        ts: Date.now(),
+      },
+    });
+    return next;
+  }
+
+  /** The working order placed under a client order id. */
+  byClientId(clientOrderId: string): Order | undefined {
+    return [...this.orders.values()].find((o) => o.clientOrderId === clientOrderId);
+  }
+
+  placed(): number {
+    return this.received.filter((r) => r.op === 'place').length;
+  }
 
   submissions(clientOrderId: string): number {
     return this.received.filter((r) => r.op === 'place' && r.id === clientOrderId).length;
@@ -80,7 +199,7 @@ export class ScriptedBroker implements Connection {
   /** The broker reports an order on its stream (as after a reconnect, or a late event). */
   report(o: Order): void {
     this.orders.set(o.id, o);
-    this.sink?.(this.id, { type: 'order', order: o });
+    this.emit({ type: 'order', order: o });
   }
 
   private reply(ack: () => OrderAck): Promise<OrderAck> {
@@ -96,6 +215,14 @@ export class ScriptedBroker implements Connection {
     const peek = this.replies[0] ?? 'answer';
     // The order reaches the book unless the broker refuses it (a hung reply still executed it).
     if (peek !== 'reject') {
+      const o = this.book(p);
+      return this.reply(() => ({ status: 'accepted', brokerOrderId: o.id, order: o }));
+    }
+    return this.reply(() => ({ status: 'rejected', code: 'broker_rejected', reason: 'no' }));
+  }
+
+  private book(p: PlaceOrder): Order {
+    {
       const t = Date.now();
       const o: Order = {
         id: `${this.id.toUpperCase()}-${++this.seq}`,
@@ -116,11 +243,15 @@ export class ScriptedBroker implements Connection {
         heldBy: 'broker',
         createdAt: t,
         updatedAt: t,
+        ...(p.trail === undefined
+          ? {}
+          : {
+              trail: { ...p.trail, stopPrice: null, peak: null, activated: p.trail.activationPrice === null },
+            }),
       };
       this.orders.set(o.id, o);
-      return this.reply(() => ({ status: 'accepted', brokerOrderId: o.id, order: o }));
+      return o;
     }
-    return this.reply(() => ({ status: 'rejected', code: 'broker_rejected', reason: 'no' }));
   }
 
   async modifyOrder(existing: Order, change: ModifyOrder): Promise<OrderAck> {
@@ -144,6 +275,9 @@ export class ScriptedBroker implements Connection {
     this.received.push({ op: 'cancel', id: existing.id });
     const cur = this.orders.get(existing.id);
     if (cur === undefined) return { status: 'rejected', code: 'not_found', reason: 'unknown order' };
+    // A broker refuses to cancel what already finished (the race where both legs fill).
+    if (cur.status === 'filled' || cur.status === 'cancelled')
+      return { status: 'rejected', code: 'order_done', reason: `order is ${cur.status}` };
     const next: Order = { ...cur, status: 'cancelled', updatedAt: cur.updatedAt + 1 };
     this.orders.set(next.id, next);
     return this.reply(() => ({ status: 'accepted', brokerOrderId: next.id, order: next }));

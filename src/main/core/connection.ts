@@ -12,8 +12,11 @@ import type {
   Fill,
   Instrument,
   Order,
+  OrderListType,
+  OrderRole,
   Quote,
   Timeframe,
+  TradeSignal,
 } from '../../shared/domain';
 import type { ParsedRequestOf } from '../../shared/contract';
 
@@ -62,7 +65,12 @@ export type ConnectionEvent =
   | { type: 'resync'; snapshot: ResyncSnapshot }
   /** The connection's link went down: its accounts are unverified until the next resync. */
   | { type: 'unverified' }
-  | { type: 'health'; health: ConnectionHealth };
+  | { type: 'health'; health: ConnectionHealth }
+  /**
+   * A gateway's trading signal (the `signals` kind): for the signals panel and the alert engine's
+   * `signal` rule. The ledger ignores it; nothing is ever executed from it.
+   */
+  | { type: 'signal'; signal: TradeSignal };
 
 export type ConnectionSink = (connectionId: string, event: ConnectionEvent) => void;
 
@@ -89,6 +97,22 @@ export interface CancelOrder {
  */
 export type OrderAck =
   | { status: 'accepted'; brokerOrderId: string; order?: Order }
+  | { status: 'rejected'; code: string; reason: string }
+  | { status: 'unknown'; reason: string };
+
+/**
+ * A native order list (OCO pair, bracket) as the protection engine sends it: each order carries
+ * its role and its derived client order id; the broker links them itself.
+ */
+export interface PlaceOrderList {
+  id: string;
+  type: OrderListType;
+  orders: (PlaceOrder & { role: OrderRole })[];
+}
+
+/** A broker's answer to a list call: every order of the list, or none. */
+export type OrderListAck =
+  | { status: 'accepted'; orders: Order[] }
   | { status: 'rejected'; code: string; reason: string }
   | { status: 'unknown'; reason: string };
 
@@ -131,6 +155,11 @@ export interface Connection {
   placeOrder(order: PlaceOrder): Promise<OrderAck>;
   modifyOrder(existing: Order, change: ModifyOrder): Promise<OrderAck>;
   cancelOrder(existing: Order, cancel: CancelOrder): Promise<OrderAck>;
+  /**
+   * Places an OCO pair or a bracket the broker holds natively (only with `nativeOco` /
+   * `nativeBracket`). Without it the terminal manages lists itself.
+   */
+  placeOrderList?(list: PlaceOrderList): Promise<OrderListAck>;
   /** Resolves an unknown outcome: asks the broker for the order placed under our id. */
   lookupOrder(clientOrderId: string, accountId: string): Promise<OrderLookup>;
   /**

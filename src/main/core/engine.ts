@@ -11,6 +11,7 @@ import { fail, ok } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
+import { signalNotice } from './alerts/signalNotice';
 import { AlertEngine } from './alerts/engine';
 import { AlertJournal } from './alerts/journal';
 import { type AlertsStore, SessionAlertsStore } from './alerts/settings';
@@ -26,6 +27,8 @@ import { OrderDesk } from './orders/desk';
 import { realTimers, type Timers } from './orders/deadline';
 import { PaperConnection } from './paper/connection';
 import type { PaperFaults } from './paper/faults';
+import { ProtectionEngine } from './protection/engine';
+import { FileJournal, type IntentJournal, MemoryJournal } from './protection/journal';
 import { type PnlSummary, pnlSummary, statusReport } from './reports';
 import { RiskGuard } from './risk/guard';
 import { interestByConnection, sameSymbols } from './subscriptions/interest';
@@ -39,6 +42,8 @@ export interface EngineOptions {
   paper?: boolean;
   /** Faults for the paper broker (tests and demos of ambiguous outcomes). */
   paperFaults?: PaperFaults;
+  /** The paper broker declares native OCO pairs and trailing stops (default: none). */
+  paperNativeProtection?: boolean;
   connections?: Connection[];
   /** Deadline on every broker order call before its outcome counts as unknown. */
   orderDeadlineMs?: number;
@@ -46,6 +51,12 @@ export interface EngineOptions {
   orderLookupScheduleMs?: readonly number[];
   /** Timers for order deadlines and lookups (tests pass a controllable clock). */
   timers?: Timers;
+  /**
+   * The protection engine's intent journal: a file path (the hosts: in the data directory), or a
+   * journal object; in memory when absent (terminal-managed protection then does not survive a
+   * restart).
+   */
+  protectionJournal?: string | IntentJournal;
   /** Where the alert journal lives (`<dataDir>/journal`); without one it is kept in memory. */
   dataDir?: string;
   /** How often alert rules and the daily loss limit are evaluated; 0: only when `evaluateRisk()` is called (tests). */
@@ -67,6 +78,8 @@ export class Engine {
   readonly bars: BarStore;
   readonly batcher: StreamBatcher;
   readonly desk: OrderDesk;
+  /** OCO, brackets and trailing stops: native at the broker when it can, else managed here. */
+  readonly protection: ProtectionEngine;
   /** The trader's alert rules, evaluated here (never in a renderer). */
   readonly alerts: AlertEngine;
   /** Risk limits and the kill switch, in front of the desk. */
@@ -102,6 +115,22 @@ export class Engine {
       deadlineMs: opts.orderDeadlineMs,
       lookupScheduleMs: opts.orderLookupScheduleMs,
     });
+    const protectionJournal = opts.protectionJournal;
+    this.protection = new ProtectionEngine({
+      ledger: this.ledger,
+      desk: this.desk,
+      connection: (id) => this.conns.get(id),
+      journal:
+        protectionJournal === undefined
+          ? new MemoryJournal(this.now)
+          : typeof protectionJournal === 'string'
+            ? new FileJournal(protectionJournal, this.now)
+            : protectionJournal,
+      logger: this.log,
+      now: this.now,
+      timers: opts.timers,
+      deadlineMs: opts.orderDeadlineMs,
+    });
     const journal = new AlertJournal(
       opts.dataDir === undefined ? null : join(opts.dataDir, 'journal'),
       this.log.child({ component: 'journal' }),
@@ -122,7 +151,13 @@ export class Engine {
     this.alertTickMs = opts.alertTickMs ?? ALERT_TICK_MS;
     if (opts.paper ?? true)
       this.register(
-        new PaperConnection({ seed: opts.seed, now: this.now, logger: this.log, faults: opts.paperFaults }),
+        new PaperConnection({
+          seed: opts.seed,
+          now: this.now,
+          logger: this.log,
+          faults: opts.paperFaults,
+          nativeProtection: opts.paperNativeProtection === true,
+        }),
       );
     for (const c of opts.connections ?? []) this.register(c);
     this.registerCommands(this.commands);
@@ -172,6 +207,7 @@ export class Engine {
       ledger: this.ledger,
       watchlist: this.watchlist,
       charts: this.bars.openListings(),
+      triggers: this.protection.triggers(),
     });
     for (const c of this.conns.values()) {
       if (c.setInterest === undefined) continue;
@@ -196,7 +232,33 @@ export class Engine {
   private registerCommands(router: CommandRouter): void {
     router
       .register('term:stream.snapshot', () => this.snapshot())
-      .register('term:orders.place', (req) => this.desk.place(req))
+      .register('term:orders.place', (req) => {
+        // A trailing stop the broker cannot hold is the protection engine's to manage.
+        const c = this.conns.get(req.connectionId);
+        if (
+          req.type === 'trailing_stop' &&
+          req.trail !== undefined &&
+          c !== undefined &&
+          !c.capabilities.nativeTrailingStop
+        )
+          return this.protection
+            .place({ ...req, kind: 'trailing', trail: req.trail, tif: req.tif })
+            .then((r) => {
+              if (!r.ok) return r;
+              const o = this.ledger.orderByClientOrderId(r.value.orders.ts ?? '');
+              return o === undefined
+                ? fail('not_placed', r.value.note ?? 'The trailing stop is waiting for its activation price.')
+                : ok(o);
+            });
+        return this.desk.place(req);
+      })
+      .register('term:protection.place', async (req) => {
+        const r = await this.protection.place(req);
+        // Its market must stream even before any of its orders rests (a trailing activation).
+        this.queueInterest();
+        return r;
+      })
+      .register('term:protection.cancel', (req) => this.protection.cancel(req.id))
       .register('term:orders.modify', (req) => this.desk.modify(req))
       .register('term:orders.cancel', (req) => this.desk.cancel(req))
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
@@ -290,6 +352,11 @@ export class Engine {
         if (this.bars.hasChanges()) this.batcher.barsChanged();
         return;
       }
+      if (event.type === 'signal') {
+        // A gateway's trading signal is never executed: it is shown to the trader as an alert.
+        this.alerts.signal(signalNotice(event.signal, this.conns.get(connectionId)?.label ?? connectionId));
+        return;
+      }
       this.ledger.apply(connectionId, event);
     } catch (err) {
       // One bad event must not take the feed down; it is logged with its connection.
@@ -330,6 +397,8 @@ export class Engine {
     this.running = false;
     if (this.healthTimer !== null) clearInterval(this.healthTimer);
     this.healthTimer = null;
+    await this.protection.idle();
+    this.protection.dispose();
     if (this.alertTimer !== null) clearInterval(this.alertTimer);
     this.alertTimer = null;
     this.alerts.dispose();

@@ -5,7 +5,9 @@
  * after reconcile — is wired here once instead of in each host.
  */
 import { type ConnectionManager, openConnections, type OpenConnectionsOptions } from './connections';
+import { join } from 'node:path';
 import { Engine } from './engine';
+import { JOURNAL_FILE } from './protection/journal';
 import { engineTuningFromEnv } from './tuning';
 
 export interface TerminalOptions extends OpenConnectionsOptions {
@@ -29,6 +31,8 @@ export async function startTerminal(options: TerminalOptions): Promise<Terminal>
     paper: true,
     // The alert journal (firings, kill-switch steps, locks) lives beside the settings.
     dataDir: options.dataDir,
+    // Terminal-managed protection survives a restart through its journal in the data directory.
+    protectionJournal: join(options.dataDir, JOURNAL_FILE),
     ...(seed === undefined ? {} : { seed }),
     ...engineTuningFromEnv(options.env ?? process.env),
   });

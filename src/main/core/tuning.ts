@@ -7,11 +7,13 @@ import type { EngineOptions } from './engine';
 import { paperFaultsFromEnv } from './paper/faults';
 
 export const ORDER_DEADLINE_ENV = 'PEREGRINE_ORDER_DEADLINE_MS';
+/** `1`: the paper broker holds OCO pairs and trailing stops natively (demos of the native path). */
+export const PAPER_NATIVE_PROTECTION_ENV = 'PEREGRINE_PAPER_NATIVE_PROTECTION';
 
 export function engineTuningFromEnv(
   env: Record<string, string | undefined> = process.env,
-): Pick<EngineOptions, 'orderDeadlineMs' | 'paperFaults'> {
-  const out: Pick<EngineOptions, 'orderDeadlineMs' | 'paperFaults'> = {};
+): Pick<EngineOptions, 'orderDeadlineMs' | 'paperFaults' | 'paperNativeProtection'> {
+  const out: Pick<EngineOptions, 'orderDeadlineMs' | 'paperFaults' | 'paperNativeProtection'> = {};
   const raw = env[ORDER_DEADLINE_ENV];
   if (raw !== undefined && raw.trim() !== '') {
     const ms = Number(raw);
@@ -21,5 +23,6 @@ export function engineTuningFromEnv(
   }
   const faults = paperFaultsFromEnv(env);
   if (faults !== undefined) out.paperFaults = faults;
+  if (env[PAPER_NATIVE_PROTECTION_ENV] === '1') out.paperNativeProtection = true;
   return out;
 }

@@ -11,6 +11,7 @@ import { createLogger } from '../core/log';
 import { profilePathFromArgv } from '../core/profile';
 import { terminalManagedWorking } from '../updates/policy';
 import { registerIpc } from './ipc';
+import { askQuitGuard } from './quitGuard';
 import { installSecurityHooks } from './security';
 import { registerAppSchemePrivileges, serveAppScheme } from './scheme';
 import { confirmNewOriginDialog } from './confirmOrigin';
@@ -65,8 +66,25 @@ function run(): void {
   app.on('second-instance', show);
   // The tray keeps the app alive with no window open.
   app.on('window-all-closed', () => undefined);
-  app.on('before-quit', () => {
+  let quitGuarded = false;
+  app.on('before-quit', (event) => {
     quitting = true;
+    const protection = terminal?.engine.protection;
+    const active = protection?.activeTerminal() ?? [];
+    if (quitGuarded || active.length === 0) return;
+    // Terminal-managed protection stops with the app: ask what to leave at the broker first.
+    event.preventDefault();
+    void askQuitGuard(active, window).then(async (choice) => {
+      if (choice === 'stay') {
+        quitting = false;
+        return;
+      }
+      quitGuarded = true;
+      const left = (await protection?.onQuit(choice).catch(() => [])) ?? [];
+      if (left.length > 0)
+        logger.warn({ choice, left }, 'quit: terminal-managed protection left at the broker');
+      app.quit();
+    });
   });
   app.on('will-quit', (event) => {
     if (engineStopped || terminal === null) return;

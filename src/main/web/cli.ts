@@ -35,15 +35,23 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    host.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(
-          `peregrine web: shutdown after ${signal} failed: ${err instanceof Error ? err.message : String(err)}`,
-        );
-        process.exit(1);
-      },
-    );
+    // No dialog here: active terminal-managed protection is kept resting at the broker, and said.
+    host
+      .quitGuard()
+      .catch(() => [])
+      .then((left) => {
+        for (const line of left) console.error(`peregrine web: ${line}`);
+        return host.close();
+      })
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(
+            `peregrine web: shutdown after ${signal} failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -71,6 +71,11 @@ export interface WebHost {
   stats(): BridgeStats;
   /** Where connection secrets are kept this session (null when the caller supplied the engine). */
   vault: { backend: VaultBackend; reason: string | null } | null;
+  /**
+   * The quit guard without a dialog: active terminal-managed protection is kept (its orders stay
+   * resting at the broker, no longer managed) and described, one line each, for the log.
+   */
+  quitGuard(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -102,6 +107,7 @@ async function startLocked(options: WebHostOptions, lock: DataDirLock): Promise<
   const ownsEngine = options.engine === undefined;
   let engine: HostedEngine;
   let vault: WebHost['vault'] = null;
+  let quitGuard: WebHost['quitGuard'] = () => Promise.resolve([]);
   if (options.engine !== undefined) {
     engine = options.engine;
   } else {
@@ -115,6 +121,12 @@ async function startLocked(options: WebHostOptions, lock: DataDirLock): Promise<
     });
     vault = terminal.vault;
     engine = terminal.engine;
+    const protection = terminal.engine.protection;
+    quitGuard = async () => {
+      const left = await protection.onQuit('keep');
+      if (left.length > 0) logger.warn({ left }, 'quit: terminal-managed protection kept at the broker');
+      return left;
+    };
   }
 
   const bridge = new SocketBridge(engine, logger, options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, {
@@ -209,6 +221,7 @@ async function startLocked(options: WebHostOptions, lock: DataDirLock): Promise<
     token,
     stats: () => bridge.stats(),
     vault,
+    quitGuard: () => quitGuard(),
     close: () => {
       closing ??= (async () => {
         bridge.close();

@@ -6,12 +6,17 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Bar, Instrument, Timeframe } from '../../shared/domain';
 import { Timeframe as TimeframeSchema, isOrderDone } from '../../shared/domain';
 import { quoteKey } from '../../shared/keys';
-import { orderTypeTag } from '../orders/words';
+import { chartTag, heldByText } from '../orders/words';
+import { newRequestKey } from '../orders/keys';
+import { useUi } from '../layout/dialogs';
 import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { formatAge } from '../format';
 import { ChartController, type PriceLineSpec } from './chartController';
+
+/** Protective roles get their own colours: a target reads as profit, a stop as risk. */
+const roleColor = { target: '#26a69a', stop: '#ef5350', trail: '#f0b429' } as const;
 
 const timeframes = TimeframeSchema.options;
 
@@ -23,6 +28,7 @@ interface Props {
 
 export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
   const { api, store } = useTerminal();
+  const ui = useUi();
   const containerRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
   const [ctl, setCtl] = useState<ChartController | null>(null);
@@ -53,6 +59,30 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
       setCtl(null);
     };
   }, [store]);
+
+  // A dragged order line is a modify, with the same checks as the orders table's Edit.
+  useEffect(() => {
+    if (!ctl) return;
+    ctl.setDropHandler((spec, price) => {
+      const d = spec.drag;
+      if (d === undefined) return;
+      const refused = (why: string) => {
+        ctl.resetLine(spec.key);
+        ui.notify('error', `Move ${spec.title} refused: ${why}`);
+      };
+      api.orders
+        .modify({
+          connectionId: d.connectionId,
+          orderId: d.orderId,
+          [d.field]: price,
+          idempotencyKey: newRequestKey(),
+        })
+        .then(
+          (r) => (r.ok ? undefined : refused(r.error.message)),
+          (e: unknown) => refused(e instanceof Error ? e.message : String(e)),
+        );
+    });
+  }, [api, ctl, ui]);
 
   // History: on open, timeframe change and after every resync snapshot (`snapshots` changes).
   useEffect(() => {
@@ -98,23 +128,42 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
       // Only this listing's orders: another connection's ES is a different book.
       if (o.symbol !== symbol || o.connectionId !== connectionId || isOrderDone(o.status)) continue;
       const side = o.side === 'buy' ? 'BUY' : 'SELL';
-      const color = o.side === 'buy' ? '#3fb68b' : '#ff5b5a';
       const qty = o.qty - o.filledQty;
+      const tag = chartTag(o);
+      // Where it lives, on the line itself: a terminal-held stop dies with the app.
+      const held = o.list !== undefined || o.trail !== undefined ? ` · ${heldByText[o.heldBy]}` : '';
+      const color =
+        o.trail !== undefined
+          ? roleColor.trail
+          : o.list?.role === 'target'
+            ? roleColor.target
+            : o.list?.role === 'stop'
+              ? roleColor.stop
+              : o.side === 'buy'
+                ? '#3fb68b'
+                : '#ff5b5a';
+      // Orders the broker has not confirmed (or with a change in flight) can't be dragged yet.
+      const draggable = o.placeholder !== true && o.pendingAction === undefined;
+      const drag = (field: 'limitPrice' | 'stopPrice') =>
+        draggable ? { drag: { connectionId: o.connectionId, orderId: o.id, field } } : {};
       if (o.limitPrice !== null)
         out.push({
           key: `${o.id}:lmt`,
           price: o.limitPrice,
-          title: `${side} ${orderTypeTag[o.type]} ${qty}`,
+          title: `${tag} ${side} ${qty}${held}`,
           color,
           dashed: true,
+          ...drag('limitPrice'),
         });
       if (o.stopPrice !== null)
         out.push({
           key: `${o.id}:stp`,
           price: o.stopPrice,
-          title: `${side} STP ${qty}`,
+          title: `${o.trail !== undefined ? 'TRAIL' : o.list !== undefined ? tag : 'STP'} ${side} ${qty}${held}`,
           color,
-          dashed: true,
+          // The trailing stop is solid: it is the line that moves.
+          dashed: o.trail === undefined,
+          ...drag('stopPrice'),
         });
     }
     return out;

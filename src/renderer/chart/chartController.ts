@@ -25,7 +25,15 @@ export interface PriceLineSpec {
   title: string;
   color: string;
   dashed?: boolean;
+  /** A working order's price the trader may drag (modify); absent for positions. */
+  drag?: { connectionId: string; orderId: string; field: 'limitPrice' | 'stopPrice' };
 }
+
+/** A dragged line was dropped at a new price (already on the tick grid). */
+export type LineDrop = (spec: PriceLineSpec, price: number) => void;
+
+/** How close (px) the pointer must be to a line to grab it. */
+const GRAB_PX = 6;
 
 export const chartColors = {
   background: '#0f1115',
@@ -51,6 +59,16 @@ export class ChartController {
   /** The newest forming bar seen while history was still loading. */
   private pending: Bar | undefined;
   private readonly lines = new Map<string, { spec: PriceLineSpec; line: IPriceLine }>();
+
+  private onDrop: LineDrop = () => undefined;
+
+  /** What a dropped line does (the panel sends a modify). */
+  setDropHandler(onDrop: LineDrop): void {
+    this.onDrop = onDrop;
+  }
+
+  /** The line being dragged, and where it is now. */
+  private dragging: { key: string; price: number } | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -80,6 +98,78 @@ export class ChartController {
     });
     this.attr('data-bars', '0');
     this.attr('data-price-lines', '[]');
+    // Capture phase: the grab must win over the chart's own pan before it starts.
+    container.addEventListener('pointerdown', this.onPointerDown, true);
+    container.addEventListener('pointermove', this.onPointerMove, true);
+    container.addEventListener('pointerup', this.onPointerUp, true);
+  }
+
+  private lineAt(y: number): { spec: PriceLineSpec; line: IPriceLine } | undefined {
+    if (!this.candles) return undefined;
+    let best: { spec: PriceLineSpec; line: IPriceLine } | undefined;
+    let bestDist = GRAB_PX + 1;
+    for (const l of this.lines.values()) {
+      if (l.spec.drag === undefined) continue;
+      const ly = this.candles.priceToCoordinate(l.spec.price);
+      if (ly === null) continue;
+      const d = Math.abs(ly - y);
+      if (d < bestDist) {
+        best = l;
+        bestDist = d;
+      }
+    }
+    return best;
+  }
+
+  private localY(e: PointerEvent): number {
+    return e.clientY - this.container.getBoundingClientRect().top;
+  }
+
+  private readonly onPointerDown = (e: PointerEvent): void => {
+    if (e.button !== 0) return;
+    const hit = this.lineAt(this.localY(e));
+    if (hit === undefined) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.dragging = { key: hit.spec.key, price: hit.spec.price };
+    this.chart.applyOptions({ handleScroll: false, handleScale: false });
+    this.container.setPointerCapture?.(e.pointerId);
+    this.attr('data-dragging', hit.spec.key);
+  };
+
+  private readonly onPointerMove = (e: PointerEvent): void => {
+    const y = this.localY(e);
+    if (this.dragging === null) {
+      this.container.style.cursor = this.lineAt(y) !== undefined ? 'ns-resize' : '';
+      return;
+    }
+    e.stopPropagation();
+    const raw = this.candles?.coordinateToPrice(y);
+    const tick = this.instrument?.tickSize;
+    const l = this.lines.get(this.dragging.key);
+    if (raw === null || raw === undefined || tick === undefined || l === undefined) return;
+    const price = Number((Math.round(raw / tick) * tick).toFixed(decimalsOf(tick)));
+    if (price <= 0 || price === this.dragging.price) return;
+    this.dragging.price = price;
+    l.line.applyOptions({ price });
+  };
+
+  private readonly onPointerUp = (e: PointerEvent): void => {
+    const d = this.dragging;
+    if (d === null) return;
+    e.stopPropagation();
+    this.dragging = null;
+    this.chart.applyOptions({ handleScroll: true, handleScale: true });
+    this.container.releasePointerCapture?.(e.pointerId);
+    this.attr('data-dragging', '');
+    const l = this.lines.get(d.key);
+    if (l !== undefined && d.price !== l.spec.price) this.onDrop(l.spec, d.price);
+  };
+
+  /** Puts a dragged line back where its order is (the modify was refused). */
+  resetLine(key: string): void {
+    const l = this.lines.get(key);
+    l?.line.applyOptions({ price: l.spec.price });
   }
 
   /** Point the chart at a symbol and timeframe; history follows with `load`. */
@@ -145,6 +235,9 @@ export class ChartController {
       if (!want) {
         this.candles.removePriceLine(line);
         this.lines.delete(key);
+      } else if (this.dragging?.key === key) {
+        // The trader holds this line: the order's (old) price must not yank it back mid-drag.
+        this.lines.set(key, { spec: want, line });
       } else if (want.price !== spec.price || want.title !== spec.title || want.color !== spec.color) {
         line.applyOptions({ price: want.price, title: want.title, color: want.color });
         this.lines.set(key, { spec: want, line });
@@ -163,6 +256,21 @@ export class ChartController {
       this.lines.set(spec.key, { spec, line });
     }
     this.attr('data-price-lines', JSON.stringify(specs.map((s) => s.price)));
+    this.publishDragLines();
+  }
+
+  /** The draggable lines and their pixel rows, for e2e (which drags them like a trader). */
+  private publishDragLines(): void {
+    const rows: { key: string; price: number; y: number | null; title: string }[] = [];
+    for (const { spec } of this.lines.values())
+      if (spec.drag !== undefined)
+        rows.push({
+          key: spec.key,
+          price: spec.price,
+          title: spec.title,
+          y: this.candles?.priceToCoordinate(spec.price) ?? null,
+        });
+    this.attr('data-drag-lines', JSON.stringify(rows));
   }
 
   error(message: string): void {
@@ -170,6 +278,9 @@ export class ChartController {
   }
 
   dispose(): void {
+    this.container.removeEventListener('pointerdown', this.onPointerDown, true);
+    this.container.removeEventListener('pointermove', this.onPointerMove, true);
+    this.container.removeEventListener('pointerup', this.onPointerUp, true);
     this.clearLines();
     this.candles?.dispose();
     this.candles = null;
@@ -191,6 +302,7 @@ export class ChartController {
     this.attr('data-bars', String(this.candles?.count() ?? 0));
     this.attr('data-last-time', last ? String(last.time) : '');
     this.attr('data-last-close', last ? String(last.close) : '');
+    if (this.lines.size > 0) this.publishDragLines();
     this.legend(last, this.instrument);
   }
 

@@ -208,6 +208,15 @@ export class SplitCandles {
     this.liveCandles.removePriceLine(line);
   }
 
+  /** Pixel row of a price on the candle scale (null when the scale has no range yet). */
+  priceToCoordinate(price: number): number | null {
+    return this.liveCandles.priceToCoordinate(price);
+  }
+
+  coordinateToPrice(y: number): number | null {
+    return this.liveCandles.coordinateToPrice(y);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -56,3 +56,33 @@ export function orderStatusText(o: Pick<Order, 'status' | 'pendingAction' | 'pla
 
 export const UNKNOWN_TEXT =
   'The broker did not answer this order call. It may or may not exist; the terminal is asking the broker and will never send it again on its own.';
+
+const roleText: Record<NonNullable<Order['list']>['role'], string> = {
+  entry: 'entry',
+  target: 'target',
+  stop: 'stop-loss',
+  leg: 'leg',
+};
+
+/** "OCO leg", "Bracket target", "Trailing" — what protection an order belongs to, if any. */
+export function protectionText(o: Pick<Order, 'list' | 'trail'>): string | null {
+  if (o.list !== undefined) return `${o.list.type === 'oco' ? 'OCO' : 'Bracket'} ${roleText[o.list.role]}`;
+  if (o.trail !== undefined) return 'Trailing';
+  return null;
+}
+
+/** A trailing stop's distance in the trader's unit: "4 ticks", "0.5 %", "2.5". */
+export function trailText(t: NonNullable<Order['trail']>): string {
+  if (t.by === 'ticks') return `${t.offset} tick${t.offset === 1 ? '' : 's'}`;
+  if (t.by === 'percent') return `${t.offset} %`;
+  return String(t.offset);
+}
+
+/** Short chart tag for an order: its protection role when it has one, else its type. */
+export function chartTag(o: Pick<Order, 'list' | 'trail' | 'type'>): string {
+  if (o.trail !== undefined) return 'TRAIL';
+  if (o.list?.role === 'target') return 'TP';
+  if (o.list?.role === 'stop') return 'SL';
+  if (o.list?.type === 'oco') return `OCO ${orderTypeTag[o.type]}`;
+  return orderTypeTag[o.type];
+}

@@ -11,7 +11,15 @@ import { useStore, useTerminal } from '../state/context';
 import { orderKey } from '../../shared/keys';
 import { formatQty, formatTime } from '../format';
 import { useUi } from '../layout/dialogs';
-import { heldByText, heldByTitle, orderStatusText, orderTypeText, UNKNOWN_TEXT } from '../orders/words';
+import {
+  heldByText,
+  heldByTitle,
+  orderStatusText,
+  orderTypeText,
+  protectionText,
+  trailText,
+  UNKNOWN_TEXT,
+} from '../orders/words';
 import { ModifyButton } from '../orders/ModifyOrder';
 import { newRequestKey } from '../orders/keys';
 import { AccountCell, PriceCell, SideCell, useReadOnly } from './cells';
@@ -54,6 +62,54 @@ function CancelButton({ order }: { order: Order }) {
   );
 }
 
+/**
+ * The order's part in an OCO or bracket (legs of one list sit together, the first marked with the
+ * list's id), and a trailing stop's live stop and peak.
+ */
+function ProtectionCell({ order: o }: { order: Order }) {
+  const text = protectionText(o);
+  if (text === null) return null;
+  const t = o.trail;
+  return (
+    <span className="protection" title={o.list ? `List ${o.list.id}` : undefined}>
+      <span className={`list-tag list-${o.list?.type ?? 'trail'}`}>{text}</span>
+      {t !== undefined ? (
+        <span className="trail-state num">
+          {' '}
+          {trailText(t)}
+          {t.peak !== null ? (
+            <>
+              {' · peak '}
+              <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={t.peak} />
+            </>
+          ) : (
+            ' · not active yet'
+          )}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+const roleOrder = { entry: 0, target: 1, stop: 2, leg: 3 } as const;
+
+/**
+ * Newest first, but the orders of one OCO or bracket stay together (entry, target, stop), under
+ * the newest of them, so a trader reads a bracket as one thing.
+ */
+export function groupByList(orders: Order[]): Order[] {
+  const latest = new Map<string, number>();
+  const group = (o: Order) => o.list?.id ?? `${o.connectionId}:${o.id}`;
+  for (const o of orders) latest.set(group(o), Math.max(latest.get(group(o)) ?? 0, o.createdAt));
+  return orders.sort(
+    (a, b) =>
+      (latest.get(group(b)) ?? 0) - (latest.get(group(a)) ?? 0) ||
+      group(a).localeCompare(group(b)) ||
+      roleOrder[a.list?.role ?? 'leg'] - roleOrder[b.list?.role ?? 'leg'] ||
+      b.createdAt - a.createdAt,
+  );
+}
+
 const baseColumns: Column<Order>[] = [
   {
     id: 'time',
@@ -69,7 +125,13 @@ const baseColumns: Column<Order>[] = [
     cell: (o) => <AccountCell connectionId={o.connectionId} accountId={o.accountId} />,
   },
   { id: 'side', header: 'Side', width: '48px', cell: (o) => <SideCell side={o.side} /> },
-  { id: 'type', header: 'Type', width: '96px', cell: (o) => orderTypeText[o.type] },
+  {
+    id: 'type',
+    header: 'Type',
+    width: '96px',
+    cell: (o) => (o.trail !== undefined ? orderTypeText.trailing_stop : orderTypeText[o.type]),
+  },
+  { id: 'protection', header: 'Protection', width: '230px', cell: (o) => <ProtectionCell order={o} /> },
   {
     id: 'qty',
     header: 'Qty',
@@ -159,7 +221,7 @@ export function OrdersTable() {
     const w: Order[] = [];
     const d: Order[] = [];
     for (const o of orders.values()) (isOrderDone(o.status) ? d : w).push(o);
-    w.sort((a, b) => b.createdAt - a.createdAt);
+    groupByList(w);
     d.sort((a, b) => b.updatedAt - a.updatedAt);
     return { working: w, done: d };
   }, [orders]);

@@ -15,6 +15,26 @@ import { useNow, useStore, useTerminal } from '../state/context';
 import { useUi } from '../layout/dialogs';
 import { useRisk } from '../alerts/RiskContext';
 import { needsLimit, needsStop, validateTicket, type TicketErrors, type TicketInput } from './validate';
+import {
+  protectionModes,
+  protectionName,
+  validateProtection,
+  type ProtectionErrors,
+  type ProtectionMode,
+} from './protection';
+import { ProtectionFields, type ProtectionDraft } from './ProtectionFields';
+
+const initialDraft: ProtectionDraft = {
+  entryType: 'limit',
+  limitPrice: '',
+  target: '8',
+  targetUnit: 'ticks',
+  stop: '8',
+  stopUnit: 'ticks',
+  trailBy: 'ticks',
+  trailOffset: '4',
+  activation: '',
+};
 
 const orderTypes: { value: OrderType; label: string }[] = [
   { value: 'market', label: 'Market' },
@@ -69,6 +89,10 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   const [errors, setErrors] = useState<TicketErrors>({});
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
+  const [mode, setMode] = useState<ProtectionMode>('none');
+  const [draft, setDraft] = useState<ProtectionDraft>(initialDraft);
+  const [protectionErrors, setProtectionErrors] = useState<ProtectionErrors>({});
+  const capabilities = instrument ? connections.get(instrument.connectionId)?.capabilities : undefined;
 
   // Read-only connections are never offered: an order there could only be refused.
   const eligible = useMemo<Account[]>(
@@ -95,12 +119,67 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
     setErrors({});
     setOutcome(null);
     setStopPrice('');
-    setLimitPrice(
+    const mid =
       instrument && quote
         ? formatPrice(roundToStep((quote.bid + quote.ask) / 2, instrument.tickSize), instrument)
-        : '',
-    );
+        : '';
+    setLimitPrice(mid);
+    setDraft((d) => ({ ...d, limitPrice: mid }));
   }
+
+  const chooseMode = (m: ProtectionMode) => {
+    setMode(m);
+    setProtectionErrors({});
+    setOutcome(null);
+    // An OCO's legs are prices around the market; a bracket starts in ticks from its entry.
+    if (m === 'oco' && instrument && quote) {
+      const t = instrument.tickSize * 8;
+      setDraft((d) => ({
+        ...d,
+        target: formatPrice(roundToStep(quote.last + t, instrument.tickSize), instrument),
+        stop: formatPrice(roundToStep(quote.last - t, instrument.tickSize), instrument),
+        targetUnit: 'price',
+        stopUnit: 'price',
+      }));
+    } else if (m === 'bracket')
+      setDraft((d) => ({ ...d, target: '8', stop: '8', targetUnit: 'ticks', stopUnit: 'ticks' }));
+  };
+
+  const submitProtection = async (side: Side, m: Exclude<ProtectionMode, 'none'>) => {
+    if (!instrument) return;
+    const check = validateProtection(
+      { ...draft, mode: m, side, qty, tif: 'gtc' },
+      instrument,
+      account,
+      quote?.last ?? null,
+    );
+    if (!check.ok) {
+      setProtectionErrors(check.errors);
+      setOutcome(null);
+      return;
+    }
+    setProtectionErrors({});
+    setBusy(true);
+    try {
+      const idRes = await api.orders.newClientOrderId({});
+      if (!idRes.ok) throw new Error(idRes.error.message);
+      const res = await api.protection.place({ ...check.request, clientOrderId: idRes.value.clientOrderId });
+      if (!res.ok) setOutcome({ kind: 'error', text: res.error.message });
+      else
+        setOutcome({
+          kind: 'sent',
+          orderKey: '',
+          text: `${protectionName(m)} ${side} ${check.request.qty} ${instrument.symbol} placed — held by ${res.value.heldBy === 'terminal' ? 'this terminal' : `the ${res.value.heldBy}`}.`,
+        });
+    } catch (e) {
+      setOutcome({
+        kind: 'unknown',
+        text: `${e instanceof Error ? e.message : String(e)} Check Orders before trying again.`,
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
 
   // A rejection can arrive later on the stream; show the engine's reason when it does.
   const sentOrder = outcome?.kind === 'sent' ? orders.get(outcome.orderKey) : undefined;
@@ -115,6 +194,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
 
   const submit = async (side: Side) => {
     if (!instrument || busy) return;
+    if (mode !== 'none') return submitProtection(side, mode);
     const input: TicketInput = { side, type, tif, qty, limitPrice, stopPrice };
     const check = validateTicket(input, instrument, account);
     if (!check.ok) {
@@ -219,16 +299,33 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
           </div>
         )}
 
-        <label className="field" htmlFor={`${id}-type`}>
-          <span>Order type</span>
-          <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as OrderType)}>
-            {orderTypes.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
+        <label className="field" htmlFor={`${id}-prot`}>
+          <span>Protection</span>
+          <select
+            id={`${id}-prot`}
+            value={mode}
+            onChange={(e) => chooseMode(e.target.value as ProtectionMode)}
+          >
+            {protectionModes.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
               </option>
             ))}
           </select>
         </label>
+
+        {mode === 'none' ? (
+          <label className="field" htmlFor={`${id}-type`}>
+            <span>Order type</span>
+            <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as OrderType)}>
+              {orderTypes.map((t) => (
+                <option key={t.value} value={t.value}>
+                  {t.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
 
         <label className="field" htmlFor={`${id}-qty`}>
           <span>Quantity</span>
@@ -248,7 +345,23 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
           </div>
         ) : null}
 
-        {needsLimit(type) ? (
+        {mode !== 'none' ? (
+          <ProtectionFields
+            id={`${id}-p`}
+            mode={mode}
+            draft={draft}
+            errors={protectionErrors}
+            capabilities={capabilities}
+            onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
+          />
+        ) : null}
+        {errors.qty === undefined && protectionErrors.qty ? (
+          <div className="field-error" role="alert">
+            {protectionErrors.qty}
+          </div>
+        ) : null}
+
+        {mode === 'none' && needsLimit(type) ? (
           <>
             <label className="field" htmlFor={`${id}-lmt`}>
               <span>Limit price</span>
@@ -270,7 +383,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
           </>
         ) : null}
 
-        {needsStop(type) ? (
+        {mode === 'none' && needsStop(type) ? (
           <>
             <label className="field" htmlFor={`${id}-stp`}>
               <span>Stop price</span>
@@ -292,16 +405,18 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
           </>
         ) : null}
 
-        <label className="field" htmlFor={`${id}-tif`}>
-          <span>Time in force</span>
-          <select id={`${id}-tif`} value={tif} onChange={(e) => setTif(e.target.value as TimeInForce)}>
-            {tifs.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        {mode === 'none' ? (
+          <label className="field" htmlFor={`${id}-tif`}>
+            <span>Time in force</span>
+            <select id={`${id}-tif`} value={tif} onChange={(e) => setTif(e.target.value as TimeInForce)}>
+              {tifs.map((t) => (
+                <option key={t.value} value={t.value}>
+                  {t.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
 
         {instrument ? (
           <div className="ticket-hint">

@@ -6,10 +6,14 @@
  * itself. A kind whose adapter does not exist yet is declared `available: false`.
  */
 import type { AccountMode } from '../../../shared/domain';
+import { binanceKind } from './binance/kind';
 import { demoExchangeKind } from './demo-exchange/kind';
 import type { ConnectionKindSpec } from './kind';
 import { ordersRelayKind } from './orders-relay/kind';
 import { portfolioStreamKind } from './portfolio-stream/kind';
+import { realtimeKind } from './realtime/kind';
+import { signalsKind } from './signals/kind';
+import { tradovateKind } from './tradovate/kind';
 
 export {
   checkEndpoints,
@@ -52,9 +56,11 @@ export const connectionKinds: readonly ConnectionKindSpec[] = [
   paperKind,
   portfolioStreamKind,
   ordersRelayKind,
-  notYet('tradovate', 'Tradovate'),
+  signalsKind,
+  realtimeKind,
+  tradovateKind,
   notYet('alpaca', 'Alpaca'),
-  notYet('binance', 'Binance Spot'),
+  binanceKind,
   demoExchangeKind, // the template kind: copy brokers/demo-exchange/ to add one
 ];
 

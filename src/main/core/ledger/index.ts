@@ -383,12 +383,38 @@ export class Ledger {
     return slot;
   }
 
+  /**
+   * What the terminal adds to a broker's order before it is stored (the protection engine: who
+   * holds the protection, its list, the trailing stop's peak). The broker's report says nothing of
+   * these, so they are re-applied to every version; `refreshOrder` re-applies them on demand.
+   */
+  private decorator: ((o: Order) => Order) | null = null;
+
+  setOrderDecorator(decorate: ((o: Order) => Order) | null): void {
+    this.decorator = decorate;
+  }
+
+  /** Re-decorates one order (its protection state changed) and publishes it when it differs. */
+  refreshOrder(connectionId: string, orderId: string): void {
+    const key = `${connectionId}:${orderId}`;
+    const cur = this.orderMap.get(key);
+    if (cur === undefined || this.decorator === null) return;
+    const previous = cur.order;
+    const next = this.decorator(previous);
+    if (JSON.stringify(next) === JSON.stringify(previous)) return;
+    cur.order = next;
+    this.changes.orders.add(key);
+    this.touched();
+    this.events.emit({ type: 'order', order: next, previous });
+  }
+
   private applyOrder(connectionId: string, o: Order): void {
     const key = `${connectionId}:${o.id}`;
     const cur = this.orderMap.get(key);
     const version = orderVersionKey(o);
+    const decorate = this.decorator ?? ((x: Order) => x);
     if (cur === undefined) {
-      const order = o.connectionId === connectionId ? o : { ...o, connectionId };
+      const order = decorate(o.connectionId === connectionId ? o : { ...o, connectionId });
       this.orderMap.set(key, { order, seen: new Set([version]) });
       this.logStatus(connectionId, o, null);
       this.changes.orders.add(key);
@@ -399,13 +425,13 @@ export class Ledger {
     const c = cur.order;
     if (!supersedes(o, c, cur.seen.has(version))) return;
     cur.seen.add(version);
-    cur.order = {
+    cur.order = decorate({
       ...o,
       connectionId,
       // Some brokers omit our id on updates; keep the one we sent.
       clientOrderId: o.clientOrderId !== '' ? o.clientOrderId : c.clientOrderId,
       createdAt: Math.min(c.createdAt, o.createdAt),
-    };
+    });
     if (c.status !== o.status) this.logStatus(connectionId, o, c.status);
     // Reported again: a later resync that misses it alerts anew.
     this.unreported.delete(key);

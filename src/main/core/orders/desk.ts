@@ -214,7 +214,7 @@ export class OrderDesk {
     if (req.type === 'trailing_stop' && !c.capabilities.nativeTrailingStop)
       return fail(
         'not_supported',
-        `${c.label} cannot hold trailing stops at the broker, and this terminal does not manage them yet.`,
+        `${c.label} cannot hold trailing stops at the broker: place it as protection (protection.place), which the terminal manages.`,
       );
     const grid = this.checkGrid(inst, req);
     if (!grid.ok) return grid;

@@ -20,8 +20,10 @@ import {
   type ConnectionSink,
   type ModifyOrder,
   type OrderAck,
+  type OrderListAck,
   type OrderLookup,
   type PlaceOrder,
+  type PlaceOrderList,
   refused,
 } from '../connection';
 import type { PaperFaults } from './faults';
@@ -39,6 +41,11 @@ export interface PaperConnectionOptions {
   logger?: Logger;
   /** Ambiguous outcomes to play (tests, demos); none by default. */
   faults?: PaperFaults;
+  /**
+   * Declare native OCO pairs and trailing stops (held by the paper exchange's own book) instead
+   * of none. Off by default: the terminal-managed path is what a new user sees first.
+   */
+  nativeProtection?: boolean;
 }
 
 export const DEFAULT_SEED = 42;
@@ -48,15 +55,7 @@ export class PaperConnection implements Connection {
   readonly kind = 'paper';
   readonly label: string;
   readonly mode = 'paper' as const;
-  readonly capabilities: Capabilities = {
-    trading: true,
-    modify: true,
-    nativeOco: false,
-    nativeTrailingStop: false,
-    nativeBracket: false,
-    snapshotResync: true,
-    history: true,
-  };
+  readonly capabilities: Capabilities;
   readonly exchange: PaperExchange;
   private readonly now: () => number;
   private readonly autoTick: boolean;
@@ -81,6 +80,18 @@ export class PaperConnection implements Connection {
 
   constructor(opts: PaperConnectionOptions = {}) {
     this.faults = opts.faults;
+    const native = opts.nativeProtection === true;
+    this.capabilities = {
+      trading: true,
+      modify: true,
+      nativeOco: native,
+      nativeTrailingStop: native,
+      // The book's bracket names its exits after the entry's id, not the protection's roles.
+      nativeBracket: false,
+      snapshotResync: true,
+      history: true,
+    };
+    if (native) this.placeOrderList = (list) => this.placeList(list);
     // Never silently: a paper broker playing faults says so wherever its name is shown.
     this.label = opts.faults === undefined ? 'Paper' : 'Paper (faults on)';
     if (opts.faults !== undefined) opts.logger?.warn({ faults: opts.faults }, 'paper broker plays faults');
@@ -224,9 +235,39 @@ export class PaperConnection implements Connection {
       else execute();
       if (f.orderReply === 'hang') return new Promise<OrderAck>(() => {});
     }
-    const r = this.exchange.place(order);
+    const r =
+      order.type === 'trailing_stop' && order.trail !== undefined && this.capabilities.nativeTrailingStop
+        ? this.exchange.placeTrailingStop(
+            { ...order, type: 'stop' },
+            { by: order.trail.by, value: order.trail.offset, activationPrice: order.trail.activationPrice },
+          )
+        : this.exchange.place(order);
     if (!r.ok) this.log?.info({ clientOrderId: order.clientOrderId, code: r.error.code }, r.error.message);
     return ackOf(r);
+  }
+
+  /** Native OCO pairs (with `nativeProtection`), held by the exchange's book. */
+  placeOrderList?: (list: PlaceOrderList) => Promise<OrderListAck>;
+
+  private async placeList(list: PlaceOrderList): Promise<OrderListAck> {
+    if (this.state !== 'live')
+      return refused(
+        'not_connected',
+        'The paper broker is disconnected; reconnect it to trade.',
+      ) as OrderListAck;
+    const [a, b] = list.orders;
+    if (list.type !== 'oco' || a === undefined || b === undefined || list.orders.length !== 2)
+      return {
+        status: 'rejected',
+        code: 'not_supported',
+        reason: 'The paper broker holds OCO pairs, not this list.',
+      };
+    for (const o of list.orders)
+      this.submissions.set(o.clientOrderId, (this.submissions.get(o.clientOrderId) ?? 0) + 1);
+    const r = this.exchange.placeOco(a, b);
+    return r.ok
+      ? { status: 'accepted', orders: r.value }
+      : { status: 'rejected', code: r.error.code, reason: r.error.message };
   }
 
   async modifyOrder(existing: Order, change: ModifyOrder): Promise<OrderAck> {

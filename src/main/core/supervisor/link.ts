@@ -30,6 +30,16 @@ export interface LinkHandlers {
   event(event: ConnectionEvent): void;
   /** The transport closed (by either side, or broke). */
   closed(info: CloseInfo): void;
+  /**
+   * The server reported a problem without closing (a relay's `proxy_error`): shown as the
+   * connection's last error; the link stays up. Optional so older handler objects still fit.
+   */
+  error?(message: string): void;
+  /**
+   * The server announced it will end this link soon (TradeStation's `GoAway`, Binance's `serverShutdown`): open the
+   * replacement now, as for a maximum connection age, instead of waiting for the cut.
+   */
+  rotate?(reason: string): void;
 }
 
 export interface RequestOptions {

@@ -388,6 +388,19 @@ export class Supervisor {
         if (slot.current) this.fail(classifyClose(info));
         else if (slot === this.candidate) this.rotationFailed(`replacement closed (${info.code})`);
       },
+      error: (message) => {
+        if (!slot.current) return;
+        this.setError(message);
+        this.log.warn({ connectionId: this.id, error: message }, 'server reported an error');
+        this.healthChanged(true);
+      },
+      rotate: (reason) => {
+        // Only a serving link rotates; one still syncing is simply replaced by the next attempt.
+        if (!slot.current || slot.held !== null || this.candidate !== null || !this.serving()) return;
+        this.log.info({ connectionId: this.id, reason }, 'server asked for a new link');
+        this.clearTimer('rotate');
+        void this.rotate();
+      },
     };
   }
 

@@ -157,7 +157,7 @@ describe('ConnectionManager', () => {
 
   it('refuses what it cannot honour: unavailable kinds, built-in paper, a missing secret, bad fields', async () => {
     const { manager } = await session();
-    expect(await manager.dispatch('term:connections.save', form({ kind: 'tradovate' }))).toMatchObject({
+    expect(await manager.dispatch('term:connections.save', form({ kind: 'alpaca' }))).toMatchObject({
       ok: false,
       error: { code: 'kind_unavailable' },
     });

@@ -43,3 +43,17 @@ export function listOf<T extends z.ZodType>(item: T) {
     .optional()
     .transform((v): z.output<T>[] => (v == null ? [] : Array.isArray(v) ? v : [v]));
 }
+
+/**
+ * `isoTime`, reading an ISO string without a zone as UTC. Python gateways send
+ * `datetime.utcnow().isoformat()` ("2024-12-19T12:00:00.123456"), which `Date.parse` would read
+ * as the machine's local time.
+ */
+export const utcIsoTime = z
+  .union([z.string(), z.number()])
+  .transform((v) =>
+    typeof v === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+$/.test(v.trim()) ? `${v.trim()}Z` : v,
+  )
+  .pipe(isoTime);
+
+export const optionalUtcIso = z.union([utcIsoTime, z.null()]).optional();

@@ -3,6 +3,7 @@ export * from './codecs';
 export * from './connection';
 export * from './frames';
 export * from './gate';
+export * from './instruments';
 export * from './orders';
 export * from './pending';
 export * from './socket';

@@ -21,6 +21,11 @@ export interface SocketHandlers {
   /** Any other socket error (the close that follows is reported separately). */
   error(err: Error): void;
   closed(info: CloseInfo): void;
+  /**
+   * A ping from the server (`ws` answers it with a pong echoing the payload on its own): proof
+   * the transport is alive where the server pings and sends nothing else (Binance, every 20 s).
+   */
+  ping?(data: Buffer): void;
 }
 
 /** What an HTTP status on a refused upgrade means for the retry policy. */
@@ -50,6 +55,7 @@ export class BrokerSocket {
         this.deliver((h) => h.oversized(err.message));
       } else this.deliver((h) => h.error(err));
     });
+    ws.on('ping', (data: Buffer) => this.deliver((h) => h.ping?.(data)));
     ws.on('close', (code: number, reason: Buffer) => {
       this.closedFlag = true;
       const info =

@@ -1,21 +1,20 @@
 /**
- * The `orders-relay` gateway (seed 002), declared ahead of its adapter so that its config shape —
- * fixed by issue 13 — is already checked everywhere a config is read:
+ * The `orders-relay` gateway (seed 002). Its config shape is fixed by issue 13:
  *
  *   { "kind": "orders-relay", "id": "relay", "mode": "demo", "url": "wss://host/ws/orders",
  *     "urls": { "positions": "wss://host/ws/positions", "rest": "https://host/api" },
  *     "secrets": { "token": { … } } }
  *
- * The JWT is bound to the origins of all three endpoints. The adapter adds `build` and flips
- * `available`; nothing outside this folder changes.
+ * The JWT is bound to the origins of all three endpoints; it rides in the `token` query parameter
+ * of both sockets and as the bearer of the cancel call.
  */
-import type { ConnectionKindSpec } from '../kind';
+import { configProblem, type ConnectionKindSpec } from '../kind';
+import { OrdersRelayConfig, OrdersRelayConnection } from './connection';
 
 export const ordersRelayKind: ConnectionKindSpec = {
   kind: 'orders-relay',
   title: 'Orders relay gateway',
-  available: false,
-  unavailableReason: 'The Orders relay adapter is not available yet in this build.',
+  available: true,
   builtIn: false,
   // A gateway may report real money: never shown as paper by accident.
   modes: ['paper', 'demo', 'live'],
@@ -53,4 +52,21 @@ export const ordersRelayKind: ConnectionKindSpec = {
     },
   ],
   options: [],
+  build(entry, secrets, deps) {
+    const token = secrets.get('token');
+    if (token === undefined) throw new Error('the token is not stored');
+    const parsed = OrdersRelayConfig.safeParse({
+      ...entry.options,
+      kind: 'orders-relay',
+      id: entry.id,
+      label: entry.label,
+      url: entry.url,
+      positionsUrl: entry.urls.positions,
+      restUrl: entry.urls.rest,
+      mode: entry.mode,
+      token,
+    });
+    if (!parsed.success) throw new Error(configProblem(parsed.error));
+    return new OrdersRelayConnection(parsed.data, deps);
+  },
 };

@@ -152,4 +152,26 @@ describe('openSocket', () => {
     expect(err.kind).toBe('auth');
     await until(() => openedAtServer === 3 && closedAtServer === 3, 'the open leg terminated');
   });
+  it('reports server pings to the link (Binance pings and sends nothing else) and answers them', async () => {
+    let pongs = 0;
+    const url = await serve((_s, accept) =>
+      accept((ws) => {
+        ws.on('pong', (data: Buffer) => {
+          if (data.toString() === 'p1') pongs += 1;
+        });
+        ws.ping('p1');
+      }),
+    );
+    const socket = await openSocket(url, {}, new AbortController().signal);
+    const pings: string[] = [];
+    socket.attach({
+      message: () => undefined,
+      oversized: () => undefined,
+      error: () => undefined,
+      closed: () => undefined,
+      ping: (data) => pings.push(data.toString()),
+    });
+    await until(() => pings.length === 1 && pongs === 1, 'ping seen and answered with its payload');
+    socket.terminate();
+  });
 });

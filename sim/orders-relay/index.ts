@@ -1,0 +1,1 @@
+export { DEMO_ACCOUNT, DEMO_TOKEN, OrdersRelaySim, type OrdersRelaySimOptions } from './server';

@@ -1,0 +1,1 @@
+export { cryptoSymbols, RealtimeSim, type RealtimeSimOptions } from './server';

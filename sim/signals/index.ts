@@ -1,0 +1,1 @@
+export { SignalsSim, type SignalsSimOptions } from './server';

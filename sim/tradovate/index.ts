@@ -1,0 +1,4 @@
+export * from './book';
+export * from './codec';
+export * from './contracts';
+export * from './server';

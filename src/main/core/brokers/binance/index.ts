@@ -1,0 +1,3 @@
+export { BinanceAdapter, type BinanceLinkOptions, type BinanceUrls } from './adapter';
+export { BinanceConfig, BinanceConnection, type ConnectionDeps } from './connection';
+export { binanceKind } from './kind';

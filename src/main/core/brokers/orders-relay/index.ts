@@ -1,0 +1,2 @@
+export { OrdersRelayAdapter, type OrdersRelayLinkOptions, withToken } from './adapter';
+export { OrdersRelayConfig, OrdersRelayConnection } from './connection';

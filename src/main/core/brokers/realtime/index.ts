@@ -1,0 +1,2 @@
+export { RealtimeAdapter, type RealtimeLinkOptions } from './adapter';
+export { RealtimeConfig, RealtimeConnection } from './connection';

@@ -1,0 +1,2 @@
+export { SignalsAdapter, type SignalsLinkOptions } from './adapter';
+export { SignalsConfig, SignalsConnection } from './connection';

@@ -1,0 +1,186 @@
+/**
+ * A Tradovate account as an engine `Connection`: the kit's supervised connection around the
+ * two-socket link, Tradovate order routes (broker-held OCO, brackets and trailing stops), quote
+ * subscriptions from the terminal's interest, and chart history through `md/getChart`.
+ *
+ * The protection engine reaches the broker-held lists through `placeOco` / `placeBracket` on this
+ * class (the kit's `OrderRoutes` has single orders only; see the seam note in the report).
+ */
+import { z } from 'zod';
+import type { Bar, Capabilities, Timeframe } from '../../../../shared/domain';
+import { timeframeMs } from '../../../../shared/domain';
+import type { OrderAck, PlaceOrder } from '../../connection';
+import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { type ConnectionDeps, type OrderChannel, SupervisedConnection } from '../kit/connection';
+import { TradovateAdapter, type TradovateState } from './adapter';
+import { type ListLeg, type TradovateOrderRoutes, tradovateOrderRoutes } from './orders';
+import { TradovateSession } from './session';
+import { TradovateStore } from './store';
+
+export type { ConnectionDeps };
+
+const httpUrl = z.string().regex(/^https?:\/\//, 'an http:// or https:// URL');
+const wsUrl = z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL');
+
+export const TradovateConfig = z.object({
+  kind: z.literal('tradovate'),
+  id: z.string().min(1),
+  label: z.string().optional(),
+  mode: z.enum(['paper', 'demo', 'live']),
+  urls: z.object({ rest: httpUrl, trading: wsUrl, marketData: wsUrl }),
+  username: z.string().min(1),
+  password: z.string().min(1),
+  appId: z.string().min(1),
+  appVersion: z.string().min(1).default('1.0'),
+  cid: z.string().min(1),
+  sec: z.string().min(1),
+  deviceId: z.string().max(64).optional(),
+  /** Frames above this size close the socket (1009). */
+  maxPayloadBytes: z.number().int().positive().optional(),
+  ...supervisorConfigFields,
+});
+export type TradovateConfig = z.input<typeof TradovateConfig>;
+
+const capabilities: Capabilities = {
+  trading: true,
+  modify: true,
+  // Held at Tradovate's servers: placeoco, placeoso, TrailingStop orders.
+  nativeOco: true,
+  nativeTrailingStop: true,
+  nativeBracket: true,
+  snapshotResync: true,
+  history: true,
+};
+
+export class TradovateConnection extends SupervisedConnection {
+  readonly state: TradovateState;
+  readonly session: TradovateSession;
+  private orderRoutes: TradovateOrderRoutes | null = null;
+  private channel: OrderChannel | null = null;
+
+  constructor(input: TradovateConfig, deps: ConnectionDeps = {}) {
+    const config = TradovateConfig.parse(input);
+    const label = config.label ?? `Tradovate ${config.mode} (${config.username})`;
+    let holder: { state: TradovateState; session: TradovateSession } | null = null;
+    let routesOut: TradovateOrderRoutes | null = null;
+    let channelOut: OrderChannel | null = null;
+    super(
+      {
+        id: config.id,
+        kind: 'tradovate',
+        label,
+        mode: config.mode,
+        capabilities,
+        secrets: [config.password, config.sec],
+        adapter: (logger) => {
+          const session = new TradovateSession({
+            restUrl: config.urls.rest,
+            connectionId: config.id,
+            logger,
+            credentials: {
+              name: config.username,
+              password: config.password,
+              appId: config.appId,
+              appVersion: config.appVersion,
+              cid: config.cid,
+              sec: config.sec,
+              ...(config.deviceId === undefined ? {} : { deviceId: config.deviceId }),
+            },
+          });
+          const state: TradovateState = {
+            store: new TradovateStore(config.id, logger),
+            interest: new Set(),
+            quoted: new Set(),
+          };
+          holder = { state, session };
+          return new TradovateAdapter({
+            connectionId: config.id,
+            label,
+            tradingUrl: config.urls.trading,
+            marketDataUrl: config.urls.marketData,
+            session,
+            state,
+            ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
+            ...(config.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: config.maxPayloadBytes }),
+            logger,
+          });
+        },
+        supervisor: supervisorOptionsFrom(config, 'quotes'),
+        orders: (channel) => {
+          if (holder === null) throw new Error('adapter is built before the order routes');
+          channelOut = channel;
+          routesOut = tradovateOrderRoutes(channel, holder.state);
+          return routesOut;
+        },
+        setInterest: (symbols, channel) => this.interest(symbols, channel),
+      },
+      deps,
+    );
+    const h = holder as { state: TradovateState; session: TradovateSession } | null;
+    if (h === null) throw new Error('adapter was not built');
+    this.state = h.state;
+    this.session = h.session;
+    this.orderRoutes = routesOut;
+    this.channel = channelOut;
+  }
+
+  /** An OCO pair held at Tradovate (`order/placeoco`). */
+  placeOco(first: PlaceOrder, other: ListLeg): Promise<OrderAck & { listId?: string }> {
+    return this.listRoutes().placeOco(first, other);
+  }
+
+  /** An entry with its exits held at Tradovate (`order/placeoso`). */
+  placeBracket(entry: PlaceOrder, exits: { takeProfit?: ListLeg; stopLoss?: ListLeg }): Promise<OrderAck> {
+    return this.listRoutes().placeBracket(entry, exits);
+  }
+
+  /** Minute bars from `md/getChart` (the history ends at `eoh`), oldest first. */
+  async history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
+    const channel = this.channel;
+    if (channel === null) throw new Error('no channel');
+    const minutes = Math.max(1, Math.round(timeframeMs[timeframe] / 60_000));
+    const bars = await channel.request(
+      'md/getChart',
+      {
+        symbol,
+        chartDescription: {
+          underlyingType: 'MinuteBar',
+          elementSize: minutes,
+          elementSizeUnit: 'UnderlyingUnits',
+          withHistogram: false,
+        },
+        timeRange: { asMuchAsElements: count },
+      },
+      { timeoutMs: 15_000 },
+    );
+    return (bars as Bar[]).slice(-count);
+  }
+
+  private listRoutes(): TradovateOrderRoutes {
+    if (this.orderRoutes === null) throw new Error('no order routes');
+    return this.orderRoutes;
+  }
+
+  /** Quote what the terminal needs (plus whatever is held); unsubscribe what it no longer does. */
+  private interest(symbols: ReadonlySet<string>, channel: OrderChannel): void {
+    const state = this.state;
+    state.interest = new Set(symbols);
+    const held = state.store.heldSymbols;
+    for (const s of symbols) {
+      if (state.quoted.has(s)) continue;
+      const known = state.store.contractIdOf(s) !== undefined;
+      // Unknown symbols are described first (quotes carry only a contract id).
+      const first = known
+        ? Promise.resolve()
+        : channel
+            .request(`contract/find?name=${encodeURIComponent(s)}`, undefined)
+            .then((c) => void state.store.apply('contract', 'Created', c));
+      first
+        .then(() => channel.request('md/subscribeQuote', { symbol: s }))
+        .catch(() => undefined /* the next resync subscribes again */);
+    }
+    for (const s of [...state.quoted])
+      if (!symbols.has(s) && !held.has(s))
+        channel.request('md/unsubscribeQuote', { symbol: s }).catch(() => undefined);
+  }
+}

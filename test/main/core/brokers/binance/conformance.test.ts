@@ -1,0 +1,4 @@
+import { describeAdapterConformance } from '../conformance';
+import { binanceSubject } from './harness';
+
+describeAdapterConformance(binanceSubject);
