@@ -134,7 +134,12 @@ function run(): void {
       cleanups.push(attachStreamPort(engine, window.webContents));
       const updates = startUpdates({
         logger,
-        terminalManagedOrders: () => terminalManagedWorking(engine.snapshot().orders),
+        // What the quit guard protects (then asked again, about what to leave at the broker).
+        terminalManagedOrders: () =>
+          Math.max(
+            engine.protection.activeTerminal().length,
+            terminalManagedWorking(engine.snapshot().orders),
+          ),
         beforeRestart: () => (quitting = true),
       });
       cleanups.push(() => updates.stop());
