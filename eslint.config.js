@@ -191,6 +191,21 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src/main/updates/**/*.ts'],
+    rules: restrict(
+      [
+        'electron',
+        'electron/*',
+        'electron-updater',
+        '**/main/electron/**',
+        '**/web/**',
+        '**/renderer/**',
+        '**/preload/**',
+      ],
+      'Update decisions are pure and tested in plain Node; src/main/electron/updates.ts binds them.',
+    ),
+  },
+  {
     files: ['src/main/web/**/*.ts'],
     rules: restrict(
       ['electron', 'electron/*', '**/electron/**', '**/renderer/**', '**/preload/**', '**/sim/**'],

@@ -1,7 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
-// Playwright's own browser download cannot run here: drive Debian's Chromium.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Playwright's own browser download cannot run here: drive Debian's Chromium. CI runners, which
+// can download, set PEREGRINE_CHROMIUM=playwright to use Playwright's own build instead.
+const executablePath =
+  process.env.PEREGRINE_CHROMIUM === 'playwright'
+    ? undefined
+    : (process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
 
 export default defineConfig({
   testDir: 'e2e',
@@ -15,7 +19,7 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1600, height: 960 },
     launchOptions: {
-      executablePath,
+      ...(executablePath === undefined ? {} : { executablePath }),
       args: [
         '--no-sandbox',
         '--disable-gpu',

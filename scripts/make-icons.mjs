@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Draws Peregrine's app and tray icon (an amber "P" with a falcon's wing stroke on a dark rounded
-// square) at 16, 32 and 256 px and writes them to resources/ as PNGs. No dependencies: shapes are
+// square) and writes them to resources/ as PNGs: 16, 32 and 256 px for the window and tray at run
+// time, and icon.png at 1024 px, from which electron-builder makes the .icns, .ico and Linux icon
+// set of the installers. One drawing, so every icon matches. No dependencies: shapes are
 // signed-distance tests, anti-aliased by 4×4 supersampling; PNG chunks use node:zlib.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +11,7 @@ import { deflateSync } from 'node:zlib';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources');
 const SIZES = [16, 32, 256];
+const INSTALLER_SIZE = 1024;
 const SUPERSAMPLE = 4;
 const BACKGROUND = [17, 24, 39];
 const ACCENT = [245, 165, 36];
@@ -116,3 +119,6 @@ for (const size of SIZES) {
   writeFileSync(file, encodePng(size, render(size)));
   console.log(`wrote ${file}`);
 }
+const installerIcon = join(outDir, 'icon.png');
+writeFileSync(installerIcon, encodePng(INSTALLER_SIZE, render(INSTALLER_SIZE)));
+console.log(`wrote ${installerIcon}`);

@@ -4,7 +4,10 @@
 # Secret Service. Installs what is missing when run as root on Debian; otherwise says what to run.
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# PEREGRINE_CHROMIUM=playwright: the e2e tests use Playwright's own Chromium (CI runners).
+if [ "${PEREGRINE_CHROMIUM:-system}" != playwright ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus dbus-bin)
 command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)

@@ -9,6 +9,7 @@ import ElectronStore from 'electron-store';
 import { startTerminal, type Terminal } from '../core/terminal';
 import { createLogger } from '../core/log';
 import { profilePathFromArgv } from '../core/profile';
+import { terminalManagedWorking } from '../updates/policy';
 import { registerIpc } from './ipc';
 import { askQuitGuard } from './quitGuard';
 import { installSecurityHooks } from './security';
@@ -17,6 +18,7 @@ import { confirmNewOriginDialog } from './confirmOrigin';
 import { attachStreamPort } from './streamPort';
 import { notifyAlerts } from './notifications';
 import { createTray } from './tray';
+import { startUpdates } from './updates';
 import { createMainWindow } from './window';
 
 /** scripts/start.mjs waits for this line to know the desktop app came up. */
@@ -130,7 +132,18 @@ function run(): void {
       });
       window.once('ready-to-show', () => console.log(READY_LINE));
       cleanups.push(attachStreamPort(engine, window.webContents));
-      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }, logger));
+      const updates = startUpdates({
+        logger,
+        // What the quit guard protects (then asked again, about what to leave at the broker).
+        terminalManagedOrders: () =>
+          Math.max(
+            engine.protection.activeTerminal().length,
+            terminalManagedWorking(engine.snapshot().orders),
+          ),
+        beforeRestart: () => (quitting = true),
+      });
+      cleanups.push(() => updates.stop());
+      cleanups.push(createTray(engine, resourcesDir, { show, quit: () => app.quit() }, logger, updates));
       cleanups.push(
         notifyAlerts(engine, {
           windowFocused: () =>

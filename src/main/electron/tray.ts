@@ -3,7 +3,8 @@
  * hidden: a green / amber / red icon, a tooltip with total and day P&L, open alerts and a trading
  * lock (and the macOS menu-bar title), refreshed once a second and at once when an alert is
  * raised. Its menu: show the window, pause alerts for 15 min / 1 h (or resume), the kill switch
- * (after a native confirmation), quit. What to show is decided in `alertView.ts`.
+ * (after a native confirmation), the updates section when one is given, quit. What to show is
+ * decided in `alertView.ts`.
  */
 import { join } from 'node:path';
 import { Menu, Tray, dialog, nativeImage, type MenuItemConstructorOptions } from 'electron';
@@ -17,6 +18,12 @@ const REFRESH_MS = 1_000;
 export interface TrayActions {
   show(): void;
   quit(): void;
+}
+
+/** More menu items (the updates section), put in before Quit and rebuilt whenever they change. */
+export interface TrayMenuSection {
+  menuItems(): MenuItemConstructorOptions[];
+  onChange(listener: () => void): () => void;
 }
 
 function iconFor(resourcesDir: string, name: string): Electron.NativeImage {
@@ -36,6 +43,7 @@ export function createTray(
   resourcesDir: string,
   actions: TrayActions,
   logger?: Logger,
+  section?: TrayMenuSection,
 ): () => void {
   const icons = new Map<TrayLevel, Electron.NativeImage>();
   const icon = (level: TrayLevel): Electron.NativeImage => {
@@ -93,6 +101,7 @@ export function createTray(
 
   let shown = '';
   let menuKey = '';
+  let sectionVersion = 0;
   const refresh = (): void => {
     const now = Date.now();
     const risk = engine.risk.status();
@@ -105,27 +114,33 @@ export function createTray(
       if (process.platform === 'darwin') tray.setTitle(state.title);
     }
     const items = trayMenu({ pausedUntil: risk.pausedUntil, locked: risk.locked, now });
-    const nextMenuKey = JSON.stringify(items);
+    const nextMenuKey = `${sectionVersion}|${JSON.stringify(items)}`;
     if (nextMenuKey === menuKey) return;
     menuKey = nextMenuKey;
-    tray.setContextMenu(
-      Menu.buildFromTemplate(
-        items.map((m): MenuItemConstructorOptions =>
-          m.kind === 'separator'
-            ? { type: 'separator' }
-            : { label: m.label, enabled: m.enabled, click: () => run(m.action) },
-        ),
-      ),
+    const template = items.map((m): MenuItemConstructorOptions =>
+      m.kind === 'separator'
+        ? { type: 'separator' }
+        : { label: m.label, enabled: m.enabled, click: () => run(m.action) },
     );
+    if (section !== undefined) {
+      const quit = template.length - 1;
+      template.splice(quit, 0, ...section.menuItems(), { type: 'separator' });
+    }
+    tray.setContextMenu(Menu.buildFromTemplate(template));
   };
   refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   // A new alert turns the icon at once, not at the next second.
   const unsubscribe = engine.ledger.events.on('alert', () => refresh());
+  const stopSection = section?.onChange(() => {
+    sectionVersion++;
+    refresh();
+  });
 
   return () => {
     clearInterval(timer);
     unsubscribe();
+    stopSection?.();
     tray.destroy();
   };
 }
