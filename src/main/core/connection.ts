@@ -131,6 +131,9 @@ export const NO_CAPABILITIES: Capabilities = {
   history: false,
 };
 
+/** A gateway that streams what it holds and takes no orders; its snapshot reconciles a reconnect. */
+export const READ_ONLY_GATEWAY: Capabilities = { ...NO_CAPABILITIES, snapshotResync: true };
+
 /** A definite refusal made before anything reached a broker. */
 export function refused(code: string, reason: string): OrderAck {
   return { status: 'rejected', code, reason };

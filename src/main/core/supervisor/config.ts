@@ -58,3 +58,14 @@ export function supervisorOptionsFrom(
       : { staleness: { cadenceMs: { [stream]: config.expectedCadenceMs } } }),
   };
 }
+
+/** What the adapter itself takes from a config: its heartbeat and the broker's connection age limit. */
+export function linkTuningFrom(config: SupervisorConfig): {
+  heartbeatMs?: number;
+  maxConnectionAgeMs?: number;
+} {
+  return {
+    ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
+    ...(config.maxConnectionAgeMs === undefined ? {} : { maxConnectionAgeMs: config.maxConnectionAgeMs }),
+  };
+}

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Capabilities, OrderAck } from '../../connection';
 import { refused } from '../../connection';
-import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import {
   type ConnectionDeps,
   type OrderChannel,
@@ -114,10 +114,7 @@ export class DemoExchangeConnection extends SupervisedConnection {
             user: config.user,
             password: config.password,
             interest: () => interest,
-            ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
-            ...(config.maxConnectionAgeMs === undefined
-              ? {}
-              : { maxConnectionAgeMs: config.maxConnectionAgeMs }),
+            ...linkTuningFrom(config),
             logger,
           }),
         supervisor: supervisorOptionsFrom(config, ACCOUNT_STREAM),

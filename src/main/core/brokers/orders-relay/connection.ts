@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Order } from '../../../../shared/domain';
 import { type Capabilities, type OrderAck, refused } from '../../connection';
 import type { Clock } from '../../supervisor/clock';
-import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, type OrderRoutes, SupervisedConnection } from '../kit/connection';
 import { OrdersRelayAdapter } from './adapter';
 
@@ -57,10 +57,7 @@ export class OrdersRelayConnection extends SupervisedConnection {
             ordersUrl: config.url,
             positionsUrl: config.positionsUrl,
             token: config.token,
-            ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
-            ...(config.maxConnectionAgeMs === undefined
-              ? {}
-              : { maxConnectionAgeMs: config.maxConnectionAgeMs }),
+            ...linkTuningFrom(config),
             logger,
           }),
         supervisor: supervisorOptionsFrom(config, 'positions'),

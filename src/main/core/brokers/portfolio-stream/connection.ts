@@ -4,8 +4,8 @@
  * trades but takes no orders, so no order routes are given.
  */
 import { z } from 'zod';
-import type { Capabilities } from '../../connection';
-import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { READ_ONLY_GATEWAY } from '../../connection';
+import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { PortfolioStreamAdapter } from './adapter';
 
@@ -25,16 +25,6 @@ export const PortfolioStreamConfig = z.object({
 });
 export type PortfolioStreamConfig = z.infer<typeof PortfolioStreamConfig>;
 
-const readOnly: Capabilities = {
-  trading: false,
-  modify: false,
-  nativeOco: false,
-  nativeTrailingStop: false,
-  nativeBracket: false,
-  snapshotResync: true,
-  history: false,
-};
-
 export class PortfolioStreamConnection extends SupervisedConnection {
   constructor(config: PortfolioStreamConfig, deps: ConnectionDeps = {}) {
     const label = config.label ?? `Portfolio stream (${new URL(config.url).host})`;
@@ -44,7 +34,7 @@ export class PortfolioStreamConnection extends SupervisedConnection {
         kind: 'portfolio-stream',
         label,
         mode: config.mode ?? 'live',
-        capabilities: readOnly,
+        capabilities: READ_ONLY_GATEWAY,
         secrets: [config.sessionCookie],
         adapter: (logger) =>
           new PortfolioStreamAdapter({
@@ -53,10 +43,7 @@ export class PortfolioStreamConnection extends SupervisedConnection {
             url: config.url,
             sessionCookie: config.sessionCookie,
             ...(config.userId === undefined ? {} : { userId: config.userId }),
-            ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
-            ...(config.maxConnectionAgeMs === undefined
-              ? {}
-              : { maxConnectionAgeMs: config.maxConnectionAgeMs }),
+            ...linkTuningFrom(config),
             logger,
           }),
         supervisor: supervisorOptionsFrom(config, 'portfolio'),

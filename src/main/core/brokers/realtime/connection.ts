@@ -4,8 +4,8 @@
  * as gateway-held.
  */
 import { z } from 'zod';
-import type { Capabilities } from '../../connection';
-import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { READ_ONLY_GATEWAY } from '../../connection';
+import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { RealtimeAdapter } from './adapter';
 
@@ -21,17 +21,6 @@ export const RealtimeConfig = z.object({
 });
 export type RealtimeConfig = z.infer<typeof RealtimeConfig>;
 
-const readOnly: Capabilities = {
-  trading: false,
-  modify: false,
-  // The server holds trailing stops, OCOs and brackets itself; the terminal cannot place them here.
-  nativeOco: false,
-  nativeTrailingStop: false,
-  nativeBracket: false,
-  snapshotResync: true,
-  history: false,
-};
-
 export class RealtimeConnection extends SupervisedConnection {
   constructor(config: RealtimeConfig, deps: ConnectionDeps = {}) {
     const label = config.label ?? `Realtime (${new URL(config.url).host})`;
@@ -42,7 +31,8 @@ export class RealtimeConnection extends SupervisedConnection {
         kind: 'realtime',
         label,
         mode: config.mode ?? 'paper',
-        capabilities: readOnly,
+        // The server holds trailing stops, OCOs and brackets itself; the terminal cannot place them here.
+        capabilities: READ_ONLY_GATEWAY,
         heldBy: 'gateway',
         adapter: (logger) => {
           adapter = new RealtimeAdapter({
@@ -51,10 +41,7 @@ export class RealtimeConnection extends SupervisedConnection {
             url: config.url,
             symbols: config.symbols,
             ...(config.orderSettleMs === undefined ? {} : { orderSettleMs: config.orderSettleMs }),
-            ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
-            ...(config.maxConnectionAgeMs === undefined
-              ? {}
-              : { maxConnectionAgeMs: config.maxConnectionAgeMs }),
+            ...linkTuningFrom(config),
             logger,
           });
           return adapter;

@@ -3,8 +3,8 @@
  * raise alerts, never executed), prices for the symbols the terminal watches.
  */
 import { z } from 'zod';
-import type { Capabilities } from '../../connection';
-import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { READ_ONLY_GATEWAY } from '../../connection';
+import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { SignalsAdapter } from './adapter';
 
@@ -19,16 +19,6 @@ export const SignalsConfig = z.object({
 });
 export type SignalsConfig = z.infer<typeof SignalsConfig>;
 
-const readOnly: Capabilities = {
-  trading: false,
-  modify: false,
-  nativeOco: false,
-  nativeTrailingStop: false,
-  nativeBracket: false,
-  snapshotResync: true,
-  history: false,
-};
-
 export class SignalsConnection extends SupervisedConnection {
   constructor(config: SignalsConfig, deps: ConnectionDeps = {}) {
     const label = config.label ?? `Signals (${new URL(config.url).host})`;
@@ -39,7 +29,7 @@ export class SignalsConnection extends SupervisedConnection {
         kind: 'signals',
         label,
         mode: config.mode ?? 'live',
-        capabilities: readOnly,
+        capabilities: READ_ONLY_GATEWAY,
         heldBy: 'gateway',
         adapter: (logger) => {
           adapter = new SignalsAdapter({
@@ -47,10 +37,7 @@ export class SignalsConnection extends SupervisedConnection {
             label,
             url: config.url,
             ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
-            ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
-            ...(config.maxConnectionAgeMs === undefined
-              ? {}
-              : { maxConnectionAgeMs: config.maxConnectionAgeMs }),
+            ...linkTuningFrom(config),
             logger,
           });
           return adapter;
