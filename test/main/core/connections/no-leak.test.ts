@@ -9,44 +9,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
+import { Client } from '../../../support/webClient';
 import { PortfolioStreamSim } from '../../../../sim/portfolio-stream/server';
-import { startWebHost, type WebHost } from '../../../../src/main/web/server';
+import { startWebHost } from '../../../../src/main/web/server';
 
 const SECRET = `S3cr3t-${Math.random().toString(36).slice(2)}-leakcheck`;
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-class Client {
-  readonly frames: string[] = [];
-  private nextId = 1;
-  private readonly waiting = new Map<number, (v: unknown) => void>();
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const text = String(data);
-      this.frames.push(text);
-      const frame = JSON.parse(text) as { t: string; id?: number; value?: unknown; message?: unknown };
-      if (frame.id !== undefined) this.waiting.get(frame.id)?.(frame.t === 'result' ? frame.value : frame);
-    });
-  }
-  static async open(host: WebHost): Promise<Client> {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { origin: host.origin });
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
-    return new Client(ws);
-  }
-  call(channel: string, payload: unknown): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.ws.send(JSON.stringify({ t: 'call', id, channel, payload }));
-    });
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
 
 it('a known secret appears in no log, no settings file, no status report and no client frame', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'peregrine-leak-'));
