@@ -1,5 +1,5 @@
 /** Display formatting that only the UI needs (prices and money come from src/shared/money). */
-import { decimalsOf, formatMoney } from '../shared/money';
+import { formatMoney, formatNumber, formatQuantity } from '../shared/money';
 
 /**
  * `value` rounded to what is shown, without negative zero: the sign and colour of a figure are
@@ -10,22 +10,26 @@ export function shownValue(value: number, digits = 2): number {
   return r === 0 ? 0 : r;
 }
 
-/** Quantity at the step's precision, or with trailing zeros trimmed when no step is known. */
+/**
+ * Quantity at the step's precision with thousands separators ("1,250", "0.0150"), or with
+ * trailing zeros trimmed when no step is known.
+ */
 export function formatQty(qty: number, step?: number): string {
-  if (step === undefined) return String(Number(qty.toFixed(8)));
-  return qty.toFixed(Math.min(decimalsOf(step), 8));
+  return formatQuantity(qty, step);
 }
 
 export function formatSignedQty(qty: number, step?: number): string {
   const s = formatQty(Math.abs(qty), step);
-  return qty > 0 ? `+${s}` : qty < 0 ? `-${s}` : s;
+  // The sign follows what is shown: a remainder that rounds to 0 is "0", never "-0".
+  if (/^[0.,]*$/.test(s)) return s;
+  return qty > 0 ? `+${s}` : `-${s}`;
 }
 
 export function formatPct(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '—';
   const v = shownValue(value);
   const sign = v > 0 ? '+' : '';
-  return `${sign}${v.toFixed(2)}%`;
+  return `${sign}${formatNumber(v, 2)}%`;
 }
 
 /** Signed P&L in its currency ("+$12.50", "-$3.00", "$0.00"), rounded to cents before the sign. */
@@ -55,6 +59,12 @@ export function formatAge(ms: number | null): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return `${Math.floor(s / 3600)}h`;
+}
+
+/** A move in ticks, signed, one decimal only when it is a half tick ("+6", "-2.5", "0"). */
+export function formatTicks(ticks: number): string {
+  const text = formatNumber(Math.abs(ticks), Number.isInteger(ticks) ? 0 : 1);
+  return ticks > 0 ? `+${text}` : ticks < 0 ? `-${text}` : text;
 }
 
 export function formatMs(ms: number | null): string {

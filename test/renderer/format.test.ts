@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatPct, formatPnl, shownValue, signClass } from '../../src/renderer/format';
+import {
+  formatAmount,
+  formatPct,
+  formatPnl,
+  formatSignedQty,
+  formatTicks,
+  shownValue,
+  signClass,
+} from '../../src/renderer/format';
 
 describe('figures are signed and coloured by what is shown', () => {
   it('never shows a red "-0.00%" for a tiny negative', () => {
@@ -33,5 +41,25 @@ describe('figures are signed and coloured by what is shown', () => {
     expect(formatAmount(-12)).toBe('-$12.00');
     expect(formatAmount(-0.001)).toBe('$0.00');
     expect(formatAmount(5, 'EUR')).toBe('5.00 EUR');
+  });
+});
+
+describe('quantities and ticks as shown', () => {
+  it('signs a quantity only when a non-zero figure shows', () => {
+    expect(formatSignedQty(1250, 1)).toBe('+1,250');
+    expect(formatSignedQty(-0.015, 0.0001)).toBe('-0.0150');
+    expect(formatSignedQty(-0.00001, 0.0001)).toBe('0.0000');
+    expect(formatSignedQty(2)).toBe('+2');
+  });
+
+  it('shows ticks whole, or to the half tick', () => {
+    expect(formatTicks(6)).toBe('+6');
+    expect(formatTicks(-2.5)).toBe('-2.5');
+    expect(formatTicks(0)).toBe('0');
+    expect(formatTicks(1234)).toBe('+1,234');
+  });
+
+  it('groups percentages', () => {
+    expect(formatPct(1234.567)).toBe('+1,234.57%');
   });
 });

@@ -51,11 +51,12 @@ describe('read-only connections', () => {
 describe('position marks', () => {
   const quote = { bid: 5000, ask: 5000.25 };
   it('names the source the engine marked from, with the exact off-tick value', () => {
-    expect(markTitle({ last: 5000.125, markSource: 'mid' }, quote, 2)).toBe(
-      'Mark 5000.125 = mid of bid 5000.00 / ask 5000.25',
+    const es = { pricePrecision: 2, tickSize: 0.25 };
+    expect(markTitle({ last: 5000.125, markSource: 'mid' }, quote, es)).toBe(
+      'Mark 5,000.125 = mid of bid 5,000.00 / ask 5,000.25',
     );
-    expect(markTitle({ last: 5000.25, markSource: 'last' }, quote, 2)).toMatch(/last trade/);
-    expect(markTitle({ last: 5001, markSource: 'broker' }, undefined, 2)).toMatch(/broker's own mark/);
-    expect(markTitle({ last: null, markSource: null }, quote, 2)).toMatch(/No live quote/);
+    expect(markTitle({ last: 5000.25, markSource: 'last' }, quote, es)).toMatch(/last trade/);
+    expect(markTitle({ last: 5001, markSource: 'broker' }, undefined, es)).toMatch(/broker's own mark/);
+    expect(markTitle({ last: null, markSource: null }, quote, es)).toMatch(/No live quote/);
   });
 });

@@ -24,6 +24,13 @@ const base: TicketInput = {
 };
 
 describe('validateTicket', () => {
+  it('reads a price grouped the way the terminal shows it, and refuses a misgrouped one', () => {
+    const r = validateTicket({ ...base, limitPrice: '5,000.25', qty: '1,000' }, es, acct);
+    expect(r.ok && r.request.limitPrice).toBe(5000.25);
+    expect(r.ok && r.request.qty).toBe(1000);
+    expect(validateTicket({ ...base, limitPrice: '50,00.25' }, es, acct).ok).toBe(false);
+  });
+
   it('builds a request for a valid limit order', () => {
     const r = validateTicket(base, es, acct);
     expect(r).toEqual({

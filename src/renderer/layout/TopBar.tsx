@@ -7,6 +7,8 @@ import { formatAmount, formatPnl, signClass } from '../format';
 import { ConnectionPills } from '../connections/ConnectionsPanel';
 import { riskiestMode, useConnectionSettings, useModeTitle } from '../connectionManager';
 import { RiskBadge } from '../alerts/RiskBadge';
+import { totalsByCurrency, type CurrencyTotal } from './totals';
+import './topbar.css';
 
 /** What Day P&L is made of, so the figure can be checked against the positions table. */
 export function dayPnlTitle(account: Account): string {
@@ -28,13 +30,17 @@ function AccountSummary({ account, marks, band }: { account: Account; marks: Fre
       <span className="acct-name">{account.name}</span>
       <span className="kv">
         <span className="k">Equity</span>
-        <span className={`v num mark-${marks}`} title="Equity: cash plus unrealized P&L at current marks.">
+        <span
+          className={`v num mark-${marks}`}
+          data-figure="equity"
+          title="Equity: cash plus unrealized P&L at current marks."
+        >
           {formatAmount(account.equity, account.currency)}
         </span>
       </span>
       <span className="kv" title={dayPnlTitle(account)}>
         <span className="k">Day P&amp;L</span>
-        <span className={`v num ${signClass(account.dayPnl)} mark-${marks}`}>
+        <span className={`v num ${signClass(account.dayPnl)} mark-${marks}`} data-figure="day-pnl">
           {formatPnl(account.dayPnl, account.currency)}
         </span>
       </span>
@@ -47,6 +53,34 @@ function AccountSummary({ account, marks, band }: { account: Account; marks: Fre
         </span>
       )}
       {marks === 'stale' ? <span className="tag stale-tag">stale marks</span> : null}
+    </div>
+  );
+}
+
+/** The sum of every account's equity and day P&L in one currency: what the trader has overall. */
+function AccountsTotal({ total, labelled }: { total: CurrencyTotal; labelled: boolean }) {
+  const title = `Total of ${total.accounts} accounts in ${total.currency}${total.unverified ? ', some not yet reconciled with their broker' : ''}. Accounts in other currencies are totalled apart, never converted.`;
+  return (
+    <div
+      className={`acct acct-total ${total.unverified ? 'unverified' : ''}`}
+      role="group"
+      aria-label={`Total ${total.currency}`}
+      data-total-currency={total.currency}
+      title={title}
+    >
+      <span className="acct-name">{labelled ? `Total ${total.currency}` : 'Total'}</span>
+      <span className="kv">
+        <span className="k">Equity</span>
+        <span className="v num" data-figure="equity">
+          {formatAmount(total.equity, total.currency)}
+        </span>
+      </span>
+      <span className="kv">
+        <span className="k">Day P&amp;L</span>
+        <span className={`v num ${signClass(total.dayPnl)}`} data-figure="day-pnl">
+          {formatPnl(total.dayPnl, total.currency)}
+        </span>
+      </span>
     </div>
   );
 }
@@ -81,12 +115,22 @@ export function TopBar() {
     return m;
   }, [positions, now]);
 
+  const totals = useMemo(() => (accounts.size < 2 ? [] : totalsByCurrency(accounts.values())), [accounts]);
+
   return (
     <header className={`topbar band-${mode}`}>
       <div className="brand">Peregrine</div>
       <div className={`band mode-${mode}`} data-testid="mode-band" data-mode={mode}>
         {mode.toUpperCase()}
       </div>
+      {totals.length > 0 ? (
+        <div className="acct-totals">
+          {totals.map((t) => (
+            <AccountsTotal key={t.currency} total={t} labelled={totals.length > 1} />
+          ))}
+        </div>
+      ) : null}
+      {/* Many accounts scroll sideways in their strip; the totals beside them stay in view. */}
       <div className="accounts">
         {accounts.size === 0 ? <span className="dim">No accounts</span> : null}
         {[...accounts.values()].map((a) => (

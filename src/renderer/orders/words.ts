@@ -1,5 +1,6 @@
 /** Order vocabulary in the trader's words, shared by the orders table, the chart and the ticket. */
 import type { HeldBy, Order, OrderType } from '../../shared/domain';
+import { formatTrimmed } from '../../shared/money';
 
 export const orderTypeText: Record<OrderType, string> = {
   market: 'Market',
@@ -36,7 +37,7 @@ export function orderStatusText(o: Pick<Order, 'status' | 'pendingAction' | 'pla
   if (o.pendingAction === 'replace') return 'Pending replace';
   switch (o.status) {
     case 'unknown':
-      return 'Unknown — checking';
+      return 'Unknown — checking with broker';
     case 'pending':
       return o.placeholder === true ? 'Sending' : 'Pending';
     case 'working':
@@ -73,9 +74,10 @@ export function protectionText(o: Pick<Order, 'list' | 'trail'>): string | null 
 
 /** A trailing stop's distance in the trader's unit: "4 ticks", "0.5 %", "2.5". */
 export function trailText(t: NonNullable<Order['trail']>): string {
-  if (t.by === 'ticks') return `${t.offset} tick${t.offset === 1 ? '' : 's'}`;
-  if (t.by === 'percent') return `${t.offset} %`;
-  return String(t.offset);
+  const offset = formatTrimmed(t.offset);
+  if (t.by === 'ticks') return `${offset} tick${t.offset === 1 ? '' : 's'}`;
+  if (t.by === 'percent') return `${offset} %`;
+  return offset;
 }
 
 /** Short chart tag for an order: its protection role when it has one, else its type. */

@@ -6,8 +6,8 @@ import { useMemo } from 'react';
 import type { Fill } from '../../shared/domain';
 import { useStore } from '../state/context';
 import { fillKey } from '../../shared/keys';
-import { formatPnl, formatQty, formatTime } from '../format';
-import { AccountCell, PriceCell, SideCell } from './cells';
+import { formatTime } from '../format';
+import { AccountCell, ListingMoneyCell, PriceCell, QtyCell, SideCell } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';
 
 const columns: Column<Fill>[] = [
@@ -42,7 +42,7 @@ const columns: Column<Fill>[] = [
     header: 'Qty',
     width: '80px',
     align: 'right',
-    cell: (f) => <span className="num">{formatQty(f.qty)}</span>,
+    cell: (f) => <QtyCell connectionId={f.connectionId} symbol={f.symbol} value={f.qty} />,
   },
   {
     id: 'price',
@@ -56,7 +56,7 @@ const columns: Column<Fill>[] = [
     header: 'Fee',
     width: '90px',
     align: 'right',
-    cell: (f) => <span className="num">{formatPnl(-f.commission)}</span>,
+    cell: (f) => <ListingMoneyCell connectionId={f.connectionId} symbol={f.symbol} value={-f.commission} />,
   },
   { id: 'order', header: 'Order', width: '220px', cell: (f) => <span className="dim">{f.orderId}</span> },
 ];

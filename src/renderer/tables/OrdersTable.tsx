@@ -9,7 +9,7 @@ import { isOrderDone } from '../../shared/domain';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { useStore, useTerminal } from '../state/context';
 import { orderKey } from '../../shared/keys';
-import { formatQty, formatTime } from '../format';
+import { formatTime } from '../format';
 import { useUi } from '../layout/dialogs';
 import {
   heldByText,
@@ -22,7 +22,7 @@ import {
 } from '../orders/words';
 import { ModifyButton } from '../orders/ModifyOrder';
 import { newRequestKey } from '../orders/keys';
-import { AccountCell, PriceCell, SideCell, useReadOnly } from './cells';
+import { AccountCell, PriceCell, QtyCell, SideCell, useReadOnly } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';
 
 function CancelButton({ order }: { order: Order }) {
@@ -137,14 +137,14 @@ const baseColumns: Column<Order>[] = [
     header: 'Qty',
     width: '64px',
     align: 'right',
-    cell: (o) => <span className="num">{formatQty(o.qty)}</span>,
+    cell: (o) => <QtyCell connectionId={o.connectionId} symbol={o.symbol} value={o.qty} />,
   },
   {
     id: 'filled',
     header: 'Filled',
     width: '64px',
     align: 'right',
-    cell: (o) => <span className="num">{formatQty(o.filledQty)}</span>,
+    cell: (o) => <QtyCell connectionId={o.connectionId} symbol={o.symbol} value={o.filledQty} />,
   },
   {
     id: 'limit',

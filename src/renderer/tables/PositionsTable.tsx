@@ -5,10 +5,12 @@ import { accountKey, instrumentKey, quoteKey } from '../../shared/keys';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { freshness } from '../state/clock';
 import { useNow, useStore, useTerminal } from '../state/context';
-import { formatPct, formatPnl, formatSignedQty, signClass } from '../format';
+import { decimalsOf, formatMid, formatNumber, formatPrice, moveInTicks } from '../../shared/money';
+import { formatPct, formatPnl, formatSignedQty, formatTicks, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
-import { AccountCell, PriceCell, useReadOnly } from './cells';
+import { AccountCell, useReadOnly } from './cells';
 import { MARK_LEGEND, markTitle } from './mark';
+import './figures.css';
 import { VirtualTable, type Column, type RowContext } from './VirtualTable';
 
 function pnlPct(p: Position): number | null {
@@ -105,15 +107,70 @@ function Marked({ p, ctx, children }: { p: Position; ctx: RowContext; children: 
   );
 }
 
-/** The mark at the listing's precision; the tooltip gives the exact value and its source. */
+/**
+ * The mark on the listing's tick; a mid between two ticks is shown exactly (half-tick) and
+ * labelled "mid". The tooltip gives the exact value and its source. A mid on a tick keeps the
+ * half-tick's extra slot as a figure space, so the decimal point does not jump as the spread moves.
+ */
 function MarkCell({ p }: { p: Position }) {
   const quote = useStore((s) => s.quotes.get(quoteKey(p.connectionId, p.symbol)));
-  const precision = useStore(
-    (s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol))?.pricePrecision,
-  );
+  const instrument = useStore((s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol)));
+  const title = markTitle(p, quote, instrument);
+  if (p.markSource !== 'mid' || p.last === null || instrument === undefined)
+    return (
+      <span className="num" title={title}>
+        {formatPrice(p.last, instrument)}
+      </span>
+    );
+  const mid = formatMid(p.last, instrument);
   return (
-    <span title={markTitle(p, quote, precision)}>
-      <PriceCell connectionId={p.connectionId} symbol={p.symbol} value={p.last} />
+    <span title={title} data-mark="mid" data-off-tick={mid.offTick}>
+      <span className="num">
+        {mid.text}
+        {mid.offTick ? '' : '\u2007'}
+      </span>
+      <span className="mark-src">mid</span>
+    </span>
+  );
+}
+
+/** A position's quantity at its listing's step, signed and coloured. */
+function QtyCell({ p }: { p: Position }) {
+  const step = useStore((s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol))?.qtyStep);
+  return <span className={`num ${signClass(p.qty, 8)}`}>{formatSignedQty(p.qty, step)}</span>;
+}
+
+/** The average price on the listing's tick (an average of fills may fall between ticks). */
+function AvgCell({ p }: { p: Position }) {
+  const instrument = useStore((s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol)));
+  return (
+    <span className="num" title={`Average ${String(Number(p.avgPrice.toFixed(10)))}`}>
+      {formatPrice(p.avgPrice, instrument)}
+    </span>
+  );
+}
+
+/**
+ * Open P&L in ticks per contract for instruments that have a tick value (futures): what a
+ * futures trader counts in. Points and the tick's value are in the tooltip.
+ */
+function TicksCell({ p, ctx }: { p: Position; ctx: RowContext }) {
+  const instrument = useStore((s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol)));
+  if (instrument?.assetClass !== 'future' || p.last === null)
+    return (
+      <span className="dim" title="Ticks are shown for futures, which have a tick value.">
+        —
+      </span>
+    );
+  const ticks = moveInTicks(p.avgPrice, p.last, p.qty >= 0 ? 'long' : 'short', instrument.tickSize);
+  const points = ticks * instrument.tickSize;
+  const tickValue = instrument.tickSize * instrument.multiplier;
+  return (
+    <span
+      className={`num ${signClass(ticks, 1)} mark-${freshness(p.markedAt, ctx.now)}`}
+      title={`${formatTicks(ticks)} ticks = ${points > 0 ? '+' : ''}${formatNumber(points, decimalsOf(instrument.tickSize))} points per contract · one tick is worth ${formatPnl(tickValue, instrument.currency).replace(/^\+/, '')} per contract`}
+    >
+      {formatTicks(ticks)}
     </span>
   );
 }
@@ -141,14 +198,14 @@ const columns: Column<Position>[] = [
     width: '70px',
     align: 'right',
     // Quantities can be fractional (crypto): colour by the sign at full precision.
-    cell: (p) => <span className={`num ${signClass(p.qty, 8)}`}>{formatSignedQty(p.qty)}</span>,
+    cell: (p) => <QtyCell p={p} />,
   },
   {
     id: 'avg',
     header: 'Avg',
     width: '100px',
     align: 'right',
-    cell: (p) => <PriceCell connectionId={p.connectionId} symbol={p.symbol} value={p.avgPrice} />,
+    cell: (p) => <AvgCell p={p} />,
   },
   {
     id: 'mark',
@@ -173,6 +230,15 @@ const columns: Column<Position>[] = [
         {formatPnl(p.unrealizedPnl, p.currency)}
       </span>
     ),
+  },
+  {
+    id: 'ticks',
+    header: 'Ticks',
+    title:
+      'Open P&L in ticks per contract ((mark − average) ÷ tick size, in the position’s direction), for futures.',
+    width: '64px',
+    align: 'right',
+    cell: (p, ctx) => <TicksCell p={p} ctx={ctx} />,
   },
   {
     id: 'rpnl',

@@ -3,26 +3,40 @@
  * name), so a table row does not re-render when an unrelated account or instrument changes.
  */
 import { formatPrice } from '../../shared/money';
+import { formatPnl, formatQty } from '../format';
 import { isReadOnly } from '../connections/trading';
 import { accountKey, instrumentKey } from '../../shared/keys';
 import { useStore } from '../state/context';
 
-/** A price at its listing's precision (the listing is per connection: two brokers may list ES). */
-export function PriceCell({
-  connectionId,
-  symbol,
-  value,
-}: {
+interface ListingProps {
   connectionId: string;
   symbol: string;
-  value: number | null;
-}) {
+}
+
+/**
+ * A price on its listing's tick, at the tick's decimals, with thousands separators (the listing
+ * is per connection: two brokers may list ES).
+ */
+export function PriceCell({ connectionId, symbol, value }: ListingProps & { value: number | null }) {
   const precision = useStore((s) => s.instruments.get(instrumentKey(connectionId, symbol))?.pricePrecision);
+  const tickSize = useStore((s) => s.instruments.get(instrumentKey(connectionId, symbol))?.tickSize);
   return (
     <span className="num">
-      {formatPrice(value, precision === undefined ? undefined : { pricePrecision: precision })}
+      {formatPrice(value, precision === undefined ? undefined : { pricePrecision: precision, tickSize })}
     </span>
   );
+}
+
+/** A quantity at its listing's step ("1,250", "0.0150"). */
+export function QtyCell({ connectionId, symbol, value }: ListingProps & { value: number }) {
+  const step = useStore((s) => s.instruments.get(instrumentKey(connectionId, symbol))?.qtyStep);
+  return <span className="num">{formatQty(value, step)}</span>;
+}
+
+/** Money of a listing (a fee, a P&L) in the listing's currency; USD until the listing is known. */
+export function ListingMoneyCell({ connectionId, symbol, value }: ListingProps & { value: number }) {
+  const currency = useStore((s) => s.instruments.get(instrumentKey(connectionId, symbol))?.currency);
+  return <span className="num">{formatPnl(value, currency)}</span>;
 }
 
 /** The account's name, or failing that its connection's label (never a bare broker id when avoidable). */

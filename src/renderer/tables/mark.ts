@@ -5,20 +5,19 @@
  * calling it "Last".
  */
 import type { Position, Quote } from '../../shared/domain';
-import { formatPrice } from '../../shared/money';
+import { formatPrice, formatTrimmed, type PriceFormat } from '../../shared/money';
 
 export const MARK_LEGEND =
-  'Mark: the price unrealized P&L is computed at — the mid of bid and ask when both sides are quoted, otherwise the last trade. A mid can fall between ticks; it is shown at the instrument’s precision (hover a cell for the exact value).';
+  'Mark: the price unrealized P&L is computed at — the mid of bid and ask when both sides are quoted, otherwise the last trade. A mid can fall between ticks: it is then shown to the half tick and labelled “mid” (hover a cell for the exact value).';
 
 /** The mark cell's tooltip: the exact value and where the engine says it came from. */
 export function markTitle(
   p: Pick<Position, 'last' | 'markSource'>,
   quote: Pick<Quote, 'bid' | 'ask'> | undefined,
-  pricePrecision: number | undefined,
+  pp: PriceFormat | undefined,
 ): string {
   if (p.last === null) return 'No live quote yet: unrealized P&L is not marked.';
-  const pp = pricePrecision === undefined ? undefined : { pricePrecision };
-  const exact = String(Number(p.last.toFixed(10)));
+  const exact = formatTrimmed(p.last, 10);
   switch (p.markSource) {
     case 'mid':
       return quote === undefined

@@ -5,7 +5,7 @@
  */
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
-import { formatPrice, roundToStep } from '../../shared/money';
+import { formatPrice, formatPriceInput } from '../../shared/money';
 import { accountKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
 import { formatPnl, formatSignedQty, signClass } from '../format';
@@ -14,6 +14,7 @@ import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { useUi } from '../layout/dialogs';
 import { useRisk } from '../alerts/RiskContext';
+import { orderStatusText } from '../orders/words';
 import { needsLimit, needsStop, validateTicket, type TicketErrors, type TicketInput } from './validate';
 import {
   protectionModes,
@@ -119,10 +120,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
     setErrors({});
     setOutcome(null);
     setStopPrice('');
-    const mid =
-      instrument && quote
-        ? formatPrice(roundToStep((quote.bid + quote.ask) / 2, instrument.tickSize), instrument)
-        : '';
+    const mid = instrument && quote ? formatPriceInput((quote.bid + quote.ask) / 2, instrument) : '';
     setLimitPrice(mid);
     setDraft((d) => ({ ...d, limitPrice: mid }));
   }
@@ -136,8 +134,8 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
       const t = instrument.tickSize * 8;
       setDraft((d) => ({
         ...d,
-        target: formatPrice(roundToStep(quote.last + t, instrument.tickSize), instrument),
-        stop: formatPrice(roundToStep(quote.last - t, instrument.tickSize), instrument),
+        target: formatPriceInput(quote.last + t, instrument),
+        stop: formatPriceInput(quote.last - t, instrument),
         targetUnit: 'price',
         stopUnit: 'price',
       }));
@@ -188,7 +186,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
 
   const takeBookPrice = (v: number | undefined) => {
     if (v === undefined || !instrument) return;
-    setLimitPrice(formatPrice(v, instrument));
+    setLimitPrice(formatPriceInput(v, instrument));
     if (!needsLimit(type)) setType('limit');
   };
 
@@ -226,7 +224,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
         setOutcome({
           kind: 'sent',
           orderKey: orderKey(res.value.connectionId, res.value.id),
-          text: `${side === 'buy' ? 'Buy' : 'Sell'} ${check.request.qty} ${instrument.symbol} sent (${res.value.status}).`,
+          text: `${side === 'buy' ? 'Buy' : 'Sell'} ${check.request.qty} ${instrument.symbol} sent (${orderStatusText(res.value).toLowerCase()}).`,
         });
     } catch (e) {
       // The call may or may not have reached the broker: keep the intent so a retry is safe.
@@ -501,7 +499,7 @@ function PositionSummary({
     <div className="ticket-position" aria-label="Current position">
       <span className="k">Position</span>
       <span className={`v num ${signClass(position.qty, 8)}`}>
-        {formatSignedQty(position.qty)} @ {formatPrice(position.avgPrice, instrument)}
+        {formatSignedQty(position.qty, instrument.qtyStep)} @ {formatPrice(position.avgPrice, instrument)}
       </span>
       <span className="k">Unrealized</span>
       <span className={`v num ${signClass(position.unrealizedPnl)} mark-${f}`}>

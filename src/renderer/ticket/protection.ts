@@ -7,6 +7,7 @@ import type { ProtectionRequest } from '../../shared/contract';
 import type { Instrument, Side, TimeInForce, TrailBy } from '../../shared/domain';
 import { checkPrice, checkQty } from '../../shared/orderChecks';
 import { formatPrice } from '../../shared/money';
+import { parseDecimal } from './validate';
 
 export type ProtectionMode = 'none' | 'bracket' | 'oco' | 'trailing';
 export type ExitUnit = 'price' | 'ticks';
@@ -36,10 +37,8 @@ export type ProtectionCheck =
   { ok: true; request: ProtectionRequest } | { ok: false; errors: ProtectionErrors };
 
 function decimal(text: string): number | null {
-  const t = text.trim();
-  if (!/^(\d+\.?\d*|\.\d+)$/.test(t)) return null;
-  const n = Number(t);
-  return Number.isFinite(n) && n > 0 ? n : null;
+  const n = parseDecimal(text);
+  return n !== null && n > 0 ? n : null;
 }
 
 function price(text: string, label: string, inst: Instrument): { value?: number; error?: string } {

@@ -24,11 +24,14 @@ export type TicketCheck = { ok: true; request: PlaceOrderRequest } | { ok: false
 export const needsLimit = (t: OrderType): boolean => t === 'limit' || t === 'stop_limit';
 export const needsStop = (t: OrderType): boolean => t === 'stop' || t === 'stop_limit';
 
-/** Strict decimal: "12", "12.5", ".5"; no exponents, signs or stray text that Number() accepts. */
-function parseDecimal(text: string): number | null {
+/**
+ * Strict decimal: "12", "12.5", ".5", and grouped as the terminal shows prices ("5,425.25"); no
+ * exponents, signs or stray text that Number() accepts.
+ */
+export function parseDecimal(text: string): number | null {
   const t = text.trim();
-  if (!/^(\d+\.?\d*|\.\d+)$/.test(t)) return null;
-  const n = Number(t);
+  if (!/^((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)$/.test(t)) return null;
+  const n = Number(t.replaceAll(',', ''));
   return Number.isFinite(n) ? n : null;
 }
 
@@ -41,7 +44,7 @@ function checkPrice(text: string, name: string, inst: Instrument): { value?: num
   const onGrid = gridPrice(inst, name, v);
   if (!onGrid.ok)
     return {
-      error: `${name[0]?.toUpperCase()}${name.slice(1)} must be a multiple of the tick size ${formatPrice(inst.tickSize, { pricePrecision: Math.max(inst.pricePrecision, 0) })}.`,
+      error: `${name[0]?.toUpperCase()}${name.slice(1)} must be a multiple of the tick size ${formatPrice(inst.tickSize, inst)}.`,
     };
   return { value: onGrid.value };
 }

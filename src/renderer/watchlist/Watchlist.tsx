@@ -292,19 +292,23 @@ const WatchRow = memo(function WatchRow({
   const quote = useStore((s) => s.quotes.get(quoteKey(instrument.connectionId, instrument.symbol)));
   const now = useNow();
   const lastRef = useRef<HTMLDivElement>(null);
-  const prevLast = useRef<number | undefined>(undefined);
+  const prevShown = useRef<{ text: string; last: number } | undefined>(undefined);
   const last = quote?.last;
+  const lastText = formatPrice(last, instrument);
 
+  // Flash only when the figure the trader reads changes (a re-quote at the same price, or a move
+  // below the tick, is not news), in the direction of the move.
   useLayoutEffect(() => {
     const el = lastRef.current;
-    const prev = prevLast.current;
-    prevLast.current = last;
-    if (!el || last === undefined || prev === undefined || last === prev) return;
+    const prev = prevShown.current;
+    if (last === undefined) return;
+    prevShown.current = { text: lastText, last };
+    if (!el || prev === undefined || prev.text === lastText) return;
     el.classList.remove('flash-up', 'flash-down');
     // Reading layout restarts the CSS animation when the same class is applied again.
     void el.offsetWidth;
-    el.classList.add(last > prev ? 'flash-up' : 'flash-down');
-  }, [last]);
+    el.classList.add(last > prev.last ? 'flash-up' : 'flash-down');
+  }, [last, lastText]);
 
   const change = quote && quote.open > 0 ? ((quote.last - quote.open) / quote.open) * 100 : null;
   const fresh = freshness(quote?.receivedAt, now);
@@ -334,7 +338,7 @@ const WatchRow = memo(function WatchRow({
         {fresh === 'stale' && quote ? <span className="tag stale-tag">stale</span> : null}
       </div>
       <div role="cell" className="right num" ref={lastRef}>
-        {formatPrice(last, instrument)}
+        {lastText}
       </div>
       <div role="cell" className={`right num ${signClass(change)}`}>
         {formatPct(change)}
