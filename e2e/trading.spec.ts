@@ -108,7 +108,8 @@ test('position P&L adds up: unrealized from the mark, day P&L net of fees, equit
     .toBeCloseTo(-(held?.fees ?? 0), 2);
   const row = await positionRow(terminal, symbol);
   const shownMark = cell(row, columns.mark) ?? '';
-  expect(shownMark).toMatch(new RegExp(`^[\\d,]+\\.\\d{${instrument.pricePrecision}}$`));
+  // On the tick at its decimals, or a mid between ticks to the half tick and labelled "mid".
+  expect(shownMark).toMatch(new RegExp(`^[\\d,]+\\.\\d{${instrument.pricePrecision}}(\\d?\\s?mid)?$`));
   // Day P&L's tooltip says what it is made of.
   await expect(terminal.locator('.acct .kv').filter({ hasText: 'Day P&L' }).first()).toHaveAttribute(
     'title',

@@ -69,7 +69,7 @@ export function formatTicks(ticks: number): string {
 
 export function formatMs(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';
-  return ms < 10 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
+  return `${formatNumber(ms, ms < 10 ? 1 : 0)}ms`;
 }
 
 /** 'up' / 'down' / '' for a figure shown with `digits` decimals (decided on the shown value). */

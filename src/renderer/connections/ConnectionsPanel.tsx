@@ -1,6 +1,7 @@
 /** One row per connection: supervisor state, latency, liveness and the two manual controls. */
 import { useMemo } from 'react';
 import type { ConnectionHealth } from '../../shared/domain';
+import { formatNumber } from '../../shared/money';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { formatAge, formatMs } from '../format';
 import { useUi } from '../layout/dialogs';
@@ -158,14 +159,14 @@ const columns: Column<ConnectionHealth>[] = [
     header: 'Msg/s',
     width: '60px',
     align: 'right',
-    cell: (c) => <span className="num">{c.messagesPerSec.toFixed(0)}</span>,
+    cell: (c) => <span className="num">{formatNumber(c.messagesPerSec, 0)}</span>,
   },
   {
     id: 'reconnects',
     header: 'Reconnects',
     width: '80px',
     align: 'right',
-    cell: (c) => <span className="num">{c.reconnects}</span>,
+    cell: (c) => <span className="num">{formatNumber(c.reconnects, 0)}</span>,
   },
   {
     id: 'retry',

@@ -1,5 +1,5 @@
 /** App name, account mode band, account summaries, host link and connection pills. */
-import { useMemo } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Account, AccountMode } from '../../shared/domain';
 import { freshness, type Freshness } from '../state/clock';
 import { useLink, useNow, useStore } from '../state/context';
@@ -27,7 +27,9 @@ function AccountSummary({ account, marks, band }: { account: Account; marks: Fre
       {account.mode === band ? null : (
         <span className={`mode-tag mode-${account.mode}`}>{account.mode.toUpperCase()}</span>
       )}
-      <span className="acct-name">{account.name}</span>
+      <span className="acct-name" title={account.name}>
+        {account.name}
+      </span>
       <span className="kv">
         <span className="k">Equity</span>
         <span
@@ -75,7 +77,7 @@ function AccountsTotal({ total, labelled }: { total: CurrencyTotal; labelled: bo
           {formatAmount(total.equity, total.currency)}
         </span>
       </span>
-      <span className="kv">
+      <span className="kv" title="Sum of the accounts' day P&L, each net of fees and commissions.">
         <span className="k">Day P&amp;L</span>
         <span className={`v num ${signClass(total.dayPnl)}`} data-figure="day-pnl">
           {formatPnl(total.dayPnl, total.currency)}
@@ -85,7 +87,88 @@ function AccountsTotal({ total, labelled }: { total: CurrencyTotal; labelled: bo
   );
 }
 
+/**
+ * Marks which edges of a sideways-scrolling strip hide accounts (`data-more="start end"`), so the
+ * CSS fades that edge instead of cutting an account off mid-figure. Set on the DOM node: a resize
+ * or a scroll does not re-render the bar.
+ */
+function useOverflowEdges(ref: RefObject<HTMLDivElement | null>): void {
+  useEffect(() => {
+    const el = ref.current;
+    if (el === null) return;
+    const update = () => {
+      const more = [
+        el.scrollLeft > 1 ? 'start' : '',
+        el.scrollLeft + el.clientWidth < el.scrollWidth - 1 ? 'end' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      if (more === '') el.removeAttribute('data-more');
+      else el.setAttribute('data-more', more);
+    };
+    const resize = new ResizeObserver(update);
+    resize.observe(el);
+    const content = new MutationObserver(update);
+    content.observe(el, { childList: true, subtree: true, characterData: true });
+    el.addEventListener('scroll', update, { passive: true });
+    update();
+    return () => {
+      resize.disconnect();
+      content.disconnect();
+      el.removeEventListener('scroll', update);
+    };
+  }, [ref]);
+}
+
+/**
+ * "3 accounts ▾": every account with its full figures in a drop-down, for a bar too narrow to show
+ * them side by side (at 1280 px the strip is hidden and this is how accounts are read).
+ */
+function AccountsMenu({ count, children }: { count: number; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const outside = (e: PointerEvent) => {
+      if (!(e.target instanceof Node && root.current?.contains(e.target))) setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside);
+    return () => document.removeEventListener('pointerdown', outside);
+  }, [open]);
+  return (
+    <div
+      className="acct-menu-wrap"
+      ref={root}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+        }
+      }}
+    >
+      <button
+        type="button"
+        className="acct-menu-toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen((o) => !o)}
+        title="Every account with its equity and day P&L"
+      >
+        {count} accounts ▾
+      </button>
+      {open ? (
+        <div className="acct-menu" id={id} role="region" aria-label="Accounts">
+          {children}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
 export function TopBar() {
+  const strip = useRef<HTMLDivElement>(null);
+  useOverflowEdges(strip);
   const accounts = useStore((s) => s.accounts);
   const positions = useStore((s) => s.positions);
   const sync = useStore((s) => s.sync);
@@ -117,6 +200,15 @@ export function TopBar() {
 
   const totals = useMemo(() => (accounts.size < 2 ? [] : totalsByCurrency(accounts.values())), [accounts]);
 
+  const summaries = [...accounts.values()].map((a) => (
+    <AccountSummary
+      key={`${a.connectionId}:${a.accountId}`}
+      account={a}
+      band={mode}
+      marks={marksByAccount.get(`${a.connectionId}:${a.accountId}`) ?? 'fresh'}
+    />
+  ));
+
   return (
     <header className={`topbar band-${mode}`}>
       <div className="brand">Peregrine</div>
@@ -128,19 +220,13 @@ export function TopBar() {
           {totals.map((t) => (
             <AccountsTotal key={t.currency} total={t} labelled={totals.length > 1} />
           ))}
+          <AccountsMenu count={accounts.size}>{summaries}</AccountsMenu>
         </div>
       ) : null}
-      {/* Many accounts scroll sideways in their strip; the totals beside them stay in view. */}
-      <div className="accounts">
+      {/* Several accounts go compact (figures only) and scroll sideways; the totals stay in view. */}
+      <div ref={strip} className={`accounts ${accounts.size > 1 ? 'compact' : ''}`}>
         {accounts.size === 0 ? <span className="dim">No accounts</span> : null}
-        {[...accounts.values()].map((a) => (
-          <AccountSummary
-            key={`${a.connectionId}:${a.accountId}`}
-            account={a}
-            band={mode}
-            marks={marksByAccount.get(`${a.connectionId}:${a.accountId}`) ?? 'fresh'}
-          />
-        ))}
+        {summaries}
       </div>
       <div className="spacer" />
       {link.kind === 'reconnecting' ? (

@@ -189,7 +189,7 @@ const columns: Column<Position>[] = [
   {
     id: 'account',
     header: 'Account',
-    width: '210px',
+    width: '180px',
     cell: (p) => <AccountCell connectionId={p.connectionId} accountId={p.accountId} />,
   },
   {
@@ -211,7 +211,7 @@ const columns: Column<Position>[] = [
     id: 'mark',
     header: 'Mark',
     title: MARK_LEGEND,
-    width: '120px',
+    width: '112px',
     align: 'right',
     cell: (p, ctx) => (
       <Marked p={p} ctx={ctx}>
@@ -223,7 +223,7 @@ const columns: Column<Position>[] = [
     id: 'upnl',
     header: 'Unrealized',
     title: 'Open P&L: quantity × (mark − average price) × contract multiplier.',
-    width: '110px',
+    width: '100px',
     align: 'right',
     cell: (p, ctx) => (
       <span className={`num ${signClass(p.unrealizedPnl)} mark-${freshness(p.markedAt, ctx.now)}`}>
@@ -236,7 +236,7 @@ const columns: Column<Position>[] = [
     header: 'Ticks',
     title:
       'Open P&L in ticks per contract ((mark − average) ÷ tick size, in the position’s direction), for futures.',
-    width: '64px',
+    width: '56px',
     align: 'right',
     cell: (p, ctx) => <TicksCell p={p} ctx={ctx} />,
   },
@@ -244,7 +244,7 @@ const columns: Column<Position>[] = [
     id: 'rpnl',
     header: 'Realized',
     title: 'Closed P&L today, before fees.',
-    width: '110px',
+    width: '100px',
     align: 'right',
     cell: (p) => (
       <span className={`num ${signClass(p.realizedPnl)}`}>{formatPnl(p.realizedPnl, p.currency)}</span>
