@@ -97,6 +97,7 @@ test('paper: prices on the tick, quantities on the step, grouped, statuses in wo
   const btc = paper('BTC-USD');
   const nvda = paper('NVDA');
   expect(es.tickSize).toBe(0.25);
+  expect(btc.qtyStep).toBe(0.0001);
 
   // A futures position, a fractional crypto position, and resting orders with prices and sizes ≥ 1,000.
   await focusSymbol(terminal, 'ES');
