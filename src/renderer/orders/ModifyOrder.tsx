@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Order } from '../../shared/domain';
 import { instrumentKey } from '../../shared/keys';
+import { formatPriceInput, formatQuantity } from '../../shared/money';
 import { checkPrice, checkQty } from '../../shared/orderChecks';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { useUi } from '../layout/dialogs';
@@ -55,9 +56,12 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
   const { api } = useTerminal();
   const ui = useUi();
   const inst = useStore((s) => s.instruments.get(instrumentKey(order.connectionId, order.symbol)));
-  const [qty, setQty] = useState(String(order.qty));
-  const [limit, setLimit] = useState(order.limitPrice === null ? '' : String(order.limitPrice));
-  const [stop, setStop] = useState(order.stopPrice === null ? '' : String(order.stopPrice));
+  // Fields start at the order's values on the listing's grid (never "5424.2500000001").
+  const [qty, setQty] = useState(formatQuantity(order.qty, inst?.qtyStep).replaceAll(',', ''));
+  const [limit, setLimit] = useState(
+    order.limitPrice === null ? '' : formatPriceInput(order.limitPrice, inst),
+  );
+  const [stop, setStop] = useState(order.stopPrice === null ? '' : formatPriceInput(order.stopPrice, inst));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // One key for this edit, reused if the trader retries after an unclear answer.

@@ -8,7 +8,7 @@ import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../sh
 import { formatPrice, formatPriceInput } from '../../shared/money';
 import { accountKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
-import { formatPnl, formatSignedQty, signClass } from '../format';
+import { formatPnl, formatQty, formatSignedQty, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
 import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
@@ -167,7 +167,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
         setOutcome({
           kind: 'sent',
           orderKey: '',
-          text: `${protectionName(m)} ${side} ${check.request.qty} ${instrument.symbol} placed — held by ${res.value.heldBy === 'terminal' ? 'this terminal' : `the ${res.value.heldBy}`}.`,
+          text: `${protectionName(m)} ${side} ${formatQty(check.request.qty, instrument.qtyStep)} ${instrument.symbol} placed — held by ${res.value.heldBy === 'terminal' ? 'this terminal' : `the ${res.value.heldBy}`}.`,
         });
     } catch (e) {
       setOutcome({
@@ -224,7 +224,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
         setOutcome({
           kind: 'sent',
           orderKey: orderKey(res.value.connectionId, res.value.id),
-          text: `${side === 'buy' ? 'Buy' : 'Sell'} ${check.request.qty} ${instrument.symbol} sent (${orderStatusText(res.value).toLowerCase()}).`,
+          text: `${side === 'buy' ? 'Buy' : 'Sell'} ${formatQty(check.request.qty, instrument.qtyStep)} ${instrument.symbol} sent (${orderStatusText(res.value).toLowerCase()}).`,
         });
     } catch (e) {
       // The call may or may not have reached the broker: keep the intent so a retry is safe.
