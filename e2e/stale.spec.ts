@@ -26,7 +26,7 @@ function watchlistRow(page: Page, symbol: string): Locator {
   return page.getByRole('table', { name: 'Watchlist' }).locator(`[role=row][data-symbol="${symbol}"]`);
 }
 
-/** The position row's Unrealized and P&L % figures: the cells dimmed by the mark's age. */
+/** The position row's Mark, Unrealized, Ticks and P&L % figures: the cells dimmed by the mark's age. */
 function pnlFigures(positions: Locator, symbol: string): Locator {
   return positionRow(positions, symbol).locator('[class*="mark-"]');
 }
@@ -40,8 +40,8 @@ async function expectPnlFreshness(positions: Locator, symbol: string, f: 'fresh'
         ),
       WAIT,
     )
-    // Mark, Unrealized and P&L %.
-    .toEqual([f, f, f]);
+    // Mark, Unrealized, Ticks and P&L %.
+    .toEqual([f, f, f, f]);
 }
 
 test('disconnect: watchlist and P&L age to stale, account UNVERIFIED; reconnect clears it all', async ({

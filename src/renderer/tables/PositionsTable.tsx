@@ -129,7 +129,7 @@ function MarkCell({ p }: { p: Position }) {
         {mid.text}
         {mid.offTick ? '' : '\u2007'}
       </span>
-      <span className="mark-src">mid</span>
+      <span className="mid-tag">mid</span>
     </span>
   );
 }
@@ -158,7 +158,10 @@ function TicksCell({ p, ctx }: { p: Position; ctx: RowContext }) {
   const instrument = useStore((s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol)));
   if (instrument?.assetClass !== 'future' || p.last === null)
     return (
-      <span className="dim" title="Ticks are shown for futures, which have a tick value.">
+      <span
+        className={`dim mark-${freshness(p.markedAt, ctx.now)}`}
+        title="Ticks are shown for futures, which have a tick value."
+      >
         —
       </span>
     );
