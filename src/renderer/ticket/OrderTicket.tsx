@@ -5,10 +5,10 @@
  */
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
-import { formatPrice, formatPriceInput } from '../../shared/money';
+import { formatPrice, formatPriceInput, moveInTicks } from '../../shared/money';
 import { accountKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
-import { formatPnl, formatQty, formatSignedQty, signClass } from '../format';
+import { formatPnl, formatQty, formatSignedQty, formatTicks, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
 import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
@@ -504,6 +504,9 @@ function PositionSummary({
       <span className="k">Unrealized</span>
       <span className={`v num ${signClass(position.unrealizedPnl)} mark-${f}`}>
         {formatPnl(position.unrealizedPnl, position.currency)}
+        {instrument.assetClass === 'future' && position.last !== null
+          ? ` · ${formatTicks(moveInTicks(position.avgPrice, position.last, position.qty >= 0 ? 'long' : 'short', instrument.tickSize))} ticks`
+          : null}
       </span>
     </div>
   );
