@@ -1,0 +1,142 @@
+/**
+ * Trading from the keyboard and the DOM ladder on the paper broker, through the web host: the `?`
+ * overlay, cancel-all and flatten by hotkey (never while typing in a field), and a limit order
+ * placed by clicking a ladder row, moved by dragging it, and cancelled from its row.
+ */
+import type { Locator, Page } from '@playwright/test';
+import {
+  chartSymbol,
+  expect,
+  placeOrder,
+  quantityField,
+  restingBuyPrice,
+  screenshotPath,
+  showTab,
+  test,
+  type WebHostHandle,
+} from './fixtures';
+
+/** A neutral spot to give the page focus without a text field: the ticket's header. */
+async function focusOutsideFields(page: Page): Promise<void> {
+  await page.getByRole('region', { name: 'Order ticket' }).locator('.panel-head').click();
+}
+
+async function positionQty(host: WebHostHandle, symbol: string): Promise<number> {
+  return (await host.status()).positions.find((p) => p.symbol === symbol)?.qty ?? 0;
+}
+
+test('hotkeys: help overlay, cancel all on the symbol, flatten; nothing fires while typing', async ({
+  terminal,
+  host,
+}) => {
+  const limit = await restingBuyPrice(terminal, host);
+  const symbol = limit.symbol;
+  await placeOrder(terminal, { side: 'Buy', qty: 1, type: /^limit$/i, limitPrice: limit.text });
+  await expect
+    .poll(async () => (await host.status()).orders.filter((o) => o.status === 'working').length)
+    .toBe(1);
+
+  // The help overlay lists the keys and says live accounts are off.
+  await focusOutsideFields(terminal);
+  await terminal.keyboard.press('Shift+Slash');
+  const help = terminal.getByRole('dialog', { name: 'Trading hotkeys' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Cancel all working orders on the symbol');
+  await expect(help).toContainText(/Live accounts: hotkeys OFF/);
+  for (const [w, h] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    await terminal.setViewportSize({ width: w, height: h });
+    await terminal.screenshot({ path: screenshotPath(`hotkeys-help-${w}x${h}.png`) });
+  }
+  await terminal.setViewportSize({ width: 1600, height: 960 });
+
+  // Settings refuse a combination another action already has, with the reason.
+  await help.getByRole('button', { name: 'Edit hotkeys…' }).click();
+  const edit = terminal.getByRole('dialog', { name: 'Edit hotkeys' });
+  await edit.getByRole('button', { name: 'Record a key for Reverse the position' }).click();
+  await terminal.keyboard.press('Alt+KeyB');
+  await expect(edit.getByRole('alert')).toHaveText('Alt+B is already "Buy at market". Clear that one first.');
+  await terminal.keyboard.press('Escape');
+  await edit.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await help.getByRole('button', { name: 'Close' }).click();
+  await expect(help).toBeHidden();
+
+  // Alt+B while typing in the quantity field is typing, not a market buy.
+  await quantityField(terminal).click();
+  await terminal.keyboard.press('Alt+KeyB');
+
+  // Cancel all on the symbol: the working limit is cancelled by the engine.
+  await focusOutsideFields(terminal);
+  await terminal.keyboard.press('Alt+KeyC');
+  await expect(terminal.getByRole('status').filter({ hasText: `1 ${symbol} order cancelled.` })).toBeVisible();
+  const after = (await host.status()).orders;
+  expect(after.map((o) => [o.type, o.status])).toEqual([['limit', 'cancelled']]);
+  expect(await positionQty(host, symbol)).toBe(0);
+
+  // Buy at market, then flatten the symbol, both by hotkey.
+  await terminal.keyboard.press('Alt+KeyB');
+  await expect.poll(() => positionQty(host, symbol)).toBe(1);
+  await terminal.keyboard.press('Alt+KeyF');
+  await expect.poll(() => positionQty(host, symbol)).toBe(0);
+  await expect(terminal.getByRole('status').filter({ hasText: `${symbol} flattened` })).toBeVisible();
+});
+
+/** The ladder row at `price` (rows carry their price as a number in `data-price`). */
+function ladderRow(ladder: Locator, price: number): Locator {
+  return ladder.locator(`[role=row][data-price="${price}"]`);
+}
+
+test('DOM ladder: click to place, drag to move, cancel from the row', async ({ terminal, host }) => {
+  const symbol = await chartSymbol(terminal);
+  await showTab(terminal, 'DOM');
+  const ladder = terminal.getByRole('grid', { name: 'Price ladder' });
+  await expect(ladder.locator('.ladder-row.best-bid')).toHaveCount(1);
+  const snapshot = await host.snapshot();
+  const instrument = snapshot.instruments.find((i) => i.symbol === symbol);
+  if (instrument === undefined) throw new Error(`no instrument ${symbol}`);
+  const tick = instrument.tickSize;
+  const bid = Number(await ladder.locator('.ladder-row.best-bid').getAttribute('data-price'));
+  const at = (ticks: number) => Number((bid + ticks * tick).toFixed(instrument.pricePrecision));
+
+  // Click the bid side ten ticks under the market: a buy limit there, in /status.
+  const first = at(-10);
+  await ladderRow(ladder, first).getByRole('button', { name: /^Buy limit at / }).click();
+  await expect
+    .poll(async () => (await host.status()).orders.map((o) => [o.side, o.type, o.price, o.status]))
+    .toEqual([['buy', 'limit', first, 'working']]);
+  const id = (await host.status()).orders[0]?.id ?? '';
+  const chip = ladderRow(ladder, first).getByLabel(new RegExp(`, order ${id}$`));
+  await expect(chip).toBeVisible();
+
+  for (const [w, h] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    await terminal.setViewportSize({ width: w, height: h });
+    await expect(chip).toBeVisible();
+    await terminal.screenshot({ path: screenshotPath(`dom-ladder-${w}x${h}.png`) });
+  }
+  await terminal.setViewportSize({ width: 1600, height: 960 });
+
+  // Drag the order two rows down: the same order, modified to the new price.
+  const moved = at(-12);
+  await chip.scrollIntoViewIfNeeded();
+  await chip.hover();
+  await terminal.mouse.down();
+  await ladderRow(ladder, moved).locator('.price').hover();
+  await terminal.mouse.up();
+  await expect
+    .poll(async () => (await host.status()).orders.map((o) => [o.id, o.price, o.status]))
+    .toEqual([[id, moved, 'working']]);
+  const movedChip = ladderRow(ladder, moved).getByLabel(new RegExp(`, order ${id}$`));
+  await expect(movedChip).toBeVisible();
+
+  // Cancel from the row.
+  await ladderRow(ladder, moved).getByRole('button', { name: `Cancel order ${id}` }).click();
+  await expect
+    .poll(async () => (await host.status()).orders.map((o) => [o.id, o.status]))
+    .toEqual([[id, 'cancelled']]);
+  await expect(movedChip).toBeHidden();
+});
