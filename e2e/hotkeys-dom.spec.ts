@@ -58,9 +58,22 @@ test('hotkeys: help overlay, cancel all on the symbol, flatten; nothing fires wh
   await edit.getByRole('button', { name: 'Record a key for Reverse the position' }).click();
   await terminal.keyboard.press('Alt+KeyB');
   await expect(edit.getByRole('alert')).toHaveText('Alt+B is already "Buy at market". Clear that one first.');
+  // Escape stops recording; F9 is free and is saved for Reverse, in the workspace.
   await terminal.keyboard.press('Escape');
-  await edit.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await edit.getByRole('button', { name: 'Record a key for Reverse the position' }).click();
+  await terminal.keyboard.press('F9');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  const reverseRow = help.getByRole('row', { name: /Reverse the position/ });
+  await expect(reverseRow.getByLabel('F9')).toBeVisible();
+  await expect(help).toHaveAttribute('data-save', 'saved');
   await help.getByRole('button', { name: 'Close' }).click();
+  await expect(help).toBeHidden();
+  await terminal.reload();
+  await expect(terminal.locator('[data-testid=chart]')).toBeVisible();
+  await focusOutsideFields(terminal);
+  await terminal.keyboard.press('Shift+Slash');
+  await expect(help.getByRole('row', { name: /Reverse the position/ }).getByLabel('F9')).toBeVisible();
+  await terminal.keyboard.press('Escape');
   await expect(help).toBeHidden();
 
   // Alt+B while typing in the quantity field is typing, not a market buy.
@@ -70,7 +83,9 @@ test('hotkeys: help overlay, cancel all on the symbol, flatten; nothing fires wh
   // Cancel all on the symbol: the working limit is cancelled by the engine.
   await focusOutsideFields(terminal);
   await terminal.keyboard.press('Alt+KeyC');
-  await expect(terminal.getByRole('status').filter({ hasText: `1 ${symbol} order cancelled.` })).toBeVisible();
+  await expect(
+    terminal.getByRole('status').filter({ hasText: `1 ${symbol} order cancelled.` }),
+  ).toBeVisible();
   const after = (await host.status()).orders;
   expect(after.map((o) => [o.type, o.status])).toEqual([['limit', 'cancelled']]);
   expect(await positionQty(host, symbol)).toBe(0);
@@ -102,7 +117,9 @@ test('DOM ladder: click to place, drag to move, cancel from the row', async ({ t
 
   // Click the bid side ten ticks under the market: a buy limit there, in /status.
   const first = at(-10);
-  await ladderRow(ladder, first).getByRole('button', { name: /^Buy limit at / }).click();
+  await ladderRow(ladder, first)
+    .getByRole('button', { name: /^Buy limit at / })
+    .click();
   await expect
     .poll(async () => (await host.status()).orders.map((o) => [o.side, o.type, o.price, o.status]))
     .toEqual([['buy', 'limit', first, 'working']]);
@@ -134,7 +151,9 @@ test('DOM ladder: click to place, drag to move, cancel from the row', async ({ t
   await expect(movedChip).toBeVisible();
 
   // Cancel from the row.
-  await ladderRow(ladder, moved).getByRole('button', { name: `Cancel order ${id}` }).click();
+  await ladderRow(ladder, moved)
+    .getByRole('button', { name: `Cancel order ${id}` })
+    .click();
   await expect
     .poll(async () => (await host.status()).orders.map((o) => [o.id, o.status]))
     .toEqual([[id, 'cancelled']]);

@@ -6,10 +6,13 @@ import { KeyCaps } from './KeyCaps';
 
 export function HelpOverlay({
   settings,
+  saveState,
   onClose,
   onEdit,
 }: {
   settings: HotkeySettings;
+  /** Where the last edit is: tests and the trader can tell it reached the settings file. */
+  saveState: 'idle' | 'saving' | 'saved' | 'error';
   onClose(): void;
   onEdit(): void;
 }) {
@@ -22,6 +25,7 @@ export function HelpOverlay({
         role="dialog"
         aria-modal="true"
         aria-labelledby="hk-help-title"
+        data-save={saveState}
         onKeyDown={(e) => {
           if (e.key === 'Escape' || e.key === '?') {
             e.preventDefault();

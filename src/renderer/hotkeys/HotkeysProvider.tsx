@@ -53,6 +53,7 @@ function HotkeyKeys({ children }: { children: ReactNode }) {
   const [settings, setSettings] = useState<HotkeySettings>(DEFAULT_HOTKEYS);
   const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState<'help' | 'settings' | null>(null);
+  const [saveState, setSaveState] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle');
 
   useEffect(() => {
     if (!linkOpen || loaded) return;
@@ -71,7 +72,12 @@ function HotkeyKeys({ children }: { children: ReactNode }) {
   const save = useCallback(
     async (next: HotkeySettings) => {
       setSettings(next);
-      const r = await api.workspace.update({ layout: { hotkeys: next } });
+      setSaveState('saving');
+      const r = await api.workspace.update({ layout: { hotkeys: next } }).catch((e: unknown) => ({
+        ok: false as const,
+        error: { message: e instanceof Error ? e.message : String(e) },
+      }));
+      setSaveState(r.ok ? 'saved' : 'error');
       if (!r.ok) ui.notify('error', `Hotkeys were not saved: ${r.error.message}`);
     },
     [api, ui],
@@ -118,7 +124,12 @@ function HotkeyKeys({ children }: { children: ReactNode }) {
     <Ctx.Provider value={value}>
       {children}
       {open === 'help' ? (
-        <HelpOverlay settings={settings} onClose={() => setOpen(null)} onEdit={() => setOpen('settings')} />
+        <HelpOverlay
+          settings={settings}
+          saveState={saveState}
+          onClose={() => setOpen(null)}
+          onEdit={() => setOpen('settings')}
+        />
       ) : null}
       {open === 'settings' ? (
         <HotkeySettingsDialog

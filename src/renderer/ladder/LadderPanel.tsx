@@ -51,13 +51,26 @@ export function LadderPanel() {
 
   const ticks = useSyncExternalStore(model?.subscribeLayout ?? noSubscribe, model?.layout ?? noTicks);
 
-  // Keep the market in view whenever the ladder recentres.
+  // Keep the market in the middle of the view when the ladder recentres or its panel resizes.
   const bodyRef = useRef<HTMLDivElement>(null);
+  const scrollToMarket = useCallback(() => {
+    const body = bodyRef.current;
+    const tick = model?.marketTick();
+    if (body === null || tick === null || tick === undefined || model === null) return;
+    const el = body.querySelector<HTMLElement>(`[data-price="${model.priceOf(tick)}"]`);
+    if (el === null) return;
+    body.scrollTop = el.offsetTop - (body.clientHeight - el.offsetHeight) / 2;
+  }, [model]);
+  useEffect(() => {
+    if (ticks.length > 0) scrollToMarket();
+  }, [ticks, scrollToMarket]);
   useEffect(() => {
     const body = bodyRef.current;
-    if (body === null || ticks.length === 0) return;
-    body.scrollTop = (body.scrollHeight - body.clientHeight) / 2;
-  }, [ticks]);
+    if (body === null) return;
+    const observer = new ResizeObserver(() => scrollToMarket());
+    observer.observe(body);
+    return () => observer.disconnect();
+  }, [scrollToMarket, instrument]);
 
   // Handlers read the latest target through a ref, so rows keep the same props.
   const latest = useRef({ target, liveEnabled: hotkeys.settings.liveEnabled });
@@ -137,7 +150,13 @@ export function LadderPanel() {
           Click bid to buy limit, ask to sell limit · drag an order to move it · sizes at the best bid/ask,
           volume since opened
         </span>
-        <button type="button" onClick={() => model.recentre()}>
+        <button
+          type="button"
+          onClick={() => {
+            model.recentre();
+            scrollToMarket();
+          }}
+        >
           Centre
         </button>
         <button type="button" onClick={hotkeys.showHelp} title="Trading hotkeys (?)">

@@ -94,6 +94,13 @@ export class LadderModel {
     return () => set.delete(l);
   }
 
+  /** The row of the market's middle (between bid and ask), or null before a quote. */
+  marketTick(): number | null {
+    const q = this.lastQuote;
+    if (q === undefined) return this.centre;
+    return this.tickOf(q.bid > 0 && q.ask > 0 ? (q.bid + q.ask) / 2 : q.last);
+  }
+
   /** Put the market in the middle again. */
   recentre(price?: number): void {
     const q = this.lastQuote;

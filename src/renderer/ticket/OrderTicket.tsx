@@ -477,9 +477,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
           </button>
         </div>
         {!disabled ? (
-          <div className="ticket-hint">
-            <kbd>Enter</kbd> buys · <kbd>Shift</kbd>+<kbd>Enter</kbd> sells · <kbd>↑</kbd>/<kbd>↓</kbd> ticks
-          </div>
+          <div className="ticket-hint ticket-keys">Enter buys · Shift+Enter sells · ↑↓ price ±1 tick</div>
         ) : null}
         {readOnly ? (
           <div className="ticket-hint" role="note">
