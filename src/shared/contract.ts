@@ -196,8 +196,6 @@ export const ClosePositionRequest = z.object({
   accountId: z.string().min(1),
   symbol: z.string().min(1),
 });
-/** Every working order of one account on one symbol (hotkey "cancel all on the symbol"). */
-export const CancelAllRequest = ClosePositionRequest;
 /** What a cancel-all did, order by order: one refusal does not hide the others. */
 export const CancelAllResult = z.object({
   cancelled: z.array(Order),
@@ -444,7 +442,8 @@ export const contract = {
   'term:orders.modify': { request: ModifyOrderRequest, response: result(Order) },
   'term:orders.cancel': { request: CancelOrderRequest, response: result(Order) },
   'term:orders.newClientOrderId': { request: Empty, response: result(NewClientOrderId) },
-  'term:orders.cancelAll': { request: CancelAllRequest, response: result(CancelAllResult) },
+  /** Every working order of one account on one symbol (the hotkey "cancel all on the symbol"). */
+  'term:orders.cancelAll': { request: ClosePositionRequest, response: result(CancelAllResult) },
   'term:protection.place': { request: ProtectionRequest, response: result(ProtectionView) },
   'term:protection.cancel': { request: CancelProtectionRequest, response: result(ProtectionView) },
   'term:positions.close': { request: ClosePositionRequest, response: result(z.array(Order)) },

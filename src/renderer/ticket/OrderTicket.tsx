@@ -477,7 +477,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
           </button>
         </div>
         {!disabled ? (
-          <div className="ticket-hint ticket-keys">Enter buys · Shift+Enter sells · ↑↓ price ±1 tick</div>
+          <div className="ticket-hint ticket-keys">Enter buys · Shift+Enter sells · ↑↓ ticks</div>
         ) : null}
         {readOnly ? (
           <div className="ticket-hint" role="note">
