@@ -6,7 +6,10 @@
 import type { Locator, Page } from '@playwright/test';
 import {
   chartSymbol,
+  chooseOption,
   expect,
+  limitPriceField,
+  orderTypeSelect,
   placeOrder,
   quantityField,
   restingBuyPrice,
@@ -42,7 +45,7 @@ test('hotkeys: help overlay, cancel all on the symbol, flatten; nothing fires wh
   const help = terminal.getByRole('dialog', { name: 'Trading hotkeys' });
   await expect(help).toBeVisible();
   await expect(help).toContainText('Cancel all working orders on the symbol');
-  await expect(help).toContainText(/Live accounts: hotkeys OFF/);
+  await expect(help).toContainText(/Live accounts: hotkeys and one-click DOM orders OFF/);
   for (const [w, h] of [
     [1280, 720],
     [1920, 1080],
@@ -158,4 +161,33 @@ test('DOM ladder: click to place, drag to move, cancel from the row', async ({ t
     .poll(async () => (await host.status()).orders.map((o) => [o.id, o.status]))
     .toEqual([[id, 'cancelled']]);
   await expect(movedChip).toBeHidden();
+});
+
+test('ticket keys: arrows step the price by ticks, presets set the quantity, Enter submits once valid', async ({
+  terminal,
+  host,
+}) => {
+  const limit = await restingBuyPrice(terminal, host);
+  const { tickSize, pricePrecision } = limit.instrument;
+  await chooseOption(orderTypeSelect(terminal), /^limit$/i);
+  const price = limitPriceField(terminal);
+  await price.fill(limit.text);
+  await price.press('ArrowDown');
+  await price.press('Shift+ArrowDown');
+  const stepped = Number((limit.price - 11 * tickSize).toFixed(pricePrecision));
+  await expect(price).toHaveValue(stepped.toFixed(pricePrecision));
+  await terminal.getByRole('button', { name: `Limit price up one tick` }).click();
+  const final = Number((stepped + tickSize).toFixed(pricePrecision));
+  await expect(price).toHaveValue(final.toFixed(pricePrecision));
+
+  // An invalid ticket shows why and sends nothing; a preset fixes the quantity; Enter then buys.
+  await quantityField(terminal).fill('');
+  await price.press('Enter');
+  await expect(terminal.getByRole('alert').filter({ hasText: 'Enter a quantity.' })).toBeVisible();
+  await terminal.getByRole('group', { name: 'Quantity presets' }).getByRole('button', { name: '2' }).click();
+  await expect(quantityField(terminal)).toHaveValue('2');
+  await price.press('Enter');
+  await expect
+    .poll(async () => (await host.status()).orders.map((o) => [o.side, o.type, o.qty, o.price, o.status]))
+    .toEqual([['buy', 'limit', 2, final, 'working']]);
 });

@@ -58,8 +58,8 @@ export function HelpOverlay({
         </table>
         <p className={`hk-live ${settings.liveEnabled ? 'on' : 'off'}`} role="note">
           {settings.liveEnabled
-            ? 'Live accounts: hotkeys ON — they send real orders on live accounts.'
-            : 'Live accounts: hotkeys OFF. They trade paper and demo accounts only until you turn them on in Edit hotkeys.'}
+            ? 'Live accounts: hotkeys and one-click DOM orders ON — they send real orders on live accounts.'
+            : 'Live accounts: hotkeys and one-click DOM orders OFF. They trade paper and demo accounts only until you turn them on in Edit hotkeys.'}
         </p>
         <div className="modal-actions">
           <button type="button" onClick={onEdit}>

@@ -115,7 +115,7 @@ export function HotkeySettingsDialog({
             checked={draft.liveEnabled}
             onChange={(e) => setDraft((d) => ({ ...d, liveEnabled: e.target.checked }))}
           />
-          Allow trading hotkeys on live accounts (real money, no confirmation)
+          Allow trading hotkeys and one-click DOM orders on live accounts (real money, no confirmation)
         </label>
         <div className="modal-actions">
           <button

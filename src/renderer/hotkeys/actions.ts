@@ -10,7 +10,7 @@ import type { HotkeyAction, HotkeySettings } from '../../shared/hotkeys';
 import { quoteKey } from '../../shared/keys';
 import type { ClientState } from '../state/store';
 import { placeQuick, type QuickOutcome } from '../ticket/quickOrder';
-import type { TradeTarget } from './tradeTarget';
+import type { TradeTarget } from './target';
 
 export interface HotkeyContext {
   api: TerminalApi;
@@ -22,6 +22,8 @@ export interface HotkeyContext {
 
 export const LIVE_OFF_TEXT =
   'Trading hotkeys are off for live accounts. Turn them on in hotkey settings if you want them there.';
+export const LIVE_DOM_OFF_TEXT =
+  'One-click trading from the DOM is off for live accounts. Turn it on in hotkey settings (press ?) if you want it there.';
 
 export async function runHotkey(action: HotkeyAction, ctx: HotkeyContext): Promise<QuickOutcome> {
   const { api, state, target } = ctx;

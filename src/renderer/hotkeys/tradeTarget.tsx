@@ -4,14 +4,7 @@
  * across the layout, and no re-render of the ticket when a reader changes).
  */
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { Account, Instrument } from '../../shared/domain';
-
-export interface TradeTarget {
-  instrument: Instrument | undefined;
-  account: Account | null;
-  /** The ticket's quantity field, as typed. */
-  qty: string;
-}
+import type { TradeTarget } from './target';
 
 const EMPTY: TradeTarget = { instrument: undefined, account: null, qty: '' };
 

@@ -12,7 +12,7 @@ import { useUi } from '../layout/dialogs';
 import { useTerminal } from '../state/context';
 import { formatQty } from '../format';
 import { useHotkeys } from '../hotkeys/HotkeysProvider';
-import { LIVE_OFF_TEXT } from '../hotkeys/actions';
+import { LIVE_DOM_OFF_TEXT } from '../hotkeys/actions';
 import { useTradeTarget } from '../hotkeys/tradeTarget';
 import { placeQuick } from '../ticket/quickOrder';
 import { LadderModel, type RowOrder } from './ladderModel';
@@ -98,7 +98,8 @@ export function LadderPanel() {
       place(side, price) {
         const { target: t } = latest.current;
         if (t.instrument === undefined) return;
-        if (t.account?.mode === 'live' && !latest.current.liveEnabled) return report(false, LIVE_OFF_TEXT);
+        if (t.account?.mode === 'live' && !latest.current.liveEnabled)
+          return report(false, LIVE_DOM_OFF_TEXT);
         void placeQuick(
           api,
           { instrument: t.instrument, account: t.account, side, type: 'limit', qty: t.qty, price },
