@@ -191,3 +191,22 @@ test('ticket keys: arrows step the price by ticks, presets set the quantity, Ent
     .poll(async () => (await host.status()).orders.map((o) => [o.side, o.type, o.qty, o.price, o.status]))
     .toEqual([['buy', 'limit', 2, final, 'working']]);
 });
+
+test('DOM ladder: a working order far from the market is announced at the edge and shown on a click', async ({
+  terminal,
+  host,
+}) => {
+  const limit = await restingBuyPrice(terminal, host);
+  await placeOrder(terminal, { side: 'Buy', qty: 1, type: /^limit$/i, limitPrice: limit.text });
+  await expect
+    .poll(async () => (await host.status()).orders.map((o) => [o.price, o.status]))
+    .toEqual([[limit.price, 'working']]);
+  await showTab(terminal, 'DOM');
+  const edge = terminal.getByRole('button', { name: /1 working order below the ladder, nearest at/ });
+  // The price as shown, with or without thousands separators (priceText without its anchors).
+  await expect(edge).toContainText(new RegExp(`nearest at ${limit.pattern.source.slice(1, -1)} `));
+  await edge.click();
+  const ladder = terminal.getByRole('grid', { name: 'Price ladder' });
+  await expect(ladderRow(ladder, limit.price).getByLabel(/, order /)).toBeVisible();
+  await expect(edge).toBeHidden();
+});

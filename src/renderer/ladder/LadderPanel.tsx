@@ -15,7 +15,7 @@ import { useHotkeys } from '../hotkeys/HotkeysProvider';
 import { LIVE_DOM_OFF_TEXT } from '../hotkeys/actions';
 import { useTradeTarget } from '../hotkeys/tradeTarget';
 import { placeQuick } from '../ticket/quickOrder';
-import { LadderModel, type RowOrder } from './ladderModel';
+import { LadderModel, type Beyond, type RowOrder } from './ladderModel';
 import './ladder.css';
 
 interface RowHandlers {
@@ -172,12 +172,35 @@ export function LadderPanel() {
         <span>Sell</span>
         <span>Volume</span>
       </div>
+      <Edge side="above" model={model} onGo={scrollToMarket} />
       <div className="ladder-body" ref={bodyRef} role="grid" aria-label="Price ladder">
         {ticks.map((t) => (
           <Row key={t} model={model} tick={t} handlers={handlers} />
         ))}
       </div>
+      <Edge side="below" model={model} onGo={scrollToMarket} />
     </div>
+  );
+}
+
+/** Working orders beyond the ladder's rows: a line saying how many and where; a click centres on them. */
+function Edge({ side, model, onGo }: { side: 'above' | 'below'; model: LadderModel; onGo(): void }) {
+  const edges = useSyncExternalStore(model.subscribeEdges, model.edges);
+  const beyond: Beyond | null = edges[side];
+  if (beyond === null) return null;
+  const inst = model.scope.instrument;
+  return (
+    <button
+      type="button"
+      className={`ladder-edge ${side}`}
+      onClick={() => {
+        model.recentre(beyond.nearest);
+        onGo();
+      }}
+    >
+      {side === 'above' ? '▲' : '▼'} {beyond.count} working order{beyond.count === 1 ? '' : 's'} {side} the
+      ladder, nearest at {formatPrice(beyond.nearest, inst)} — show
+    </button>
   );
 }
 

@@ -46,6 +46,17 @@ export interface LadderScope {
   accountId: string | null;
 }
 
+/** Working orders beyond the ladder's rows, on one side: how many and the nearest one's price. */
+export interface Beyond {
+  count: number;
+  nearest: number;
+}
+
+export interface LadderEdges {
+  above: Beyond | null;
+  below: Beyond | null;
+}
+
 /** Rows above and below the centre. */
 export const HALF_ROWS = 25;
 
@@ -55,10 +66,14 @@ export class LadderModel {
   private readonly layoutListeners = new Set<() => void>();
   private readonly volume = new Map<number, number>();
   private centre: number | null = null;
+  /** False after the trader centred on a price of their own: the market does not pull it back. */
+  private followMarket = true;
   private ticks: readonly number[] = [];
   private lastQuote: Quote | undefined;
   private lastOrders: ClientState['orders'] | undefined;
   private ordersByTick = new Map<number, RowOrder[]>();
+  private edgeValue: LadderEdges = { above: null, below: null };
+  private readonly edgeListeners = new Set<() => void>();
   /** Rows notified so far (tests and the bench read it). */
   notifications = 0;
 
@@ -83,6 +98,14 @@ export class LadderModel {
     return () => this.layoutListeners.delete(l);
   };
 
+  /** Orders off the ladder, so a far stop is never out of mind. */
+  edges = (): LadderEdges => this.edgeValue;
+
+  subscribeEdges = (l: () => void): (() => void) => {
+    this.edgeListeners.add(l);
+    return () => this.edgeListeners.delete(l);
+  };
+
   row(tick: number): LadderRow | undefined {
     return this.rows.get(tick);
   }
@@ -101,8 +124,12 @@ export class LadderModel {
     return this.tickOf(q.bid > 0 && q.ask > 0 ? (q.bid + q.ask) / 2 : q.last);
   }
 
-  /** Put the market in the middle again. */
+  /**
+   * Centre on `price` (and stay there while the market moves), or without one on the market (and
+   * follow it again when it walks off the ladder).
+   */
   recentre(price?: number): void {
+    this.followMarket = price === undefined;
     const q = this.lastQuote;
     const p = price ?? (q ? (q.bid > 0 && q.ask > 0 ? (q.bid + q.ask) / 2 : q.last) : undefined);
     if (p === undefined || !Number.isFinite(p) || p <= 0) return;
@@ -113,6 +140,35 @@ export class LadderModel {
     this.rows.clear();
     for (const t of ticks) this.rows.set(t, this.compute(t));
     for (const l of this.layoutListeners) l();
+    this.updateEdges();
+  }
+
+  private updateEdges(): void {
+    const top = this.ticks[0] ?? Infinity;
+    const bottom = this.ticks[this.ticks.length - 1] ?? -Infinity;
+    let aboveCount = 0;
+    let aboveNearest = Infinity;
+    let belowCount = 0;
+    let belowNearest = -Infinity;
+    for (const [t, list] of this.ordersByTick) {
+      if (t > top) {
+        aboveCount += list.length;
+        aboveNearest = Math.min(aboveNearest, t);
+      } else if (t < bottom) {
+        belowCount += list.length;
+        belowNearest = Math.max(belowNearest, t);
+      }
+    }
+    const above = aboveCount > 0 ? { count: aboveCount, nearest: aboveNearest } : null;
+    const below = belowCount > 0 ? { count: belowCount, nearest: belowNearest } : null;
+    const next: LadderEdges = {
+      above: above && { count: above.count, nearest: this.priceOf(above.nearest) },
+      below: below && { count: below.count, nearest: this.priceOf(below.nearest) },
+    };
+    const prev = this.edgeValue;
+    if (sameBeyond(prev.above, next.above) && sameBeyond(prev.below, next.below)) return;
+    this.edgeValue = next;
+    for (const l of this.edgeListeners) l();
   }
 
   /** Take in the store's latest state; notifies only rows whose content changed. */
@@ -144,13 +200,14 @@ export class LadderModel {
       for (const t of this.ordersByTick.keys()) touched.add(t);
       for (const t of next.keys()) touched.add(t);
       this.ordersByTick = next;
+      this.updateEdges();
     }
     if (this.centre === null) {
       if (quote !== undefined) this.recentre();
       return;
     }
     // The market walked off the ladder: bring it back to the middle.
-    if (quote !== undefined) {
+    if (quote !== undefined && this.followMarket) {
       const t = this.tickOf(quote.last);
       if (Math.abs(t - this.centre) > HALF_ROWS - 2) {
         this.recentre();
@@ -211,6 +268,10 @@ export class LadderModel {
       orders: this.ordersByTick.get(tick) ?? [],
     };
   }
+}
+
+function sameBeyond(a: Beyond | null, b: Beyond | null): boolean {
+  return a === b || (a !== null && b !== null && a.count === b.count && a.nearest === b.nearest);
 }
 
 function sameRow(a: LadderRow, b: LadderRow): boolean {

@@ -160,4 +160,23 @@ describe('LadderModel', () => {
     const mid = model.layout()[HALF_ROWS];
     expect(mid).toBe(model.tickOf(far + 0.125));
   });
+
+  it('counts working orders beyond its rows and shows them after recentring there', () => {
+    const { model, send } = setup();
+    let told = 0;
+    model.subscribeEdges(() => told++);
+    expect(model.edges()).toEqual({ above: null, below: null });
+    send({ orders: [order('far', 4900), order('farther', 4850, { qty: 1 })] });
+    expect(model.edges()).toEqual({ above: null, below: { count: 2, nearest: 4900 } });
+    expect(told).toBe(1);
+    model.recentre(4900);
+    expect(model.row(model.tickOf(4900))?.orders.map((o) => o.orderId)).toEqual(['far']);
+    expect(model.edges()).toEqual({ above: null, below: { count: 1, nearest: 4850 } });
+    // Centred there by the trader: the next tick does not pull the ladder back to the market.
+    const layout = model.layout();
+    send({ quotes: [quote({ last: 5000.25, volume: 101 })] });
+    expect(model.layout()).toBe(layout);
+    model.recentre();
+    expect(model.layout()[HALF_ROWS]).toBe(model.tickOf(5000.125));
+  });
 });
