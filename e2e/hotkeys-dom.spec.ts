@@ -135,7 +135,9 @@ test('DOM ladder: click to place, drag to move, cancel from the row', async ({ t
     [1920, 1080],
   ] as const) {
     await terminal.setViewportSize({ width: w, height: h });
-    await expect(chip).toBeVisible();
+    // The order at the bottom of the view, so the rows above it (up to the market) show too.
+    await chip.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await expect(chip).toBeInViewport();
     await terminal.screenshot({ path: screenshotPath(`dom-ladder-${w}x${h}.png`) });
   }
   await terminal.setViewportSize({ width: 1600, height: 960 });

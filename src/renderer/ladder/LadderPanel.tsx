@@ -36,11 +36,12 @@ export function LadderPanel() {
       instrument
         ? new LadderModel({
             instrument,
-            connectionId: instrument.connectionId,
+            // The ticket's account may sit on another connection that lists the same symbol.
+            connectionId: account?.connectionId ?? instrument.connectionId,
             accountId: account?.accountId ?? null,
           })
         : null,
-    [instrument, account?.accountId],
+    [instrument, account?.connectionId, account?.accountId],
   );
 
   useEffect(() => {
