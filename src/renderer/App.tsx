@@ -7,6 +7,7 @@ import './connectionManager/connectionManager.css';
 import './alerts/alerts.css';
 import { AlertToasts } from './alerts/AlertToasts';
 import { RiskProvider } from './alerts/RiskContext';
+import { HotkeysProvider } from './hotkeys/HotkeysProvider';
 import { BottomPanel } from './layout/BottomPanel';
 import { TopBar } from './layout/TopBar';
 import { UiProvider } from './layout/dialogs';
@@ -22,7 +23,9 @@ export function App() {
       <ConnectionSettingsProvider>
         <WorkspaceProvider>
           <RiskProvider>
-            <Terminal />
+            <HotkeysProvider>
+              <Terminal />
+            </HotkeysProvider>
           </RiskProvider>
         </WorkspaceProvider>
       </ConnectionSettingsProvider>

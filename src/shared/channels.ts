@@ -13,6 +13,8 @@ export const verbs = {
     cancel: 'term:orders.cancel',
     /** A fresh client order id for one trader intent (made in main, reused by that intent's retries). */
     newClientOrderId: 'term:orders.newClientOrderId',
+    /** Cancel every working order of one account on one symbol; reports each order's outcome. */
+    cancelAll: 'term:orders.cancelAll',
   },
   /**
    * OCO pairs, brackets and trailing stops: held natively at the broker when the connection can,
@@ -26,6 +28,8 @@ export const verbs = {
   positions: {
     close: 'term:positions.close',
     flatten: 'term:positions.flatten',
+    /** Long becomes short of the same size (and back), in one market order. */
+    reverse: 'term:positions.reverse',
   },
   charts: {
     open: 'term:charts.open',

@@ -20,6 +20,7 @@ import {
 } from './domain';
 import { AlertFiring, AlertsConfig, RiskStatus, UNLOCK_PHRASE } from './alerts';
 import { Snapshot } from './stream';
+import { HotkeySettings } from './hotkeys';
 
 export const CommandError = z.object({
   /** Machine-readable: invalid_request, unknown_symbol, off_tick, rejected, not_found, … */
@@ -195,6 +196,12 @@ export const ClosePositionRequest = z.object({
   accountId: z.string().min(1),
   symbol: z.string().min(1),
 });
+/** What a cancel-all did, order by order: one refusal does not hide the others. */
+export const CancelAllResult = z.object({
+  cancelled: z.array(Order),
+  failed: z.array(z.object({ orderId: z.string(), message: z.string() })),
+});
+export type CancelAllResult = z.infer<typeof CancelAllResult>;
 export const OpenChartRequest = z.object({ symbol: z.string().min(1), timeframe: Timeframe });
 export const ChartHistory = z.object({
   series: z.string(),
@@ -350,7 +357,7 @@ export const WatchlistSymbols = z
   .refine((symbols) => new Set(symbols).size === symbols.length, 'a watchlist lists each symbol once');
 
 /** The bottom panel's tabs, in display order. */
-export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Connections', 'Alerts', 'Risk']);
+export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Connections', 'Alerts', 'Risk', 'DOM']);
 export type BottomTab = z.infer<typeof BottomTab>;
 
 /** The main chart: a symbol and timeframe, and which connection's listing when known. */
@@ -362,7 +369,11 @@ export const ChartView = z.strictObject({
 export type ChartView = z.infer<typeof ChartView>;
 
 /** The layout fields the renderer uses; unknown ones are refused rather than stored. */
-export const LayoutUpdate = z.strictObject({ bottomTab: BottomTab.optional() });
+export const LayoutUpdate = z.strictObject({
+  bottomTab: BottomTab.optional(),
+  /** Trading hotkeys and whether they may trade live accounts. */
+  hotkeys: HotkeySettings.optional(),
+});
 
 export const WorkspaceUpdate = z
   .strictObject({
@@ -431,11 +442,15 @@ export const contract = {
   'term:orders.modify': { request: ModifyOrderRequest, response: result(Order) },
   'term:orders.cancel': { request: CancelOrderRequest, response: result(Order) },
   'term:orders.newClientOrderId': { request: Empty, response: result(NewClientOrderId) },
+  /** Every working order of one account on one symbol (the hotkey "cancel all on the symbol"). */
+  'term:orders.cancelAll': { request: ClosePositionRequest, response: result(CancelAllResult) },
   'term:protection.place': { request: ProtectionRequest, response: result(ProtectionView) },
   'term:protection.cancel': { request: CancelProtectionRequest, response: result(ProtectionView) },
   'term:positions.close': { request: ClosePositionRequest, response: result(z.array(Order)) },
   /** Cancel every working order on the symbol, then close the position: nothing can re-open it. */
   'term:positions.flatten': { request: ClosePositionRequest, response: result(z.array(Order)) },
+  /** One market order of twice the position on the other side: long 2 becomes short 2. */
+  'term:positions.reverse': { request: ClosePositionRequest, response: result(z.array(Order)) },
   'term:charts.open': { request: OpenChartRequest, response: result(ChartHistory) },
   'term:charts.close': { request: CloseChartRequest, response: Done },
   'term:connections.reconnect': { request: ConnectionRequest, response: Done },

@@ -264,6 +264,8 @@ export class Engine {
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
       .register('term:positions.close', (req) => this.desk.close(req))
       .register('term:positions.flatten', (req) => this.desk.flatten(req))
+      .register('term:positions.reverse', (req) => this.desk.reverse(req))
+      .register('term:orders.cancelAll', (req) => this.desk.cancelAll(req))
       .register('term:charts.open', async (req) => {
         const r = await openChart(req, {
           ledger: this.ledger,

@@ -1,5 +1,5 @@
 /**
- * Positions / Orders / Fills / Connections / Alerts / Risk as tabs; counts are decoration, not part of the names.
+ * Positions / Orders / Fills / Connections / Alerts / Risk / DOM (price ladder) as tabs; counts are decoration, not part of the names.
  * The active tab is part of the saved workspace, so it is the same after a restart.
  */
 import { useMemo, type KeyboardEvent } from 'react';
@@ -12,6 +12,7 @@ import { ConnectionSettingsBar } from '../connectionManager';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
 import { useStore } from '../state/context';
 import { useWorkspace } from '../state/workspace';
+import { LadderPanel } from '../ladder/LadderPanel';
 import { FillsTable } from '../tables/FillsTable';
 import { OrdersTable } from '../tables/OrdersTable';
 import { PositionsTable } from '../tables/PositionsTable';
@@ -41,6 +42,7 @@ export function BottomPanel() {
       Connections: down > 0 ? down : null,
       Alerts: unread > 0 ? unread : null,
       Risk: locked ? '!' : null,
+      DOM: null,
     } satisfies Record<Tab, number | string | null>;
   }, [positions, orders, connections, alerts, locked]);
 
@@ -85,6 +87,7 @@ export function BottomPanel() {
         {tab === 'Fills' ? <FillsTable /> : null}
         {tab === 'Alerts' ? <AlertsPanel /> : null}
         {tab === 'Risk' ? <RiskPanel /> : null}
+        {tab === 'DOM' ? <LadderPanel /> : null}
         {tab === 'Connections' ? (
           <div className="cm-tab">
             <ConnectionSettingsBar />

@@ -1,7 +1,8 @@
 /**
  * Order ticket. "Buy" and "Sell" submit; nothing is sent until the inputs pass validation against
- * the instrument's tick size and quantity step. Enter in a field does not submit (an accidental
- * buy is worse than a second key press); the side buttons are reachable by Tab.
+ * the instrument's tick size and quantity step. Enter in a field buys and Shift+Enter sells, once
+ * the ticket is valid (an invalid ticket shows its errors and sends nothing); price fields step by
+ * ticks with ± and the arrow keys; quantity presets sit under the quantity.
  */
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
@@ -24,6 +25,10 @@ import {
   type ProtectionMode,
 } from './protection';
 import { ProtectionFields, type ProtectionDraft } from './ProtectionFields';
+import { PriceInput } from './PriceInput';
+import { qtyPresets } from './stepping';
+import { usePublishTradeTarget } from '../hotkeys/tradeTarget';
+import './ticketKeys.css';
 
 const initialDraft: ProtectionDraft = {
   entryType: 'limit',
@@ -107,6 +112,8 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   );
   const account =
     eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
+  // Hotkeys and the DOM ladder trade the ticket's symbol, account and quantity.
+  usePublishTradeTarget({ instrument, account, qty });
 
   // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
   // later ticks do not overwrite what the trader typed. State adjusted during render, as React
@@ -245,7 +252,17 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
       <header className="panel-head">
         Order ticket <span className="ticket-symbol">{instrument?.symbol ?? ''}</span>
       </header>
-      <form className="ticket-body" onSubmit={(e) => e.preventDefault()} noValidate>
+      <form
+        className="ticket-body"
+        onSubmit={(e) => e.preventDefault()}
+        onKeyDown={(e) => {
+          // Enter in a text field submits: Buy, or Sell with Shift. Validation still decides.
+          if (e.key !== 'Enter' || !(e.target instanceof HTMLInputElement) || disabled) return;
+          e.preventDefault();
+          void submit(e.shiftKey ? 'sell' : 'buy');
+        }}
+        noValidate
+      >
         <div className={`book mark-${quote ? quoteFreshness : 'stale'}`}>
           <button
             type="button"
@@ -337,6 +354,21 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
             onChange={(e) => setQty(e.target.value)}
           />
         </label>
+        {instrument ? (
+          <div className="qty-presets" role="group" aria-label="Quantity presets">
+            {qtyPresets(instrument).map((p) => (
+              <button
+                key={p}
+                type="button"
+                tabIndex={-1}
+                className={qty === p ? 'active' : ''}
+                onClick={() => setQty(p)}
+              >
+                {p}
+              </button>
+            ))}
+          </div>
+        ) : null}
         {errors.qty ? (
           <div className="field-error" id={`${id}-qty-err`} role="alert">
             {errors.qty}
@@ -361,18 +393,15 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
 
         {mode === 'none' && needsLimit(type) ? (
           <>
-            <label className="field" htmlFor={`${id}-lmt`}>
-              <span>Limit price</span>
-              <input
-                id={`${id}-lmt`}
-                inputMode="decimal"
-                autoComplete="off"
-                value={limitPrice}
-                aria-invalid={errors.limitPrice ? true : undefined}
-                aria-describedby={errors.limitPrice ? `${id}-lmt-err` : undefined}
-                onChange={(e) => setLimitPrice(e.target.value)}
-              />
-            </label>
+            <PriceInput
+              id={`${id}-lmt`}
+              label="Limit price"
+              value={limitPrice}
+              onChange={setLimitPrice}
+              instrument={instrument}
+              market={quote?.last}
+              error={errors.limitPrice}
+            />
             {errors.limitPrice ? (
               <div className="field-error" id={`${id}-lmt-err`} role="alert">
                 {errors.limitPrice}
@@ -383,18 +412,15 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
 
         {mode === 'none' && needsStop(type) ? (
           <>
-            <label className="field" htmlFor={`${id}-stp`}>
-              <span>Stop price</span>
-              <input
-                id={`${id}-stp`}
-                inputMode="decimal"
-                autoComplete="off"
-                value={stopPrice}
-                aria-invalid={errors.stopPrice ? true : undefined}
-                aria-describedby={errors.stopPrice ? `${id}-stp-err` : undefined}
-                onChange={(e) => setStopPrice(e.target.value)}
-              />
-            </label>
+            <PriceInput
+              id={`${id}-stp`}
+              label="Stop price"
+              value={stopPrice}
+              onChange={setStopPrice}
+              instrument={instrument}
+              market={quote?.last}
+              error={errors.stopPrice}
+            />
             {errors.stopPrice ? (
               <div className="field-error" id={`${id}-stp-err`} role="alert">
                 {errors.stopPrice}
@@ -448,6 +474,9 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
             Buy
           </button>
         </div>
+        {!disabled ? (
+          <div className="ticket-hint ticket-keys">Enter buys · Shift+Enter sells · ↑↓ ticks</div>
+        ) : null}
         {readOnly ? (
           <div className="ticket-hint" role="note">
             {READ_ONLY_TEXT}: {instrument?.connectionId} streams prices and positions but cannot take orders.

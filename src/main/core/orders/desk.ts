@@ -11,7 +11,7 @@
  * clearly marked placeholder row while an answer is outstanding.
  */
 import { randomBytes } from 'node:crypto';
-import { fail, ok, type ParsedRequestOf, type Result } from '../../../shared/contract';
+import { type CancelAllResult, fail, ok, type ParsedRequestOf, type Result } from '../../../shared/contract';
 import { type Instrument, type Order, isOrderDone } from '../../../shared/domain';
 import { isSameOrderIntent } from '../../../shared/intent';
 import { positionKey } from '../../../shared/keys';
@@ -713,17 +713,7 @@ export class OrderDesk {
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
     const touched: Order[] = [];
-    const working = this.ledger
-      .orders()
-      .filter(
-        (o) =>
-          o.connectionId === req.connectionId &&
-          o.accountId === req.accountId &&
-          o.symbol === req.symbol &&
-          o.placeholder !== true &&
-          !isOrderDone(o.status),
-      );
-    for (const o of working) {
+    for (const o of this.workingOn(req)) {
       const r = await this.cancel({ connectionId: o.connectionId, orderId: o.id });
       if (r.ok) touched.push(r.value);
       // Finished meanwhile (e.g. the stop filled): its fills are in the position closed below.
@@ -746,7 +736,56 @@ export class OrderDesk {
     return ok(touched);
   }
 
+  /**
+   * Cancel every working order of one account on one symbol. Each cancel runs through `cancel`
+   * (same checks, same idempotency), and each outcome is reported: one refusal does not stop the
+   * others, and an order that finished meanwhile is neither cancelled nor a failure.
+   */
+  async cancelAll(req: PositionRequest): Promise<Result<CancelAllResult>> {
+    const conn = this.tradingConnection(req.connectionId);
+    if (!conn.ok) return conn;
+    const working = this.workingOn(req);
+    const results = await Promise.all(
+      working.map((o) => this.cancel({ connectionId: o.connectionId, orderId: o.id })),
+    );
+    const cancelled: Order[] = [];
+    const failed: CancelAllResult['failed'] = [];
+    results.forEach((r, i) => {
+      const o = working[i] as Order;
+      if (r.ok) cancelled.push(r.value);
+      else if (r.error.code !== 'order_done') failed.push({ orderId: o.id, message: r.error.message });
+    });
+    return ok({ cancelled, failed });
+  }
+
+  /**
+   * Reverse the position: one market order of twice its size on the other side, so long 2 becomes
+   * short 2 with no moment flat in between. Working orders stay (they may be the trader's exits
+   * for the new side); the same checks and guards as any order apply.
+   */
+  async reverse(req: PositionRequest): Promise<Result<Order[]>> {
+    const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
+    if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to reverse.`);
+    const close = closingOrder(req, p.qty);
+    const r = await this.place({ ...close, qty: close.qty * 2 });
+    return r.ok ? ok([r.value]) : r;
+  }
+
   // ---------------------------------------------------------------- shared
+
+  /** The working orders (not placeholders) of one account on one symbol. */
+  private workingOn(where: PositionRequest): Order[] {
+    return this.ledger
+      .orders()
+      .filter(
+        (o) =>
+          o.connectionId === where.connectionId &&
+          o.accountId === where.accountId &&
+          o.symbol === where.symbol &&
+          o.placeholder !== true &&
+          !isOrderDone(o.status),
+      );
+  }
 
   private tradingConnection(connectionId: string): Result<Connection> {
     const c = this.connectionOf(connectionId);

@@ -121,6 +121,23 @@ describe('workspace', () => {
     expect(disk.layout).toEqual({ splitter: 0.3, bottomTab: 'Orders' });
   });
 
+  it('keeps the trading hotkeys in the layout across a restart, and refuses a malformed one', async () => {
+    const s = await session();
+    const hotkeys = { bindings: { buyMarket: 'Alt+B', cancelAll: 'Ctrl+Alt+C' }, liveEnabled: false };
+    expectOk(await s.update({ layout: { hotkeys } }));
+    expectOk(await s.update({ layout: { bottomTab: 'DOM' } }));
+    expect((await (await session()).get()).layout).toEqual({ hotkeys, bottomTab: 'DOM' });
+    const bad = await s.update({
+      layout: { hotkeys: { bindings: { buyMarket: 'Alt+B; rm' }, liveEnabled: true } },
+    });
+    expect(!bad.ok && bad.error.message).toMatch(/layout\.hotkeys\.bindings\.buyMarket/);
+    const unknown = await s.update({
+      layout: { hotkeys: { bindings: { sendAll: 'Alt+Z' }, liveEnabled: true } },
+    });
+    expect(unknown.ok).toBe(false);
+    expect((await s.get()).layout).toEqual({ hotkeys, bottomTab: 'DOM' });
+  });
+
   it('rejects an invalid update with a readable reason and writes nothing', async () => {
     const s = await session();
     expectOk(await s.update({ watchlist: ['ES'] }));
