@@ -19,6 +19,7 @@ import {
   TrailingParams,
 } from './domain';
 import { AlertFiring, AlertsConfig, RiskStatus, UNLOCK_PHRASE } from './alerts';
+import { JournalExport, JournalExportRequest, JournalRange, JournalView } from './journal';
 import { Snapshot } from './stream';
 
 export const CommandError = z.object({
@@ -194,6 +195,11 @@ export const ClosePositionRequest = z.object({
   connectionId: z.string().min(1),
   accountId: z.string().min(1),
   symbol: z.string().min(1),
+  /**
+   * Close only: also cancel the symbol's working orders first, as flatten does (the UI's default).
+   * Absent or false: only the closing order is sent and resting orders stay working.
+   */
+  cancelWorking: z.boolean().optional(),
 });
 export const OpenChartRequest = z.object({ symbol: z.string().min(1), timeframe: Timeframe });
 export const ChartHistory = z.object({
@@ -350,7 +356,7 @@ export const WatchlistSymbols = z
   .refine((symbols) => new Set(symbols).size === symbols.length, 'a watchlist lists each symbol once');
 
 /** The bottom panel's tabs, in display order. */
-export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Connections', 'Alerts', 'Risk']);
+export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Journal', 'Connections', 'Alerts', 'Risk']);
 export type BottomTab = z.infer<typeof BottomTab>;
 
 /** The main chart: a symbol and timeframe, and which connection's listing when known. */
@@ -436,6 +442,8 @@ export const contract = {
   'term:positions.close': { request: ClosePositionRequest, response: result(z.array(Order)) },
   /** Cancel every working order on the symbol, then close the position: nothing can re-open it. */
   'term:positions.flatten': { request: ClosePositionRequest, response: result(z.array(Order)) },
+  'term:journal.trades': { request: JournalRange, response: result(JournalView) },
+  'term:journal.exportCsv': { request: JournalExportRequest, response: result(JournalExport) },
   'term:charts.open': { request: OpenChartRequest, response: result(ChartHistory) },
   'term:charts.close': { request: CloseChartRequest, response: Done },
   'term:connections.reconnect': { request: ConnectionRequest, response: Done },

@@ -20,6 +20,7 @@ import { StreamBatcher } from './batcher';
 import { openChart } from './charts';
 import { CommandRouter } from './commands/router';
 import type { Connection, ConnectionEvent } from './connection';
+import { FILLS_FILE, FillsFile, TradeJournal } from './journal';
 import { Ledger } from './ledger';
 import { type Logger, silentLogger } from './log';
 import { ClientOrderIds } from './orders/clientOrderIds';
@@ -84,6 +85,8 @@ export class Engine {
   readonly alerts: AlertEngine;
   /** Risk limits and the kill switch, in front of the desk. */
   readonly risk: RiskGuard;
+  /** Every fill, kept in the data directory, paired into round trips. */
+  readonly trades: TradeJournal;
   private alertsStore: AlertsStore = new SessionAlertsStore();
   private readonly alertTickMs: number;
   private alertTimer: NodeJS.Timeout | null = null;
@@ -135,6 +138,15 @@ export class Engine {
       opts.dataDir === undefined ? null : join(opts.dataDir, 'journal'),
       this.log.child({ component: 'journal' }),
     );
+    this.trades = new TradeJournal({
+      ledger: this.ledger,
+      file: new FillsFile(
+        opts.dataDir === undefined ? null : join(opts.dataDir, 'journal', FILLS_FILE),
+        this.log.child({ component: 'trade-journal' }),
+      ),
+      now: this.now,
+      logger: this.log.child({ component: 'trade-journal' }),
+    });
     this.alerts = new AlertEngine({ ledger: this.ledger, journal, now: this.now, logger: this.log });
     this.risk = new RiskGuard({
       ledger: this.ledger,
@@ -264,6 +276,8 @@ export class Engine {
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
       .register('term:positions.close', (req) => this.desk.close(req))
       .register('term:positions.flatten', (req) => this.desk.flatten(req))
+      .register('term:journal.trades', (req) => ok(this.trades.view(req)))
+      .register('term:journal.exportCsv', (req) => ok(this.trades.exportCsv(req.what, req)))
       .register('term:charts.open', async (req) => {
         const r = await openChart(req, {
           ledger: this.ledger,
@@ -402,6 +416,7 @@ export class Engine {
     if (this.alertTimer !== null) clearInterval(this.alertTimer);
     this.alertTimer = null;
     this.alerts.dispose();
+    this.trades.dispose();
     this.desk.dispose();
     await Promise.all(
       [...this.conns.values()].map((c) =>
