@@ -148,14 +148,14 @@ export class OrderDesk {
     const clientOrderId = id ?? this.ids.next();
     const checked = this.checkPlace(req, clientOrderId);
     if (!checked.ok) {
+      // Input the ticket would not send (off tick, unknown symbol): an answer, not an order.
       this.refused('place', req, checked.error.code, checked.error.message);
-      this.keepRejected(req, clientOrderId, checked.error.message);
       return checked;
     }
     const allowed = this.guard?.checkPlace(checked.value.order, req);
     if (allowed !== undefined && !allowed.ok) {
       this.refused('place', req, allowed.error.code, allowed.error.message);
-      this.keepRejected(checked.value.order, clientOrderId, allowed.error.message);
+      this.keepRejected(checked.value.conn, checked.value.order, clientOrderId, allowed.error.message);
       return allowed;
     }
     const { conn, order } = checked.value;
@@ -789,17 +789,10 @@ export class OrderDesk {
   }
 
   /**
-   * An order the desk or the risk limits refused before it reached the broker stays in the orders
-   * history as rejected, with the reason and time, like one the broker refused. Not when the
-   * connection is unknown (there is nowhere to list it).
+   * An order the risk limits refused before it reached the broker stays in the orders history as
+   * rejected, with the reason and time, like one the broker refused.
    */
-  private keepRejected(
-    req: Omit<PlaceRequest, 'clientOrderId' | 'confirmLarge'>,
-    clientOrderId: string,
-    reason: string,
-  ): void {
-    const conn = this.connectionOf(req.connectionId);
-    if (conn === undefined) return;
+  private keepRejected(conn: Connection, req: PlaceOrder, clientOrderId: string, reason: string): void {
     const existing = this.ledger.order(req.connectionId, clientOrderId);
     if (existing !== undefined && existing.placeholder !== true) return;
     if (existing !== undefined) this.ledger.forgetOrder(req.connectionId, clientOrderId);
