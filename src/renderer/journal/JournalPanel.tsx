@@ -46,7 +46,11 @@ function columnsFor(allDays: boolean): Column<RoundTrip>[] {
       id: 'side',
       header: 'Side',
       width: '52px',
-      cell: (t) => <span className={t.direction === 'long' ? 'up' : 'down'}>{t.direction === 'long' ? 'Long' : 'Short'}</span>,
+      cell: (t) => (
+        <span className={t.direction === 'long' ? 'up' : 'down'}>
+          {t.direction === 'long' ? 'Long' : 'Short'}
+        </span>
+      ),
     },
     {
       id: 'qty',
@@ -55,7 +59,9 @@ function columnsFor(allDays: boolean): Column<RoundTrip>[] {
       width: '70px',
       align: 'right',
       cell: (t) => (
-        <span className="num">{t.open ? `${formatQty(t.closedQty)} / ${formatQty(t.qty)}` : formatQty(t.qty)}</span>
+        <span className="num">
+          {t.open ? `${formatQty(t.closedQty)} / ${formatQty(t.qty)}` : formatQty(t.qty)}
+        </span>
       ),
     },
     {
@@ -195,7 +201,10 @@ export function JournalPanel() {
         const r = await api.journal.exportCsv({ what, ...range });
         if (!r.ok) return ui.notify('error', `Export failed: ${r.error.message}`);
         download(r.value.filename, r.value.csv);
-        ui.notify('info', `Exported ${r.value.rows} ${what === 'fills' ? 'fill' : 'trip'}${r.value.rows === 1 ? '' : 's'} to ${r.value.filename}.`);
+        ui.notify(
+          'info',
+          `Exported ${r.value.rows} ${what === 'fills' ? 'fill' : 'trip'}${r.value.rows === 1 ? '' : 's'} to ${r.value.filename}.`,
+        );
       } catch (e) {
         ui.notify('error', `Export failed: ${e instanceof Error ? e.message : String(e)}`);
       }
