@@ -6,7 +6,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
 import { formatPrice, roundToStep } from '../../shared/money';
-import { accountKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
+import { accountKey, instrumentKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
 import { formatPnl, formatSignedQty, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
@@ -54,12 +54,29 @@ type Outcome =
   | { kind: 'unknown'; text: string }
   | null;
 
-export function OrderTicket({ instrument }: { instrument: Instrument | undefined }) {
+export function OrderTicket({ instrument: shown }: { instrument: Instrument | undefined }) {
   const { api } = useTerminal();
   const ui = useUi();
   const risk = useRisk();
   const accounts = useStore((s) => s.accounts);
   const connections = useStore((s) => s.connections);
+  const instruments = useStore((s) => s.instruments);
+  const [accountChoice, setAccountChoice] = useState<string>('');
+  // One picker across every connection that lists the symbol (the shown listing's first); read-only
+  // connections are never offered: an order there could only be refused.
+  const eligible = useMemo<Account[]>(() => {
+    if (!shown) return [];
+    const listed = tradableAccounts(accounts.values(), connections).filter((a) =>
+      instruments.has(instrumentKey(a.connectionId, shown.symbol)),
+    );
+    const own = (a: Account) => (a.connectionId === shown.connectionId ? 0 : 1);
+    return listed.sort((a, b) => own(a) - own(b));
+  }, [accounts, connections, instruments, shown]);
+  const account =
+    eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
+  // The order goes to the chosen account's connection, checked against that connection's listing.
+  const instrument =
+    shown && account ? (instruments.get(instrumentKey(account.connectionId, shown.symbol)) ?? shown) : shown;
   const readOnly = useStore((s) =>
     instrument ? isReadOnly(s.connections.get(instrument.connectionId)) : false,
   );
@@ -85,7 +102,6 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   const [qty, setQty] = useState('1');
   const [limitPrice, setLimitPrice] = useState('');
   const [stopPrice, setStopPrice] = useState('');
-  const [accountChoice, setAccountChoice] = useState<string>('');
   const [errors, setErrors] = useState<TicketErrors>({});
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
@@ -94,18 +110,14 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   const [protectionErrors, setProtectionErrors] = useState<ProtectionErrors>({});
   const capabilities = instrument ? connections.get(instrument.connectionId)?.capabilities : undefined;
 
-  // Read-only connections are never offered: an order there could only be refused.
-  const eligible = useMemo<Account[]>(
-    () =>
-      instrument
-        ? tradableAccounts(accounts.values(), connections).filter(
-            (a) => a.connectionId === instrument.connectionId,
-          )
-        : [],
-    [accounts, connections, instrument],
-  );
-  const account =
-    eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
+  // A message answers the order it was about: any edit (type, price, quantity, account, protection)
+  // clears a success or a rejection. "Result unknown" stays: that order may still be live.
+  const editKey = JSON.stringify([type, tif, qty, limitPrice, stopPrice, accountChoice, mode, draft]);
+  const [editedFor, setEditedFor] = useState(editKey);
+  if (editKey !== editedFor) {
+    setEditedFor(editKey);
+    if (outcome !== null && outcome.kind !== 'unknown') setOutcome(null);
+  }
 
   // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
   // later ticks do not overwrite what the trader typed. State adjusted during render, as React
@@ -284,7 +296,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
                   key={accountKey(a.connectionId, a.accountId)}
                   value={accountKey(a.connectionId, a.accountId)}
                 >
-                  {a.name}
+                  {accountText(a, connections.get(a.connectionId)?.label)}
                 </option>
               ))}
             </select>
@@ -481,6 +493,11 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
       </form>
     </section>
   );
+}
+
+/** "paper · PAPER-1", "Tradovate demo · DEMO123": which connection and which account. */
+function accountText(a: Account, connectionLabel: string | undefined): string {
+  return `${connectionLabel ?? a.connectionId} · ${a.name === a.accountId || a.name === '' ? a.accountId : `${a.name} (${a.accountId})`}`;
 }
 
 /** The trader's position in the ticket's symbol and account, so size decisions need no glance away. */
