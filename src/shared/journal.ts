@@ -68,7 +68,10 @@ export const JournalRange = z
     from: z.number().int().nonnegative().optional(),
     to: z.number().int().nonnegative().optional(),
   })
-  .refine((r) => r.from === undefined || r.to === undefined || r.from < r.to, 'the day ends before it starts');
+  .refine(
+    (r) => r.from === undefined || r.to === undefined || r.from < r.to,
+    'the day ends before it starts',
+  );
 export type JournalRange = z.input<typeof JournalRange>;
 
 export const JournalView = z.object({

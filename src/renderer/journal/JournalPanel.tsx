@@ -213,7 +213,6 @@ export function JournalPanel() {
   );
 
   const columns = useMemo(() => columnsFor(allDays), [allDays]);
-  const today = localDay(Date.now());
   return (
     <div className="journal">
       <div className="journal-bar">
@@ -222,7 +221,6 @@ export function JournalPanel() {
           <input
             type="date"
             value={day}
-            max={today}
             disabled={allDays}
             onChange={(e) => e.target.value !== '' && setDay(e.target.value)}
           />

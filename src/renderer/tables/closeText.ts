@@ -75,8 +75,3 @@ export function closeOutcomeText(
     text += ' — its terminal-managed protection is cancelled with it';
   return `${text}.`;
 }
-
-/** The dialog's sentence about the working orders, before the trader chooses. */
-export function workingText(orders: readonly Order[], price: Price): string {
-  return listText(orders, price);
-}

@@ -111,9 +111,7 @@ export class TradeJournal {
   exportCsv(what: 'trades' | 'fills', range: Range = {}): JournalExport {
     const name = `peregrine-${what}${dayLabel(range)}.csv`;
     if (what === 'fills') {
-      const fills = this.fills
-        .filter((r) => inRange(r.fill.ts, range))
-        .sort((a, b) => a.fill.ts - b.fill.ts);
+      const fills = this.fills.filter((r) => inRange(r.fill.ts, range)).sort((a, b) => a.fill.ts - b.fill.ts);
       return { filename: name, csv: fillsCsv(fills), rows: fills.length };
     }
     const trips = this.view(range).trips.sort((a, b) => a.entryTime - b.entryTime);

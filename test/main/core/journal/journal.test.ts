@@ -3,7 +3,15 @@
  * are shown, read back after a restart, never doubled by a replay, and a corrupt line is moved
  * aside and reported. The CSV exports follow RFC 4180.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -103,7 +111,9 @@ describe('TradeJournal', () => {
     const view = again.journal.view();
     expect(view.trips).toHaveLength(1);
     expect(view.problems).toHaveLength(1);
-    expect(view.problems[0]).toMatch(/1 unreadable line of the trade journal was moved to .*fills\.corrupt\.jsonl/);
+    expect(view.problems[0]).toMatch(
+      /1 unreadable line of the trade journal was moved to .*fills\.corrupt\.jsonl/,
+    );
     const aside = join(dir, 'journal', CORRUPT_FILE);
     expect(readFileSync(aside, 'utf8')).toBe('{"v":1,"fill":{"id":"torn"\n');
     expect(readFileSync(again.path, 'utf8')).not.toContain('torn');

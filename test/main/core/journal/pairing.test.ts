@@ -69,7 +69,14 @@ describe('pairRoundTrips', () => {
     const trips = pairRoundTrips([es('buy', 2, 5000, 1), es('sell', 5, 4999, 2), es('buy', 3, 4995, 3)]);
     expect(trips).toHaveLength(2);
     const [long, short] = trips;
-    expect(long).toMatchObject({ direction: 'long', qty: 2, pnl: -100, pnlTicks: -4, exitTime: 2, open: false });
+    expect(long).toMatchObject({
+      direction: 'long',
+      qty: 2,
+      pnl: -100,
+      pnlTicks: -4,
+      exitTime: 2,
+      open: false,
+    });
     // 4.5 entry + 2/5 of the 11.25 reversal fee.
     expect(long?.fees).toBe(9);
     expect(short).toMatchObject({ direction: 'short', qty: 3, entryPrice: 4999, exitPrice: 4995, pnl: 600 });

@@ -67,7 +67,9 @@ describe('orders history', () => {
     const stop = Math.floor((es.bid - 20) / 0.25) * 0.25;
     const resting = await place(e, { side: 'sell', type: 'stop', stopPrice: stop });
     if (!resting.ok) throw new Error(resting.error.message);
-    const r = (await e.dispatch('term:positions.close', { ...where, cancelWorking: true })) as Result<Order[]>;
+    const r = (await e.dispatch('term:positions.close', { ...where, cancelWorking: true })) as Result<
+      Order[]
+    >;
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.map((o) => o.id)).toEqual([resting.value.id, expect.any(String)]);
     expect(e.ledger.order('paper', resting.value.id)?.status).toBe('cancelled');
