@@ -8,7 +8,7 @@ import type { JournalTotals, JournalView, RoundTrip } from '../../shared/journal
 import { useStore, useTerminal } from '../state/context';
 import { formatPnl, formatQty, formatTime, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
-import { AccountCell, PriceCell } from '../tables/cells';
+import { PriceCell } from '../tables/cells';
 import { VirtualTable, type Column } from '../tables/VirtualTable';
 import { dayRange, formatDuration, localDay } from './day';
 import './journal.css';
@@ -25,6 +25,16 @@ function TimeCell({ ts, allDays }: { ts: number | null; allDays: boolean }) {
   );
 }
 
+/** "Paper · PAPER-1": the connection (by its label) and the account the trip was made on. */
+function TripAccountCell({ connectionId, accountId }: { connectionId: string; accountId: string }) {
+  const label = useStore((s) => s.connections.get(connectionId)?.label);
+  return (
+    <span title={`Connection ${connectionId} · account ${accountId}`}>
+      {label ?? connectionId} · {accountId}
+    </span>
+  );
+}
+
 function columnsFor(allDays: boolean): Column<RoundTrip>[] {
   return [
     {
@@ -37,10 +47,10 @@ function columnsFor(allDays: boolean): Column<RoundTrip>[] {
     { id: 'symbol', header: 'Symbol', width: '80px', cell: (t) => <strong>{t.symbol}</strong> },
     {
       id: 'account',
-      header: 'Account',
+      header: 'Connection · account',
       title: 'The connection and account the trip was made on.',
       width: '170px',
-      cell: (t) => <AccountCell connectionId={t.connectionId} accountId={t.accountId} />,
+      cell: (t) => <TripAccountCell connectionId={t.connectionId} accountId={t.accountId} />,
     },
     {
       id: 'side',
