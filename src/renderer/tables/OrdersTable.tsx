@@ -24,6 +24,7 @@ import { ModifyButton } from '../orders/ModifyOrder';
 import { newRequestKey } from '../orders/keys';
 import { AccountCell, PriceCell, SideCell, useReadOnly } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';
+import './orders.css';
 
 function CancelButton({ order }: { order: Order }) {
   const { api } = useTerminal();
@@ -214,10 +215,23 @@ const doneColumns: Column<Order>[] = [
   },
 ];
 
-/** Rejected rows: the status column takes the room left, for the reason. */
-const rejectedColumns: Column<Order>[] = baseColumns.map((c) =>
-  c.id === 'status' ? { ...c, width: 'minmax(240px, 1fr)' } : c,
-);
+/**
+ * Rejected rows: what was refused and why. Fill and protection columns say nothing here, so the
+ * reason gets their room and wraps onto a second line instead of being cut off.
+ */
+const rejectedColumns: Column<Order>[] = [
+  ...baseColumns.filter((c) => c.id !== 'protection' && c.id !== 'filled' && c.id !== 'status'),
+  {
+    id: 'reason',
+    header: 'Reason',
+    width: 'minmax(240px, 1fr)',
+    cell: (o) => (
+      <span className="reject-reason" title={o.rejectReason ?? undefined}>
+        {o.rejectReason ?? 'Rejected by the broker.'}
+      </span>
+    ),
+  },
+];
 
 /** Working rows keep their actions; finished rows show their average fill instead. */
 const allColumns: Column<Order>[] = [
@@ -310,6 +324,7 @@ export function OrdersTable() {
           rowKey={(o) => orderKey(o.connectionId, o.id)}
           ctx={noClock}
           empty={current.empty}
+          rowHeight={current.id === 'rejected' ? 34 : undefined}
         />
       ) : null}
     </div>
