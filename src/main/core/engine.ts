@@ -141,7 +141,7 @@ export class Engine {
     this.trades = new TradeJournal({
       ledger: this.ledger,
       file: new FillsFile(
-        opts.dataDir === undefined ? null : join(opts.dataDir, 'journal', FILLS_FILE),
+        opts.dataDir === undefined ? null : join(opts.dataDir, 'trades', FILLS_FILE),
         this.log.child({ component: 'trade-journal' }),
       ),
       now: this.now,

@@ -22,7 +22,7 @@ export const RecordedFill = z.object({
 });
 export type RecordedFill = z.infer<typeof RecordedFill>;
 
-/** The journal's file name inside `<dataDir>/journal`. */
+/** The journal's file name inside `<dataDir>/trades` (beside, not among, the alert journal's day files). */
 export const FILLS_FILE = 'fills.jsonl';
 export const CORRUPT_FILE = 'fills.corrupt.jsonl';
 
@@ -33,7 +33,7 @@ export interface LoadedFills {
 
 export class FillsFile {
   constructor(
-    /** `<dataDir>/journal/fills.jsonl`; null keeps the journal in memory (tests, no data dir). */
+    /** `<dataDir>/trades/fills.jsonl`; null keeps the journal in memory (tests, no data dir). */
     readonly path: string | null,
     private readonly log?: Logger,
   ) {
