@@ -9,7 +9,8 @@ import { formatPrice, roundToStep } from '../../shared/money';
 import { accountKey, instrumentKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
 import { formatPnl, formatSignedQty, signClass } from '../format';
-import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
+import { isReadOnly, READ_ONLY_TEXT } from '../connections/trading';
+import { accountText, ticketAccounts } from './accounts';
 import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { useUi } from '../layout/dialogs';
@@ -62,16 +63,11 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
   const connections = useStore((s) => s.connections);
   const instruments = useStore((s) => s.instruments);
   const [accountChoice, setAccountChoice] = useState<string>('');
-  // One picker across every connection that lists the symbol (the shown listing's first); read-only
-  // connections are never offered: an order there could only be refused.
-  const eligible = useMemo<Account[]>(() => {
-    if (!shown) return [];
-    const listed = tradableAccounts(accounts.values(), connections).filter((a) =>
-      instruments.has(instrumentKey(a.connectionId, shown.symbol)),
-    );
-    const own = (a: Account) => (a.connectionId === shown.connectionId ? 0 : 1);
-    return listed.sort((a, b) => own(a) - own(b));
-  }, [accounts, connections, instruments, shown]);
+  // One picker across every connection that lists the symbol (see ticketAccounts).
+  const eligible = useMemo<Account[]>(
+    () => ticketAccounts(accounts.values(), connections, instruments, shown),
+    [accounts, connections, instruments, shown],
+  );
   const account =
     eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
   // The order goes to the chosen account's connection, checked against that connection's listing.
@@ -493,11 +489,6 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
       </form>
     </section>
   );
-}
-
-/** "paper · PAPER-1", "Tradovate demo · DEMO123": which connection and which account. */
-function accountText(a: Account, connectionLabel: string | undefined): string {
-  return `${connectionLabel ?? a.connectionId} · ${a.name === a.accountId || a.name === '' ? a.accountId : `${a.name} (${a.accountId})`}`;
 }
 
 /** The trader's position in the ticket's symbol and account, so size decisions need no glance away. */
