@@ -35,6 +35,8 @@ export const DEFAULT_DEADLINE_MS = 10_000;
  * final (the order was not placed). Lookups that cannot answer repeat at the last interval.
  */
 export const DEFAULT_LOOKUP_SCHEDULE_MS: readonly number[] = [500, 1_500, 3_500, 7_500, 15_000, 30_000];
+/** The risk limits' "confirm this size" answer (the fat-finger guard): asked, not refused. */
+const NEEDS_CONFIRMATION = 'needs_confirmation';
 /** Settled intents remembered for retries of the same click (oldest forgotten first). */
 const MAX_REMEMBERED = 10_000;
 
@@ -155,7 +157,9 @@ export class OrderDesk {
     const allowed = this.guard?.checkPlace(checked.value.order, req);
     if (allowed !== undefined && !allowed.ok) {
       this.refused('place', req, allowed.error.code, allowed.error.message);
-      this.keepRejected(checked.value.conn, checked.value.order, clientOrderId, allowed.error.message);
+      // A size to confirm is a question to the trader, not a rejection.
+      if (allowed.error.code !== NEEDS_CONFIRMATION)
+        this.keepRejected(checked.value.conn, checked.value.order, clientOrderId, allowed.error.message);
       return allowed;
     }
     const { conn, order } = checked.value;

@@ -60,6 +60,18 @@ describe('orders history', () => {
     expect(row?.rejectReason).toBe(!r.ok ? r.error.message : null);
   });
 
+  it('does not keep a size the trader is asked to confirm: that is a question, not a rejection', async () => {
+    const { e, es } = await setup();
+    e.risk.setLimits({ ...e.risk.status().limits, confirmQtyAbove: 2 });
+    const req = { side: 'buy', type: 'limit', qty: 5, limitPrice: Math.floor(es.bid) - 10 };
+    const asked = await place(e, req);
+    expect(!asked.ok && asked.error.code).toBe('needs_confirmation');
+    expect(e.ledger.orders()).toEqual([]);
+    const sent = await place(e, { ...req, confirmLarge: true });
+    expect(sent.ok && sent.value.status).toBe('working');
+    expect(e.ledger.orders().map((o) => o.status)).toEqual(['working']);
+  });
+
   it('closes with cancelWorking: the symbol’s working orders are cancelled first, then the position', async () => {
     const { e, es } = await setup();
     const bought = await place(e, { side: 'buy', type: 'market' });
