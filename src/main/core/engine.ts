@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AlertsConfig } from '../../shared/alerts';
 import { fail, ok } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
+import { positionKey } from '../../shared/keys';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
 import { signalNotice } from './alerts/signalNotice';
@@ -274,8 +275,16 @@ export class Engine {
       .register('term:orders.modify', (req) => this.desk.modify(req))
       .register('term:orders.cancel', (req) => this.desk.cancel(req))
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
-      .register('term:positions.close', (req) => this.desk.close(req))
-      .register('term:positions.flatten', (req) => this.desk.flatten(req))
+      // Cancelling the symbol's orders also ends its protection, so nothing re-opens the position.
+      .register('term:positions.close', async (req) => {
+        if (req.cancelWorking === true && this.hasPosition(req))
+          await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        return this.desk.close(req);
+      })
+      .register('term:positions.flatten', async (req) => {
+        await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        return this.desk.flatten(req);
+      })
       .register('term:journal.trades', (req) => ok(this.trades.view(req)))
       .register('term:journal.exportCsv', (req) => ok(this.trades.exportCsv(req.what, req)))
       .register('term:charts.open', async (req) => {
@@ -317,6 +326,12 @@ export class Engine {
         ok(await this.risk.fire(req.reason ?? 'kill switch fired by hand', req.flatten)),
       )
       .register('term:risk.unlock', () => this.risk.unlock('trader'));
+  }
+
+  private hasPosition(where: { connectionId: string; accountId: string; symbol: string }): boolean {
+    return (
+      (this.ledger.position(positionKey(where.connectionId, where.accountId, where.symbol))?.qty ?? 0) !== 0
+    );
   }
 
   private userAction(id: string, action: 'reconnect' | 'disconnect') {

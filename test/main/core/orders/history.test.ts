@@ -88,6 +88,36 @@ describe('orders history', () => {
     expect(e.ledger.positions().filter((p) => p.qty !== 0)).toEqual([]);
   });
 
+  it('closing with cancelWorking ends terminal-managed protection that has no order yet; without, it stays', async () => {
+    const { e, es } = await setup();
+    const trailing = async () => {
+      const r = (await e.dispatch('term:protection.place', {
+        ...where,
+        kind: 'trailing',
+        side: 'sell',
+        qty: 1,
+        trail: { by: 'ticks', offset: 8, activationPrice: Math.ceil(es.ask) + 100 },
+      })) as Result<{ id: string; heldBy: string; status: string }>;
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value).toMatchObject({ heldBy: 'terminal', status: 'active' });
+      return r.value.id;
+    };
+    const statusOf = (id: string) => e.protection.list().find((p) => p.id === id)?.status;
+
+    await place(e, { side: 'buy', type: 'market' });
+    const kept = await trailing();
+    await e.dispatch('term:positions.close', where);
+    expect(statusOf(kept)).toBe('active');
+
+    await place(e, { side: 'buy', type: 'market' });
+    const ended = await trailing();
+    const r = (await e.dispatch('term:positions.close', { ...where, cancelWorking: true })) as Result<
+      Order[]
+    >;
+    expect(r.ok).toBe(true);
+    expect([statusOf(kept), statusOf(ended)]).toEqual(['done', 'done']);
+  });
+
   it('closes without cancelWorking: resting orders stay working', async () => {
     const { e, es } = await setup();
     await place(e, { side: 'buy', type: 'market' });
