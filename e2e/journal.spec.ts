@@ -252,6 +252,8 @@ test('Close offers to cancel the symbol’s working orders and says what stayed'
   const box = dialog.getByRole('checkbox', { name: /Also cancel it/ });
   await expect(box).toBeChecked();
   await expect(box).toBeFocused();
+  await terminal.setViewportSize({ width: 1280, height: 720 });
+  await terminal.screenshot({ path: screenshotPath('close-position-1280x720.png') });
   await dialog.getByRole('button', { name: 'Close position' }).click();
   await expect(terminal.getByRole('status').filter({ hasText: `and cancelled 1 order` })).toBeVisible();
   await expect
