@@ -192,7 +192,7 @@ test('screenshot of the terminal after a trade (README)', async ({ terminal, hos
   await terminal.screenshot({ path: screenshotPath('terminal.png'), fullPage: true });
 });
 
-test('Flatten cancels the working orders on the symbol and closes the position; Close says orders stay', async ({
+test('Flatten cancels the working orders on the symbol and closes the position; Close offers to cancel them', async ({
   terminal,
   host,
 }) => {
@@ -216,7 +216,7 @@ test('Flatten cancels the working orders on the symbol and closes the position; 
   await expect(row).toHaveCount(1);
   await expect(row.getByRole('button', { name: 'Close', exact: true })).toHaveAttribute(
     'title',
-    /stay working/,
+    /offers to cancel them in the same action/,
   );
   await row.getByRole('button', { name: 'Flatten', exact: true }).click();
 

@@ -31,6 +31,13 @@ export const verbs = {
     /** Long becomes short of the same size (and back), in one market order. */
     reverse: 'term:positions.reverse',
   },
+  /** Round trips paired from the fills journal in the data directory, and its CSV exports. */
+  journal: {
+    /** Trips of a day (or all), newest first, with totals per currency. */
+    trades: 'term:journal.trades',
+    /** Trips or fills as RFC 4180 CSV, made in main; the renderer offers it as a download. */
+    exportCsv: 'term:journal.exportCsv',
+  },
   charts: {
     open: 'term:charts.open',
     close: 'term:charts.close',

@@ -19,6 +19,7 @@ import {
   TrailingParams,
 } from './domain';
 import { AlertFiring, AlertsConfig, RiskStatus, UNLOCK_PHRASE } from './alerts';
+import { JournalExport, JournalExportRequest, JournalRange, JournalView } from './journal';
 import { Snapshot } from './stream';
 import { HotkeySettings } from './hotkeys';
 
@@ -195,6 +196,11 @@ export const ClosePositionRequest = z.object({
   connectionId: z.string().min(1),
   accountId: z.string().min(1),
   symbol: z.string().min(1),
+  /**
+   * Close only: also cancel the symbol's working orders first, as flatten does (the UI's default).
+   * Absent or false: only the closing order is sent and resting orders stay working.
+   */
+  cancelWorking: z.boolean().optional(),
 });
 /** What a cancel-all did, order by order: one refusal does not hide the others. */
 export const CancelAllResult = z.object({
@@ -357,7 +363,7 @@ export const WatchlistSymbols = z
   .refine((symbols) => new Set(symbols).size === symbols.length, 'a watchlist lists each symbol once');
 
 /** The bottom panel's tabs, in display order. */
-export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Connections', 'Alerts', 'Risk', 'DOM']);
+export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Journal', 'Connections', 'Alerts', 'Risk', 'DOM']);
 export type BottomTab = z.infer<typeof BottomTab>;
 
 /** The main chart: a symbol and timeframe, and which connection's listing when known. */
@@ -451,6 +457,8 @@ export const contract = {
   'term:positions.flatten': { request: ClosePositionRequest, response: result(z.array(Order)) },
   /** One market order of twice the position on the other side: long 2 becomes short 2. */
   'term:positions.reverse': { request: ClosePositionRequest, response: result(z.array(Order)) },
+  'term:journal.trades': { request: JournalRange, response: result(JournalView) },
+  'term:journal.exportCsv': { request: JournalExportRequest, response: result(JournalExport) },
   'term:charts.open': { request: OpenChartRequest, response: result(ChartHistory) },
   'term:charts.close': { request: CloseChartRequest, response: Done },
   'term:connections.reconnect': { request: ConnectionRequest, response: Done },

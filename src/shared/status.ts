@@ -75,7 +75,30 @@ export const StatusReport = z.object({
       pendingAction: PendingAction.nullable(),
       /** The desk's row while the broker's answer is outstanding (status pending or unknown). */
       placeholder: z.boolean(),
+      /** Why the broker or the terminal refused it (rejected orders); absent otherwise. */
+      rejectReason: z.string().optional(),
+      /** When the order was placed and last changed (epoch ms). */
+      createdAt: z.number().optional(),
+      updatedAt: z.number().optional(),
     }),
   ),
+  /** The ledger's recent fills (the newest 500), oldest first. */
+  fills: z
+    .array(
+      z.object({
+        id: z.string(),
+        orderId: z.string(),
+        connectionId: z.string(),
+        accountId: z.string(),
+        symbol: z.string(),
+        side: Side,
+        qty: z.number(),
+        price: z.number(),
+        commission: z.number(),
+        ts: z.number(),
+        synthetic: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 export type StatusReport = z.infer<typeof StatusReport>;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AlertsConfig } from '../../shared/alerts';
 import { fail, ok } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
+import { positionKey } from '../../shared/keys';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
 import { signalNotice } from './alerts/signalNotice';
@@ -20,6 +21,7 @@ import { StreamBatcher } from './batcher';
 import { openChart } from './charts';
 import { CommandRouter } from './commands/router';
 import type { Connection, ConnectionEvent } from './connection';
+import { FILLS_FILE, FillsFile, TradeJournal } from './journal';
 import { Ledger } from './ledger';
 import { type Logger, silentLogger } from './log';
 import { ClientOrderIds } from './orders/clientOrderIds';
@@ -84,6 +86,8 @@ export class Engine {
   readonly alerts: AlertEngine;
   /** Risk limits and the kill switch, in front of the desk. */
   readonly risk: RiskGuard;
+  /** Every fill, kept in the data directory, paired into round trips. */
+  readonly trades: TradeJournal;
   private alertsStore: AlertsStore = new SessionAlertsStore();
   private readonly alertTickMs: number;
   private alertTimer: NodeJS.Timeout | null = null;
@@ -135,6 +139,15 @@ export class Engine {
       opts.dataDir === undefined ? null : join(opts.dataDir, 'journal'),
       this.log.child({ component: 'journal' }),
     );
+    this.trades = new TradeJournal({
+      ledger: this.ledger,
+      file: new FillsFile(
+        opts.dataDir === undefined ? null : join(opts.dataDir, 'trades', FILLS_FILE),
+        this.log.child({ component: 'trade-journal' }),
+      ),
+      now: this.now,
+      logger: this.log.child({ component: 'trade-journal' }),
+    });
     this.alerts = new AlertEngine({ ledger: this.ledger, journal, now: this.now, logger: this.log });
     this.risk = new RiskGuard({
       ledger: this.ledger,
@@ -262,10 +275,20 @@ export class Engine {
       .register('term:orders.modify', (req) => this.desk.modify(req))
       .register('term:orders.cancel', (req) => this.desk.cancel(req))
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
-      .register('term:positions.close', (req) => this.desk.close(req))
-      .register('term:positions.flatten', (req) => this.desk.flatten(req))
+      // Cancelling the symbol's orders also ends its protection, so nothing re-opens the position.
+      .register('term:positions.close', async (req) => {
+        if (req.cancelWorking === true && this.hasPosition(req))
+          await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        return this.desk.close(req);
+      })
+      .register('term:positions.flatten', async (req) => {
+        await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        return this.desk.flatten(req);
+      })
       .register('term:positions.reverse', (req) => this.desk.reverse(req))
       .register('term:orders.cancelAll', (req) => this.desk.cancelAll(req))
+      .register('term:journal.trades', (req) => ok(this.trades.view(req)))
+      .register('term:journal.exportCsv', (req) => ok(this.trades.exportCsv(req.what, req)))
       .register('term:charts.open', async (req) => {
         const r = await openChart(req, {
           ledger: this.ledger,
@@ -305,6 +328,12 @@ export class Engine {
         ok(await this.risk.fire(req.reason ?? 'kill switch fired by hand', req.flatten)),
       )
       .register('term:risk.unlock', () => this.risk.unlock('trader'));
+  }
+
+  private hasPosition(where: { connectionId: string; accountId: string; symbol: string }): boolean {
+    return (
+      (this.ledger.position(positionKey(where.connectionId, where.accountId, where.symbol))?.qty ?? 0) !== 0
+    );
   }
 
   private userAction(id: string, action: 'reconnect' | 'disconnect') {
@@ -404,6 +433,7 @@ export class Engine {
     if (this.alertTimer !== null) clearInterval(this.alertTimer);
     this.alertTimer = null;
     this.alerts.dispose();
+    this.trades.dispose();
     this.desk.dispose();
     await Promise.all(
       [...this.conns.values()].map((c) =>

@@ -93,8 +93,24 @@ export function statusReport(ledger: Ledger, connections: Iterable<Connection>, 
               },
         pendingAction: o.pendingAction ?? null,
         placeholder: o.placeholder === true,
+        ...(o.rejectReason === null ? {} : { rejectReason: o.rejectReason }),
+        createdAt: o.createdAt,
+        updatedAt: o.updatedAt,
       };
     }),
+    fills: ledger.fills().map((f) => ({
+      id: f.id,
+      orderId: f.orderId,
+      connectionId: f.connectionId,
+      accountId: f.accountId,
+      symbol: f.symbol,
+      side: f.side,
+      qty: f.qty,
+      price: f.price,
+      commission: f.commission,
+      ts: f.ts,
+      synthetic: f.synthetic === true,
+    })),
   };
 }
 

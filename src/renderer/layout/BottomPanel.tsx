@@ -1,5 +1,5 @@
 /**
- * Positions / Orders / Fills / Connections / Alerts / Risk / DOM (price ladder) as tabs; counts are decoration, not part of the names.
+ * Positions / Orders / Fills / Journal / Connections / Alerts / Risk / DOM (price ladder) as tabs; counts are decoration, not part of the names.
  * The active tab is part of the saved workspace, so it is the same after a restart.
  */
 import { useMemo, type KeyboardEvent } from 'react';
@@ -10,6 +10,7 @@ import { RiskPanel } from '../alerts/RiskPanel';
 import { useRisk } from '../alerts/RiskContext';
 import { ConnectionSettingsBar } from '../connectionManager';
 import { ConnectionsPanel } from '../connections/ConnectionsPanel';
+import { JournalPanel } from '../journal/JournalPanel';
 import { useStore } from '../state/context';
 import { useWorkspace } from '../state/workspace';
 import { LadderPanel } from '../ladder/LadderPanel';
@@ -39,6 +40,7 @@ export function BottomPanel() {
       Positions: open,
       Orders: working,
       Fills: null,
+      Journal: null,
       Connections: down > 0 ? down : null,
       Alerts: unread > 0 ? unread : null,
       Risk: locked ? '!' : null,
@@ -85,6 +87,7 @@ export function BottomPanel() {
         {tab === 'Positions' ? <PositionsTable /> : null}
         {tab === 'Orders' ? <OrdersTable /> : null}
         {tab === 'Fills' ? <FillsTable /> : null}
+        {tab === 'Journal' ? <JournalPanel /> : null}
         {tab === 'Alerts' ? <AlertsPanel /> : null}
         {tab === 'Risk' ? <RiskPanel /> : null}
         {tab === 'DOM' ? <LadderPanel /> : null}

@@ -1,5 +1,5 @@
 /**
- * Orders split into Working and Done, newest first, with Edit (modify price and quantity) and
+ * Orders as Working, Done, Rejected (kept with the reason and time) or All, newest first, with Edit (modify price and quantity) and
  * Cancel per working order. Orders are always named by connection and id: two brokers may both
  * have order 42. An order whose call went unanswered shows as unknown until the broker says.
  */
@@ -24,6 +24,7 @@ import { ModifyButton } from '../orders/ModifyOrder';
 import { newRequestKey } from '../orders/keys';
 import { AccountCell, PriceCell, QtyCell, SideCell, useReadOnly } from './cells';
 import { VirtualTable, type Column } from './VirtualTable';
+import './orders.css';
 
 function CancelButton({ order }: { order: Order }) {
   const { api } = useTerminal();
@@ -90,6 +91,8 @@ function ProtectionCell({ order: o }: { order: Order }) {
     </span>
   );
 }
+
+type OrderView = 'working' | 'done' | 'rejected' | 'all';
 
 const roleOrder = { entry: 0, target: 1, stop: 2, leg: 3 } as const;
 
@@ -212,64 +215,118 @@ const doneColumns: Column<Order>[] = [
   },
 ];
 
+/**
+ * Rejected rows: what was refused and why. Fill and protection columns say nothing here, so the
+ * reason gets their room and wraps onto a second line instead of being cut off.
+ */
+const rejectedColumns: Column<Order>[] = [
+  ...baseColumns.filter((c) => c.id !== 'protection' && c.id !== 'filled' && c.id !== 'status'),
+  {
+    id: 'reason',
+    header: 'Reason',
+    width: 'minmax(240px, 1fr)',
+    cell: (o) => (
+      <span className="reject-reason" title={o.rejectReason ?? undefined}>
+        {o.rejectReason ?? 'Rejected by the broker.'}
+      </span>
+    ),
+  },
+];
+
+/** Working rows keep their actions; finished rows show their average fill instead. */
+const allColumns: Column<Order>[] = [
+  ...baseColumns,
+  {
+    id: 'avg',
+    header: 'Avg fill',
+    width: '96px',
+    align: 'right',
+    cell: (o) => <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={o.avgFillPrice} />,
+  },
+  {
+    id: 'actions',
+    header: 'Action',
+    width: '120px',
+    align: 'center',
+    cell: (o) =>
+      isOrderDone(o.status) ? null : (
+        <span className="row-actions">
+          <ModifyButton order={o} />
+          <CancelButton order={o} />
+        </span>
+      ),
+  },
+];
+
+const columnsOf: Record<OrderView, Column<Order>[]> = {
+  working: workingColumns,
+  done: doneColumns,
+  rejected: rejectedColumns,
+  all: allColumns,
+};
+
 const noClock = { now: 0 };
+
+/** The history filters: what is live, what finished, what was refused (with why), everything. */
+const views: { id: OrderView; label: string; table: string; empty: string }[] = [
+  { id: 'working', label: 'Working', table: 'Working orders', empty: 'No working orders.' },
+  { id: 'done', label: 'Done', table: 'Done orders', empty: 'No finished orders yet.' },
+  {
+    id: 'rejected',
+    label: 'Rejected',
+    table: 'Rejected orders',
+    empty: 'No rejected orders: orders the broker or the risk limits refuse are kept here with the reason.',
+  },
+  { id: 'all', label: 'All', table: 'All orders', empty: 'No orders yet.' },
+];
 
 export function OrdersTable() {
   const orders = useStore((s) => s.orders);
-  const [view, setView] = useState<'working' | 'done'>('working');
-  const { working, done } = useMemo(() => {
+  const [view, setView] = useState<OrderView>('working');
+  const rows = useMemo(() => {
     const w: Order[] = [];
     const d: Order[] = [];
     for (const o of orders.values()) (isOrderDone(o.status) ? d : w).push(o);
     groupByList(w);
     d.sort((a, b) => b.updatedAt - a.updatedAt);
-    return { working: w, done: d };
+    return {
+      working: w,
+      done: d,
+      rejected: d.filter((o) => o.status === 'rejected'),
+      all: [...w, ...d],
+    } satisfies Record<OrderView, Order[]>;
   }, [orders]);
+  const current = views.find((v) => v.id === view) ?? views[0];
   return (
     <div className="orders">
       <div className="subtabs" role="group" aria-label="Order view">
-        <button
-          type="button"
-          aria-pressed={view === 'working'}
-          className={view === 'working' ? 'active' : ''}
-          onClick={() => setView('working')}
-        >
-          Working{' '}
-          <span aria-hidden="true" className="count">
-            {working.length}
-          </span>
-        </button>
-        <button
-          type="button"
-          aria-pressed={view === 'done'}
-          className={view === 'done' ? 'active' : ''}
-          onClick={() => setView('done')}
-        >
-          Done{' '}
-          <span aria-hidden="true" className="count">
-            {done.length}
-          </span>
-        </button>
+        {views.map((v) => (
+          <button
+            key={v.id}
+            type="button"
+            aria-pressed={view === v.id}
+            className={view === v.id ? 'active' : ''}
+            onClick={() => setView(v.id)}
+          >
+            {v.label}{' '}
+            <span aria-hidden="true" className="count">
+              {rows[v.id].length}
+            </span>
+          </button>
+        ))}
       </div>
-      {view === 'working' ? (
+      {current !== undefined ? (
         <VirtualTable
-          label="Working orders"
-          rows={working}
-          columns={workingColumns}
+          key={current.id}
+          label={current.table}
+          rows={rows[current.id]}
+          columns={columnsOf[current.id]}
           rowKey={(o) => orderKey(o.connectionId, o.id)}
           ctx={noClock}
-          empty="No working orders."
+          empty={current.empty}
+          rowHeight={current.id === 'rejected' ? 34 : undefined}
         />
-      ) : (
-        <VirtualTable
-          label="Done orders"
-          rows={done}
-          columns={doneColumns}
-          rowKey={(o) => orderKey(o.connectionId, o.id)}
-          ctx={noClock}
-          empty="No finished orders yet."
-        />
-      )}
+      ) : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** Open positions with live P&L, dimmed by the age of their mark. */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { Order, Position } from '../../shared/domain';
 import { accountKey, instrumentKey, quoteKey } from '../../shared/keys';
 import { READ_ONLY_TEXT } from '../connections/trading';
@@ -9,6 +9,8 @@ import { decimalsOf, formatMid, formatNumber, formatPrice, moveInTicks } from '.
 import { formatPct, formatPnl, formatSignedQty, formatTicks, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
 import { AccountCell, useReadOnly } from './cells';
+import { CloseDialog } from './CloseDialog';
+import { closeOutcomeText, workingOn } from './closeText';
 import { MARK_LEGEND, markTitle } from './mark';
 import './figures.css';
 import { VirtualTable, type Column, type RowContext } from './VirtualTable';
@@ -20,37 +22,33 @@ function pnlPct(p: Position): number | null {
 
 type PositionAction = 'close' | 'flatten';
 
-const actionText: Record<PositionAction, { label: string; verb: string; title(symbol: string): string }> = {
+const actionText: Record<PositionAction, { label: string; title(symbol: string): string }> = {
   close: {
     label: 'Close',
-    verb: 'Closing',
     title: (s) =>
-      `Close ${s}: one market order for the opposite quantity. Resting orders on ${s} (stops, targets, limits) stay working and can re-open a position — use Flatten to cancel them too.`,
+      `Close ${s}: one market order for the opposite quantity. When orders are working on ${s} (stops, targets, limits) it offers to cancel them in the same action.`,
   },
   flatten: {
     label: 'Flatten',
-    verb: 'Flattening',
     title: (s) =>
       `Flatten ${s}: cancel every working order on ${s} in this account, then close the position, so nothing can re-open it.`,
   },
 };
 
-/** "1 order cancelled, 1 order sent": what a close or flatten did, in the trader's words. */
-function describeOrders(orders: readonly Order[]): string {
-  const cancelled = orders.filter((o) => o.status === 'cancelled').length;
-  const sent = orders.length - cancelled;
-  const n = (k: number, what: string) => `${k} order${k === 1 ? '' : 's'} ${what}`;
-  return cancelled > 0 ? `${n(cancelled, 'cancelled')}, ${n(sent, 'sent')}` : n(sent, 'sent');
-}
-
 function PositionButton({ position, action }: { position: Position; action: PositionAction }) {
-  const { api } = useTerminal();
+  const { api, store } = useTerminal();
   const ui = useUi();
   const verified = useStore(
     (s) => s.accounts.get(accountKey(position.connectionId, position.accountId))?.verified,
   );
   const readOnly = useReadOnly(position.connectionId);
+  const [asking, setAsking] = useState<{
+    working: Order[];
+    resolve(choice: { cancelWorking: boolean } | null): void;
+  } | null>(null);
   const text = actionText[action];
+  const price = (o: Order, value: number): string =>
+    formatPrice(value, store.getState().instruments.get(instrumentKey(o.connectionId, o.symbol)));
   const onClick = async () => {
     if (verified !== true) {
       const what =
@@ -69,12 +67,28 @@ function PositionButton({ position, action }: { position: Position; action: Posi
       accountId: position.accountId,
       symbol: position.symbol,
     };
+    // Close offers to cancel the symbol's working orders in the same action (ticked by default).
+    let cancelWorking = false;
+    if (action === 'close') {
+      const working = workingOn(store.getState().orders.values(), position);
+      if (working.length > 0) {
+        const choice = await new Promise<{ cancelWorking: boolean } | null>((resolve) =>
+          setAsking({ working, resolve }),
+        );
+        setAsking(null);
+        if (choice === null) return;
+        cancelWorking = choice.cancelWorking;
+      }
+    }
     try {
       const res = await (action === 'flatten'
         ? api.positions.flatten(request)
-        : api.positions.close(request));
+        : api.positions.close(cancelWorking ? { ...request, cancelWorking } : request));
       if (!res.ok) ui.notify('error', `${text.label} ${position.symbol} rejected: ${res.error.message}`);
-      else ui.notify('info', `${text.verb} ${position.symbol}: ${describeOrders(res.value)}.`);
+      else {
+        const left = workingOn(store.getState().orders.values(), position);
+        ui.notify('info', closeOutcomeText(position.symbol, res.value, left, price));
+      }
     } catch (e) {
       ui.notify(
         'error',
@@ -83,16 +97,21 @@ function PositionButton({ position, action }: { position: Position; action: Posi
     }
   };
   return (
-    <button
-      type="button"
-      className={`row-btn ${action === 'flatten' ? 'row-btn-strong' : ''}`}
-      onClick={() => void onClick()}
-      disabled={readOnly}
-      aria-label={text.label}
-      title={readOnly ? READ_ONLY_TEXT : text.title(position.symbol)}
-    >
-      {text.label}
-    </button>
+    <>
+      <button
+        type="button"
+        className={`row-btn ${action === 'flatten' ? 'row-btn-strong' : ''}`}
+        onClick={() => void onClick()}
+        disabled={readOnly}
+        aria-label={text.label}
+        title={readOnly ? READ_ONLY_TEXT : text.title(position.symbol)}
+      >
+        {text.label}
+      </button>
+      {asking !== null ? (
+        <CloseDialog position={position} working={asking.working} price={price} answer={asking.resolve} />
+      ) : null}
+    </>
   );
 }
 

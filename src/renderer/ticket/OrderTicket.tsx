@@ -7,10 +7,11 @@
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
 import { formatPrice, formatPriceInput, moveInTicks } from '../../shared/money';
-import { accountKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
+import { accountKey, instrumentKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
 import { formatPnl, formatQty, formatSignedQty, formatTicks, signClass } from '../format';
-import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
+import { isReadOnly, READ_ONLY_TEXT } from '../connections/trading';
+import { accountText, ticketAccounts } from './accounts';
 import { OrderIntents } from './intent';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { useUi } from '../layout/dialogs';
@@ -60,12 +61,24 @@ type Outcome =
   | { kind: 'unknown'; text: string }
   | null;
 
-export function OrderTicket({ instrument }: { instrument: Instrument | undefined }) {
+export function OrderTicket({ instrument: shown }: { instrument: Instrument | undefined }) {
   const { api } = useTerminal();
   const ui = useUi();
   const risk = useRisk();
   const accounts = useStore((s) => s.accounts);
   const connections = useStore((s) => s.connections);
+  const instruments = useStore((s) => s.instruments);
+  const [accountChoice, setAccountChoice] = useState<string>('');
+  // One picker across every connection that lists the symbol (see ticketAccounts).
+  const eligible = useMemo<Account[]>(
+    () => ticketAccounts(accounts.values(), connections, instruments, shown),
+    [accounts, connections, instruments, shown],
+  );
+  const account =
+    eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
+  // The order goes to the chosen account's connection, checked against that connection's listing.
+  const instrument =
+    shown && account ? (instruments.get(instrumentKey(account.connectionId, shown.symbol)) ?? shown) : shown;
   const readOnly = useStore((s) =>
     instrument ? isReadOnly(s.connections.get(instrument.connectionId)) : false,
   );
@@ -91,7 +104,6 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   const [qty, setQty] = useState('1');
   const [limitPrice, setLimitPrice] = useState('');
   const [stopPrice, setStopPrice] = useState('');
-  const [accountChoice, setAccountChoice] = useState<string>('');
   const [errors, setErrors] = useState<TicketErrors>({});
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
@@ -100,20 +112,17 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   const [protectionErrors, setProtectionErrors] = useState<ProtectionErrors>({});
   const capabilities = instrument ? connections.get(instrument.connectionId)?.capabilities : undefined;
 
-  // Read-only connections are never offered: an order there could only be refused.
-  const eligible = useMemo<Account[]>(
-    () =>
-      instrument
-        ? tradableAccounts(accounts.values(), connections).filter(
-            (a) => a.connectionId === instrument.connectionId,
-          )
-        : [],
-    [accounts, connections, instrument],
-  );
-  const account =
-    eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
   // Hotkeys and the DOM ladder trade the ticket's symbol, account and quantity.
   usePublishTradeTarget({ instrument, account, qty });
+
+  // A message answers the order it was about: any edit (type, price, quantity, account, protection)
+  // clears a success or a rejection. "Result unknown" stays: that order may still be live.
+  const editKey = JSON.stringify([type, tif, qty, limitPrice, stopPrice, accountChoice, mode, draft]);
+  const [editedFor, setEditedFor] = useState(editKey);
+  if (editKey !== editedFor) {
+    setEditedFor(editKey);
+    if (outcome !== null && outcome.kind !== 'unknown') setOutcome(null);
+  }
 
   // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
   // later ticks do not overwrite what the trader typed. State adjusted during render, as React
@@ -299,7 +308,7 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
                   key={accountKey(a.connectionId, a.accountId)}
                   value={accountKey(a.connectionId, a.accountId)}
                 >
-                  {a.name}
+                  {accountText(a, connections.get(a.connectionId)?.label)}
                 </option>
               ))}
             </select>

@@ -446,7 +446,7 @@ export class AlertEngine {
         subject: `${o.connectionId}:${o.id}`,
         level: 'warning',
         title: `Order rejected: ${o.side} ${o.qty} ${o.symbol}`,
-        message: `${o.connectionId} rejected ${o.side} ${o.qty} ${o.symbol}${o.rejectReason === null ? '' : `: ${o.rejectReason}`}.`,
+        message: `${o.connectionId} rejected ${o.side} ${o.qty} ${o.symbol}${o.rejectReason === null ? '' : `: ${o.rejectReason.replace(/\.$/, '')}`}.`,
         value: null,
         symbol: o.symbol,
         connectionId: o.connectionId,

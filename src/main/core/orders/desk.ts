@@ -35,6 +35,8 @@ export const DEFAULT_DEADLINE_MS = 10_000;
  * final (the order was not placed). Lookups that cannot answer repeat at the last interval.
  */
 export const DEFAULT_LOOKUP_SCHEDULE_MS: readonly number[] = [500, 1_500, 3_500, 7_500, 15_000, 30_000];
+/** The risk limits' "confirm this size" answer (the fat-finger guard): asked, not refused. */
+const NEEDS_CONFIRMATION = 'needs_confirmation';
 /** Settled intents remembered for retries of the same click (oldest forgotten first). */
 const MAX_REMEMBERED = 10_000;
 
@@ -145,14 +147,19 @@ export class OrderDesk {
       const retried = this.retryOf(id, req);
       if (retried !== null) return retried;
     }
-    const checked = this.checkPlace(req, id ?? this.ids.next());
+    const clientOrderId = id ?? this.ids.next();
+    const checked = this.checkPlace(req, clientOrderId);
     if (!checked.ok) {
+      // Input the ticket would not send (off tick, unknown symbol): an answer, not an order.
       this.refused('place', req, checked.error.code, checked.error.message);
       return checked;
     }
     const allowed = this.guard?.checkPlace(checked.value.order, req);
     if (allowed !== undefined && !allowed.ok) {
       this.refused('place', req, allowed.error.code, allowed.error.message);
+      // A size to confirm is a question to the trader, not a rejection.
+      if (allowed.error.code !== NEEDS_CONFIRMATION)
+        this.keepRejected(checked.value.conn, checked.value.order, clientOrderId, allowed.error.message);
       return allowed;
     }
     const { conn, order } = checked.value;
@@ -289,7 +296,11 @@ export class OrderDesk {
     if (answer.kind === 'answered' && answer.value.status === 'rejected') {
       const { code, reason } = answer.value;
       this.intents.delete(intent.clientOrderId);
-      this.ledger.forgetOrder(o.connectionId, o.clientOrderId);
+      // Kept in the orders history with the broker's reason, unless its stream already reported
+      // the rejected order under its own id (then that row is the one kept).
+      if (this.brokerOrderFor(o.connectionId, o.clientOrderId) === undefined)
+        this.showPlaceholder(conn, intent, 'rejected', reason);
+      else this.ledger.forgetOrder(o.connectionId, o.clientOrderId);
       this.log.info(
         { connectionId: o.connectionId, clientOrderId: o.clientOrderId, code, reason },
         'order rejected',
@@ -475,6 +486,10 @@ export class OrderDesk {
   /** An order reported by the broker: it resolves an outstanding intent with its client order id. */
   private onBrokerOrder(order: Order): void {
     if (order.placeholder === true || order.clientOrderId === '') return;
+    const kept = this.ledger.order(order.connectionId, order.clientOrderId);
+    if (kept?.placeholder === true && kept.status === 'rejected' && order.id !== order.clientOrderId)
+      // The broker reported the rejected order itself: one row, the broker's.
+      this.ledger.forgetOrder(order.connectionId, order.clientOrderId);
     const intent = this.intents.get(order.clientOrderId);
     if (intent === undefined || intent.sent.connectionId !== order.connectionId) return;
     if (intent.state === 'unknown') {
@@ -697,9 +712,14 @@ export class OrderDesk {
 
   // ---------------------------------------------------------------- close and flatten
 
+  /**
+   * Close the position at market. With `cancelWorking` the symbol's working orders are cancelled
+   * first, exactly as flatten does; without, they stay working (and may re-open the position).
+   */
   async close(req: PositionRequest): Promise<Result<Order[]>> {
     const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
     if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to close.`);
+    if (req.cancelWorking === true) return this.flatten(req);
     const r = await this.place(closingOrder(req, p.qty));
     return r.ok ? ok([r.value]) : r;
   }
@@ -809,6 +829,41 @@ export class OrderDesk {
 
   private refused(what: string, req: object, code: string, reason: string): void {
     this.log.info({ ...req, code, reason }, `${what} refused`);
+  }
+
+  /**
+   * An order the risk limits refused before it reached the broker stays in the orders history as
+   * rejected, with the reason and time, like one the broker refused.
+   */
+  private keepRejected(conn: Connection, req: PlaceOrder, clientOrderId: string, reason: string): void {
+    const existing = this.ledger.order(req.connectionId, clientOrderId);
+    if (existing !== undefined && existing.placeholder !== true) return;
+    if (existing !== undefined) this.ledger.forgetOrder(req.connectionId, clientOrderId);
+    const t = this.now();
+    this.ledger.apply(conn.id, {
+      type: 'order',
+      order: {
+        id: clientOrderId,
+        clientOrderId,
+        connectionId: req.connectionId,
+        accountId: req.accountId,
+        symbol: req.symbol,
+        side: req.side,
+        type: req.type,
+        tif: req.tif,
+        qty: req.qty,
+        filledQty: 0,
+        avgFillPrice: null,
+        limitPrice: req.limitPrice ?? null,
+        stopPrice: req.stopPrice ?? null,
+        status: 'rejected',
+        rejectReason: reason,
+        heldBy: conn.heldBy ?? 'broker',
+        createdAt: t,
+        updatedAt: t,
+        placeholder: true,
+      },
+    });
   }
 
   private refusedChange(what: string, req: object, r: Result<unknown>): Result<Order> {

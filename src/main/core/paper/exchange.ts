@@ -97,6 +97,11 @@ export class PaperExchange {
   private fees = 0;
   private orderSeq = 0;
   private fillSeq = 0;
+  /**
+   * Execution ids are unique across launches, as a real broker's are: the trade journal keeps
+   * fills by id in the data directory, and a restarted paper broker must not reuse "PX-1".
+   */
+  private readonly fillTag: string;
   private timer: NodeJS.Timeout | null = null;
   private lastAdvanceAt = 0;
   private readonly schedRng;
@@ -111,6 +116,7 @@ export class PaperExchange {
     this.startCash = opts.startCash ?? PAPER_START_CASH;
     this.accountId = opts.accountId ?? PAPER_ACCOUNT_ID;
     const start = this.now();
+    this.fillTag = start.toString(36);
     this.sessionDay = Math.floor(start / DAY_MS);
     this.startOfDayEquity = this.startCash;
     this.schedRng = mulberry32(deriveSeed(opts.seed, '#scheduler'));
@@ -663,7 +669,7 @@ export class PaperExchange {
     const filledQty = roundToStep(o.filledQty + qty, inst.qtyStep);
     const avg = ((o.avgFillPrice ?? 0) * o.filledQty + price * qty) / filledQty;
     const fill: Fill = {
-      id: `PX-${++this.fillSeq}`,
+      id: `PX-${this.fillTag}-${++this.fillSeq}`,
       orderId: o.id,
       connectionId: PAPER_CONNECTION_ID,
       accountId: this.accountId,

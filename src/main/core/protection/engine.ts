@@ -215,6 +215,23 @@ export class ProtectionEngine {
     return ok(this.view(p));
   }
 
+  /**
+   * Cancels every active protection on one account's symbol (a close that cancels the symbol's
+   * working orders, a flatten): a terminal-managed one stops being managed, so a trailing stop
+   * still waiting for its activation cannot re-open the position later. Returns those cancelled.
+   */
+  async cancelOn(connectionId: string, accountId: string, symbol: string): Promise<ProtectionView[]> {
+    const out: ProtectionView[] = [];
+    for (const p of [...this.protections.values()]) {
+      const r = p.req;
+      if (p.status !== 'active' || r.connectionId !== connectionId || r.accountId !== accountId) continue;
+      if (r.symbol !== symbol) continue;
+      const done = await this.cancel(p.id);
+      if (done.ok) out.push(done.value);
+    }
+    return out;
+  }
+
   /** Active protections the terminal manages (the quit guard lists them). */
   activeTerminal(): ProtectionView[] {
     return [...this.protections.values()]

@@ -298,3 +298,25 @@ describe('protection vocabulary through the contract and /status', () => {
     expect(status.connections[0]?.capabilities).toMatchObject({ trading: true, nativeTrailingStop: true });
   });
 });
+
+describe('order desk: rejected orders stay in the history', () => {
+  it('keeps one rejected row with the reason; the broker reporting it under its own id replaces the desk’s', async () => {
+    const { e, brokers } = await setup('a');
+    const [b] = brokers;
+    const id = await newId(e);
+    b.replies = ['reject'];
+    const r = (await e.dispatch('term:orders.place', buy('a', { clientOrderId: id }))) as Result<Order>;
+    expect(!r.ok && r.error.code).toBe('broker_rejected');
+    await settle();
+    expect(rowOf(e, 'a', id)).toMatchObject({ status: 'rejected', rejectReason: 'no', placeholder: true });
+
+    // The broker's stream then reports the rejected order under its own id: one row, the broker's.
+    const kept = rowOf(e, 'a', id);
+    if (kept === undefined) throw new Error('no rejected row');
+    const { placeholder: _desk, ...fromBroker } = kept;
+    b.report({ ...fromBroker, id: 'A-99' });
+    await settle();
+    const rows = e.snapshot().orders.filter((o) => o.clientOrderId === id);
+    expect(rows.map((o) => [o.id, o.status, o.placeholder])).toEqual([['A-99', 'rejected', undefined]]);
+  });
+});

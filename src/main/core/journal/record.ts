@@ -1,0 +1,100 @@
+/**
+ * The fills journal on disk: one JSON line per execution, appended (owner-only) before the fill is
+ * shown in the journal, with what pairing needs from the instrument (tick size, multiplier,
+ * currency) so old trips read the same after the instrument is gone. A line that does not parse
+ * (a torn write, a hand edit) is moved to `fills.corrupt.jsonl` and reported, never silently dropped.
+ */
+import { appendFileSync, chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { Fill } from '../../../shared/domain';
+import type { Logger } from '../log';
+import { ensurePrivateDir } from '../settings';
+
+export const RecordedFill = z.object({
+  v: z.literal(1),
+  fill: Fill,
+  tickSize: z.number().positive(),
+  multiplier: z.number().positive(),
+  currency: z.string(),
+  /** When the terminal wrote it (the fill's own time is `fill.ts`). */
+  recordedAt: z.number(),
+});
+export type RecordedFill = z.infer<typeof RecordedFill>;
+
+/** The journal's file name inside `<dataDir>/trades` (beside, not among, the alert journal's day files). */
+export const FILLS_FILE = 'fills.jsonl';
+export const CORRUPT_FILE = 'fills.corrupt.jsonl';
+
+export interface LoadedFills {
+  fills: RecordedFill[];
+  problems: string[];
+}
+
+export class FillsFile {
+  constructor(
+    /** `<dataDir>/trades/fills.jsonl`; null keeps the journal in memory (tests, no data dir). */
+    readonly path: string | null,
+    private readonly log?: Logger,
+  ) {
+    if (path !== null) ensurePrivateDir(dirname(path));
+  }
+
+  /** Reads every line back; unreadable ones go to the corrupt file and are reported. */
+  load(): LoadedFills {
+    if (this.path === null || !existsSync(this.path)) return { fills: [], problems: [] };
+    const good: string[] = [];
+    const bad: string[] = [];
+    const fills: RecordedFill[] = [];
+    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const parsed = parseLine(line);
+      if (parsed === null) bad.push(line);
+      else {
+        good.push(line);
+        fills.push(parsed);
+      }
+    }
+    if (bad.length === 0) return { fills, problems: [] };
+    const aside = join(dirname(this.path), CORRUPT_FILE);
+    appendPrivate(aside, bad.map((l) => `${l}\n`).join(''));
+    // Rewritten whole (temp file, then rename) so a crash leaves the old or the new file.
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, good.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+    renameSync(tmp, this.path);
+    const problem = `${bad.length} unreadable line${bad.length === 1 ? '' : 's'} of the trade journal ${bad.length === 1 ? 'was' : 'were'} moved to ${aside}; the trips shown leave ${bad.length === 1 ? 'it' : 'them'} out.`;
+    this.log?.warn({ lines: bad.length, file: aside }, 'trade journal: unreadable lines kept aside');
+    return { fills, problems: [problem] };
+  }
+
+  /** Appends one fill synchronously; false (and logged) when the disk refused it. */
+  append(r: RecordedFill): boolean {
+    if (this.path === null) return true;
+    try {
+      appendPrivate(this.path, `${JSON.stringify(r)}\n`);
+      return true;
+    } catch (err) {
+      this.log?.error(
+        { err: err instanceof Error ? err.message : String(err), fillId: r.fill.id },
+        'trade journal write failed',
+      );
+      return false;
+    }
+  }
+}
+
+function parseLine(line: string): RecordedFill | null {
+  try {
+    const parsed = RecordedFill.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function appendPrivate(file: string, text: string): void {
+  const created = !existsSync(file);
+  appendFileSync(file, text, { mode: 0o600 });
+  // A new file may have been widened by the umask.
+  if (created) chmodSync(file, 0o600);
+}
