@@ -361,8 +361,17 @@ export const ChartView = z.strictObject({
 });
 export type ChartView = z.infer<typeof ChartView>;
 
+/** A pane size in CSS pixels, as the trader dragged a splitter; the screen fits it to the window. */
+const PaneSize = z.number().int().min(0).max(10_000);
+
 /** The layout fields the renderer uses; unknown ones are refused rather than stored. */
-export const LayoutUpdate = z.strictObject({ bottomTab: BottomTab.optional() });
+export const LayoutUpdate = z.strictObject({
+  bottomTab: BottomTab.optional(),
+  /** The splitters: the watchlist's and the ticket's widths and the bottom panel's height. */
+  watchlistWidth: PaneSize.optional(),
+  ticketWidth: PaneSize.optional(),
+  bottomHeight: PaneSize.optional(),
+});
 
 export const WorkspaceUpdate = z
   .strictObject({

@@ -3,9 +3,10 @@
  * whose adapter does not exist are listed but disabled. Secrets typed here go to the main process
  * once (Test or Save) and are never shown again — only whether the vault holds one.
  */
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import type { ConnectionEntry, ConnectionForm, ConnectionsListing, TestOutcome } from '../../shared/contract';
 import type { AccountMode } from '../../shared/domain';
+import { Modal } from '../layout/Modal';
 import { useTerminal } from '../state/context';
 import { ConfigFieldInput } from './ConfigFieldInput';
 import { useConnectionSettings } from './ConnectionSettingsContext';
@@ -55,8 +56,6 @@ export function ConnectionDialog({
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  const firstInput = useRef<HTMLSelectElement>(null);
-  useEffect(() => firstInput.current?.focus(), []);
 
   // A stored secret only follows an edit that keeps every endpoint's origin (main enforces it too).
   const urlChanged =
@@ -122,152 +121,141 @@ export function ConnectionDialog({
   const title = editing === null ? 'Add connection' : `Edit ${editing.label}`;
 
   return (
-    <div className="modal-backdrop">
-      <div
-        className={`modal cm-dialog mode-edge-${mode}`}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="cm-title"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') close();
-        }}
-      >
-        <h2 id="cm-title">{title}</h2>
-        <form onSubmit={(e) => void save(e)} noValidate>
-          <div className="cm-field">
-            <label htmlFor="cm-kind">Kind</label>
-            <select
-              id="cm-kind"
-              ref={firstInput}
-              value={kindName}
-              disabled={editing !== null}
-              onChange={(e) => chooseKind(e.target.value)}
-            >
-              {addable.map((k) => (
-                <option key={k.kind} value={k.kind} disabled={!k.available}>
-                  {k.available ? k.title : `${k.title} — not yet available`}
-                </option>
-              ))}
-            </select>
+    <Modal className={`cm-dialog mode-edge-${mode}`} labelledBy="cm-title" onClose={close}>
+      <h2 id="cm-title">{title}</h2>
+      <form onSubmit={(e) => void save(e)} noValidate>
+        <div className="cm-field">
+          <label htmlFor="cm-kind">Kind</label>
+          <select
+            id="cm-kind"
+            value={kindName}
+            disabled={editing !== null}
+            onChange={(e) => chooseKind(e.target.value)}
+          >
+            {addable.map((k) => (
+              <option key={k.kind} value={k.kind} disabled={!k.available}>
+                {k.available ? k.title : `${k.title} — not yet available`}
+              </option>
+            ))}
+          </select>
+        </div>
+        {unavailable ? (
+          <p className="cm-unavailable" role="note">
+            {kind.unavailableReason}
+          </p>
+        ) : null}
+        <div className="cm-field">
+          <label htmlFor="cm-label">Name</label>
+          <input
+            id="cm-label"
+            value={label}
+            required
+            onChange={(e) => {
+              setLabel(e.target.value);
+              if (!idTouched) setId(slug(e.target.value));
+            }}
+          />
+        </div>
+        <div className="cm-field">
+          <label htmlFor="cm-id">Connection id</label>
+          <input
+            id="cm-id"
+            value={id}
+            required
+            spellCheck={false}
+            aria-describedby="cm-id-help"
+            onChange={(e) => {
+              setIdTouched(true);
+              setId(e.target.value);
+            }}
+          />
+          <div id="cm-id-help" className="cm-help">
+            Letters, digits, “.”, “_” or “-”.
           </div>
-          {unavailable ? (
-            <p className="cm-unavailable" role="note">
-              {kind.unavailableReason}
-            </p>
-          ) : null}
-          <div className="cm-field">
-            <label htmlFor="cm-label">Name</label>
-            <input
-              id="cm-label"
-              value={label}
-              required
-              onChange={(e) => {
-                setLabel(e.target.value);
-                if (!idTouched) setId(slug(e.target.value));
-              }}
-            />
-          </div>
-          <div className="cm-field">
-            <label htmlFor="cm-id">Connection id</label>
-            <input
-              id="cm-id"
-              value={id}
-              required
-              spellCheck={false}
-              aria-describedby="cm-id-help"
-              onChange={(e) => {
-                setIdTouched(true);
-                setId(e.target.value);
-              }}
-            />
-            <div id="cm-id-help" className="cm-help">
-              Letters, digits, “.”, “_” or “-”.
+        </div>
+        <div className="cm-field">
+          <label htmlFor="cm-mode">Environment</label>
+          <select id="cm-mode" value={mode} onChange={(e) => chooseMode(e.target.value as AccountMode)}>
+            {(kind?.modes ?? []).map((m) => (
+              <option key={m} value={m}>
+                {modeLabels[m]}
+              </option>
+            ))}
+          </select>
+          {mode === 'live' ? (
+            <div className="cm-live-warning" role="note">
+              LIVE: positions, orders and P&amp;L on this connection are real money.
             </div>
-          </div>
-          <div className="cm-field">
-            <label htmlFor="cm-mode">Environment</label>
-            <select id="cm-mode" value={mode} onChange={(e) => chooseMode(e.target.value as AccountMode)}>
-              {(kind?.modes ?? []).map((m) => (
-                <option key={m} value={m}>
-                  {modeLabels[m]}
-                </option>
-              ))}
-            </select>
-            {mode === 'live' ? (
-              <div className="cm-live-warning" role="note">
-                LIVE: positions, orders and P&amp;L on this connection are real money.
+          ) : null}
+        </div>
+        {(kind?.fields ?? []).map((f) =>
+          f.type === 'secret' ? (
+            <ConfigFieldInput
+              key={f.name}
+              field={f}
+              value={secrets[f.name] ?? ''}
+              onChange={(v) => setSecrets({ ...secrets, [f.name]: v })}
+              secretStored={stored.get(f.name) === true}
+              secretNote={
+                stored.get(f.name) === true
+                  ? `A secret is ${vaultPhrase(listing.vault)}. Leave empty to keep it.`
+                  : urlChanged && storedBeforeEdit.get(f.name) === true
+                    ? `${secretRequiredNote(f.label)} Will be ${vaultPhrase(listing.vault)}.`
+                    : `Will be ${vaultPhrase(listing.vault)}.`
+              }
+            />
+          ) : (
+            <ConfigFieldInput
+              key={f.name}
+              field={f}
+              value={fields[f.name] ?? ''}
+              onChange={(v) => setFields({ ...fields, [f.name]: v })}
+            />
+          ),
+        )}
+        <label className="cm-check">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Connect
+          when saved and at start-up
+        </label>
+        <VaultNotice vault={listing.vault} />
+        <div className="cm-result" aria-live="polite">
+          {status.kind === 'busy' ? (
+            <div role="status">{status.what === 'test' ? 'Testing…' : 'Saving…'}</div>
+          ) : status.kind === 'tested' ? (
+            status.outcome.success ? (
+              <div role="status" className="ticket-result ok" data-testid="test-result" data-success="true">
+                Test succeeded: {status.outcome.message} ({status.outcome.elapsedMs} ms)
               </div>
-            ) : null}
-          </div>
-          {(kind?.fields ?? []).map((f) =>
-            f.type === 'secret' ? (
-              <ConfigFieldInput
-                key={f.name}
-                field={f}
-                value={secrets[f.name] ?? ''}
-                onChange={(v) => setSecrets({ ...secrets, [f.name]: v })}
-                secretStored={stored.get(f.name) === true}
-                secretNote={
-                  stored.get(f.name) === true
-                    ? `A secret is ${vaultPhrase(listing.vault)}. Leave empty to keep it.`
-                    : urlChanged && storedBeforeEdit.get(f.name) === true
-                      ? `${secretRequiredNote(f.label)} Will be ${vaultPhrase(listing.vault)}.`
-                      : `Will be ${vaultPhrase(listing.vault)}.`
-                }
-              />
             ) : (
-              <ConfigFieldInput
-                key={f.name}
-                field={f}
-                value={fields[f.name] ?? ''}
-                onChange={(v) => setFields({ ...fields, [f.name]: v })}
-              />
-            ),
-          )}
-          <label className="cm-check">
-            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Connect
-            when saved and at start-up
-          </label>
-          <VaultNotice vault={listing.vault} />
-          <div className="cm-result" aria-live="polite">
-            {status.kind === 'busy' ? (
-              <div role="status">{status.what === 'test' ? 'Testing…' : 'Saving…'}</div>
-            ) : status.kind === 'tested' ? (
-              status.outcome.success ? (
-                <div role="status" className="ticket-result ok" data-testid="test-result" data-success="true">
-                  Test succeeded: {status.outcome.message} ({status.outcome.elapsedMs} ms)
-                </div>
-              ) : (
-                <div
-                  role="alert"
-                  className="ticket-result error"
-                  data-testid="test-result"
-                  data-success="false"
-                >
-                  Test failed ({status.outcome.state}): {status.outcome.message}
-                </div>
-              )
-            ) : status.kind === 'error' ? (
-              <div role="alert" className="ticket-result error">
-                {status.message}
+              <div
+                role="alert"
+                className="ticket-result error"
+                data-testid="test-result"
+                data-success="false"
+              >
+                Test failed ({status.outcome.state}): {status.outcome.message}
               </div>
-            ) : null}
-          </div>
-          <div className="modal-actions">
-            <button type="button" disabled={busy || unavailable} onClick={() => void test()}>
-              Test connection
-            </button>
-            <span className="spacer" />
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="cm-primary" disabled={busy || unavailable}>
-              Save
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+            )
+          ) : status.kind === 'error' ? (
+            <div role="alert" className="ticket-result error">
+              {status.message}
+            </div>
+          ) : null}
+        </div>
+        <div className="modal-actions">
+          <button type="button" disabled={busy || unavailable} onClick={() => void test()}>
+            Test connection
+          </button>
+          <span className="spacer" />
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="cm-primary" disabled={busy || unavailable}>
+            Save
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }
 

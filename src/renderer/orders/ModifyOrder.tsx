@@ -4,13 +4,14 @@
  * courtesy, not the rule), and sends one idempotency key per dialog so a retry is never a second
  * change. The order shows "pending replace" until the broker answers.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Order } from '../../shared/domain';
 import { instrumentKey } from '../../shared/keys';
 import { checkPrice, checkQty } from '../../shared/orderChecks';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { useUi } from '../layout/dialogs';
+import { Modal } from '../layout/Modal';
 import { useStore, useTerminal } from '../state/context';
 import { useReadOnly } from '../tables/cells';
 import { newRequestKey } from './keys';
@@ -62,8 +63,6 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
   const [busy, setBusy] = useState(false);
   // One key for this edit, reused if the trader retries after an unclear answer.
   const key = useRef(newRequestKey());
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
 
   const submit = async () => {
     if (inst === undefined) return setError(`${order.symbol} is no longer listed.`);
@@ -107,15 +106,8 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
 
   // Portalled to the body: a dialog inside a table cell would be clipped by the virtual table.
   return createPortal(
-    <div className="modal-backdrop">
+    <Modal className="modify-order" labelledBy="modify-title" onClose={close}>
       <form
-        className="modal modify-order"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="modify-title"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') close();
-        }}
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
@@ -129,7 +121,7 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
         </p>
         <label>
           Quantity
-          <input ref={first} inputMode="decimal" value={qty} onChange={(e) => setQty(e.target.value)} />
+          <input inputMode="decimal" value={qty} onChange={(e) => setQty(e.target.value)} />
         </label>
         {hasLimit(order) ? (
           <label>
@@ -157,7 +149,7 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
           </button>
         </div>
       </form>
-    </div>,
+    </Modal>,
     document.body,
   );
 }

@@ -1,0 +1,63 @@
+/**
+ * Every dialog's frame: the native `<dialog>` opened with `showModal()`, so the browser makes the
+ * rest of the page inert (Tab cannot leave it) and turns Escape into a `cancel` we answer by
+ * closing. Focus starts on `[data-autofocus]` (a confirmation's safe choice) or else the first
+ * enabled field, and goes back to whatever opened the dialog once it is gone.
+ */
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import './layout.css';
+
+const FOCUSABLE =
+  'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Where focus goes when a dialog opens: the marked element, else the first enabled field. */
+export function firstFocus(root: ParentNode): HTMLElement | null {
+  return root.querySelector<HTMLElement>('[data-autofocus]') ?? root.querySelector<HTMLElement>(FOCUSABLE);
+}
+
+interface Props {
+  className: string;
+  /** `alertdialog` for confirmations that interrupt. */
+  role?: 'dialog' | 'alertdialog';
+  labelledBy: string;
+  describedBy?: string;
+  /** Escape, or the browser closing the dialog: the owner removes it. */
+  onClose(): void;
+  children: ReactNode;
+}
+
+export function Modal({ className, role, labelledBy, describedBy, onClose, children }: Props) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+
+  useLayoutEffect(() => {
+    const dialog = ref.current;
+    if (dialog === null) return;
+    const opener = document.activeElement;
+    if (!dialog.open) dialog.showModal();
+    firstFocus(dialog)?.focus();
+    return () => {
+      // Removing an open modal takes it out of the top layer; the opener gets focus back.
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      className={`modal ${className}`}
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+      aria-labelledby={labelledBy}
+      aria-describedby={describedBy}
+      onCancel={(e) => {
+        // Escape: the owner decides (it unmounts the dialog); the browser must not close it alone.
+        e.preventDefault();
+        onCloseRef.current();
+      }}
+      onClose={() => onCloseRef.current()}
+    >
+      {children}
+    </dialog>
+  );
+}
