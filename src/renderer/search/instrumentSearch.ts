@@ -48,7 +48,8 @@ function tokenScore(e: SearchEntry, token: string): number {
   const inName = e.name.indexOf(token);
   if (inName === 0 || (inName > 0 && /[^\p{L}\p{N}]/u.test(e.name.charAt(inName - 1)))) return 500;
   if (inName > 0) return 400;
-  if (t.length >= 2) {
+  // Letters in order only from three on: two letters match half of any long list.
+  if (t.length >= 3) {
     const sub = subsequence(e.compact, t);
     if (sub >= 0) return 200 + sub;
   }
