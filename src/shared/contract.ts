@@ -26,6 +26,11 @@ export const CommandError = z.object({
   code: z.string(),
   /** A sentence a trader can read. */
   message: z.string(),
+  /**
+   * What is wrong with each field of a form, by the field's name in the request (`label`, `id`,
+   * `fields.url`, …), as a sentence a trader can read: forms show it beside the field.
+   */
+  fields: z.record(z.string(), z.string()).optional(),
 });
 export type CommandError = z.infer<typeof CommandError>;
 
@@ -33,8 +38,8 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: CommandErro
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
-export function fail<T = never>(code: string, message: string): Result<T> {
-  return { ok: false, error: { code, message } };
+export function fail<T = never>(code: string, message: string, fields?: Record<string, string>): Result<T> {
+  return { ok: false, error: fields === undefined ? { code, message } : { code, message, fields } };
 }
 
 const result = <T extends z.ZodType>(value: T) =>

@@ -4,13 +4,20 @@
  * once (Test or Save) and are never shown again — only whether the vault holds one.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import type { ConnectionEntry, ConnectionForm, ConnectionsListing, TestOutcome } from '../../shared/contract';
+import type {
+  CommandError,
+  ConnectionEntry,
+  ConnectionForm,
+  ConnectionsListing,
+  TestOutcome,
+} from '../../shared/contract';
 import type { AccountMode } from '../../shared/domain';
 import { Modal } from '../layout/Modal';
 import { useTerminal } from '../state/context';
-import { ConfigFieldInput } from './ConfigFieldInput';
+import { ConfigFieldInput, FieldError } from './ConfigFieldInput';
 import { useConnectionSettings } from './ConnectionSettingsContext';
 import { defaultsFor, withModePresets } from './endpoints';
+import { newConnectionMode } from './mode';
 import { endpointNames, endpointOriginChanged, secretRequiredNote } from './secretReuse';
 import { VaultNotice, vaultPhrase } from './VaultNotice';
 
@@ -48,7 +55,7 @@ export function ConnectionDialog({
   const firstKind = addable.find((k) => k.available) ?? addable[0];
   const [kindName, setKindName] = useState(editing?.kind ?? firstKind?.kind ?? '');
   const kind = listing.kinds.find((k) => k.kind === kindName);
-  const [mode, setMode] = useState<AccountMode>(editing?.mode ?? kind?.defaultMode ?? 'demo');
+  const [mode, setMode] = useState<AccountMode>(editing?.mode ?? newConnectionMode(kind?.modes ?? []));
   const [label, setLabel] = useState(editing?.label ?? '');
   const [id, setId] = useState(editing?.id ?? '');
   const [idTouched, setIdTouched] = useState(editing !== null);
@@ -56,6 +63,31 @@ export function ConnectionDialog({
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  // What the last Test or Save said about each field, by its name in the form (`label`, `fields.url`).
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const fixed = (key: string) =>
+    setFieldErrors((errors) => {
+      if (errors[key] === undefined) return errors;
+      const { [key]: _, ...rest } = errors;
+      return rest;
+    });
+  const refused = (what: 'test' | 'save', error: CommandError) => {
+    const fields = error.fields ?? {};
+    const n = Object.keys(fields).length;
+    setFieldErrors(fields);
+    // Field problems are said beside their fields; the summary says where to look, not the request's wording.
+    setStatus({
+      kind: 'error',
+      message:
+        n === 0
+          ? error.message
+          : `${what === 'save' ? 'Not saved' : 'Not tested'}: ${n === 1 ? 'one field needs' : `${n} fields need`} correcting, marked below.`,
+    });
+    if (n > 0)
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('.cm-dialog [aria-invalid="true"]')?.focus(),
+      );
+  };
 
   // A stored secret only follows an edit that keeps every endpoint's origin (main enforces it too).
   const urlChanged =
@@ -67,10 +99,11 @@ export function ConnectionDialog({
   const chooseKind = (next: string) => {
     const info = listing.kinds.find((k) => k.kind === next);
     setKindName(next);
-    const nextMode = info?.modes.includes(mode) ? mode : (info?.defaultMode ?? mode);
+    const nextMode = info?.modes.includes(mode) ? mode : newConnectionMode(info?.modes ?? []);
     setMode(nextMode);
     setFields(defaultsFor(info, nextMode));
     setSecrets({});
+    setFieldErrors({});
     setStatus({ kind: 'idle' });
   };
   const chooseMode = (next: AccountMode) => {
@@ -95,9 +128,9 @@ export function ConnectionDialog({
     setStatus({ kind: 'busy', what: 'test' });
     try {
       const res = await api.connections.test(form());
-      setStatus(
-        res.ok ? { kind: 'tested', outcome: res.value } : { kind: 'error', message: res.error.message },
-      );
+      if (!res.ok) return refused('test', res.error);
+      setFieldErrors({});
+      setStatus({ kind: 'tested', outcome: res.value });
     } catch (e) {
       setStatus({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
     }
@@ -108,7 +141,7 @@ export function ConnectionDialog({
     setStatus({ kind: 'busy', what: 'save' });
     try {
       const res = await api.connections.save(form());
-      if (!res.ok) return setStatus({ kind: 'error', message: res.error.message });
+      if (!res.ok) return refused('save', res.error);
       await refresh();
       close();
     } catch (err) {
@@ -150,11 +183,15 @@ export function ConnectionDialog({
             id="cm-label"
             value={label}
             required
+            aria-invalid={fieldErrors.label !== undefined}
+            aria-describedby={fieldErrors.label === undefined ? undefined : 'cm-label-error'}
             onChange={(e) => {
               setLabel(e.target.value);
+              fixed('label');
               if (!idTouched) setId(slug(e.target.value));
             }}
           />
+          <FieldError id="cm-label-error" error={fieldErrors.label} />
         </div>
         <div className="cm-field">
           <label htmlFor="cm-id">Connection id</label>
@@ -163,25 +200,38 @@ export function ConnectionDialog({
             value={id}
             required
             spellCheck={false}
-            aria-describedby="cm-id-help"
+            aria-invalid={fieldErrors.id !== undefined}
+            aria-describedby={fieldErrors.id === undefined ? 'cm-id-help' : 'cm-id-error cm-id-help'}
             onChange={(e) => {
               setIdTouched(true);
               setId(e.target.value);
+              fixed('id');
             }}
           />
+          <FieldError id="cm-id-error" error={fieldErrors.id} />
           <div id="cm-id-help" className="cm-help">
             Letters, digits, “.”, “_” or “-”.
           </div>
         </div>
         <div className="cm-field">
           <label htmlFor="cm-mode">Environment</label>
-          <select id="cm-mode" value={mode} onChange={(e) => chooseMode(e.target.value as AccountMode)}>
+          <select
+            id="cm-mode"
+            value={mode}
+            aria-invalid={fieldErrors.mode !== undefined}
+            aria-describedby={fieldErrors.mode === undefined ? undefined : 'cm-mode-error'}
+            onChange={(e) => {
+              chooseMode(e.target.value as AccountMode);
+              fixed('mode');
+            }}
+          >
             {(kind?.modes ?? []).map((m) => (
               <option key={m} value={m}>
                 {modeLabels[m]}
               </option>
             ))}
           </select>
+          <FieldError id="cm-mode-error" error={fieldErrors.mode} />
           {mode === 'live' ? (
             <div className="cm-live-warning" role="note">
               LIVE: positions, orders and P&amp;L on this connection are real money.
@@ -194,7 +244,11 @@ export function ConnectionDialog({
               key={f.name}
               field={f}
               value={secrets[f.name] ?? ''}
-              onChange={(v) => setSecrets({ ...secrets, [f.name]: v })}
+              error={fieldErrors[`secrets.${f.name}`]}
+              onChange={(v) => {
+                setSecrets({ ...secrets, [f.name]: v });
+                fixed(`secrets.${f.name}`);
+              }}
               secretStored={stored.get(f.name) === true}
               secretNote={
                 stored.get(f.name) === true
@@ -209,7 +263,11 @@ export function ConnectionDialog({
               key={f.name}
               field={f}
               value={fields[f.name] ?? ''}
-              onChange={(v) => setFields({ ...fields, [f.name]: v })}
+              error={fieldErrors[`fields.${f.name}`]}
+              onChange={(v) => {
+                setFields({ ...fields, [f.name]: v });
+                fixed(`fields.${f.name}`);
+              }}
             />
           ),
         )}

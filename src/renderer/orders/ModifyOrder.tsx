@@ -59,7 +59,12 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
   const [qty, setQty] = useState(String(order.qty));
   const [limit, setLimit] = useState(order.limitPrice === null ? '' : String(order.limitPrice));
   const [stop, setStop] = useState(order.stopPrice === null ? '' : String(order.stopPrice));
-  const [error, setError] = useState<string | null>(null);
+  // The problem, and the field it is about (said beside that field) when it is one field's.
+  const [problem, setProblem] = useState<{ field: ModifyField | null; message: string } | null>(null);
+  const setError = (message: string | null, field: ModifyField | null = null) =>
+    setProblem(message === null ? null : { field, message });
+  const error = problem?.field === null ? problem.message : null;
+  const fieldError = (field: ModifyField) => (problem?.field === field ? problem.message : undefined);
   const [busy, setBusy] = useState(false);
   // One key for this edit, reused if the trader retries after an unclear answer.
   const key = useRef(newRequestKey());
@@ -68,18 +73,18 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
     if (inst === undefined) return setError(`${order.symbol} is no longer listed.`);
     const change: { qty?: number; limitPrice?: number; stopPrice?: number } = {};
     const q = checkQty(inst, Number(qty));
-    if (!q.ok) return setError(q.error.message);
+    if (!q.ok) return setError(q.error.message, 'qty');
     if (q.value !== order.qty) change.qty = q.value;
     if (q.value <= order.filledQty)
-      return setError(`Quantity must stay above the ${order.filledQty} already filled.`);
+      return setError(`Quantity must stay above the ${order.filledQty} already filled.`, 'qty');
     if (hasLimit(order)) {
       const p = checkPrice(inst, 'Limit price', Number(limit));
-      if (!p.ok) return setError(p.error.message);
+      if (!p.ok) return setError(p.error.message, 'limit');
       if (p.value !== order.limitPrice) change.limitPrice = p.value;
     }
     if (hasStop(order)) {
       const p = checkPrice(inst, 'Stop price', Number(stop));
-      if (!p.ok) return setError(p.error.message);
+      if (!p.ok) return setError(p.error.message, 'stop');
       if (p.value !== order.stopPrice) change.stopPrice = p.value;
     }
     if (Object.keys(change).length === 0) return setError('Nothing changed.');
@@ -119,21 +124,24 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
         <p className="muted">
           Order {order.id} · {order.filledQty} of {order.qty} filled
         </p>
-        <label>
-          Quantity
-          <input inputMode="decimal" value={qty} onChange={(e) => setQty(e.target.value)} />
-        </label>
+        <ModifyInput field="qty" label="Quantity" value={qty} onChange={setQty} error={fieldError('qty')} />
         {hasLimit(order) ? (
-          <label>
-            Limit price
-            <input inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />
-          </label>
+          <ModifyInput
+            field="limit"
+            label="Limit price"
+            value={limit}
+            onChange={setLimit}
+            error={fieldError('limit')}
+          />
         ) : null}
         {hasStop(order) ? (
-          <label>
-            Stop price
-            <input inputMode="decimal" value={stop} onChange={(e) => setStop(e.target.value)} />
-          </label>
+          <ModifyInput
+            field="stop"
+            label="Stop price"
+            value={stop}
+            onChange={setStop}
+            error={fieldError('stop')}
+          />
         ) : null}
         {error !== null ? (
           <p className="field-error" role="alert">
@@ -151,5 +159,43 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
       </form>
     </Modal>,
     document.body,
+  );
+}
+
+type ModifyField = 'qty' | 'limit' | 'stop';
+
+/** One of the dialog's fields, with its problem (if any) beside it and named by aria-describedby. */
+function ModifyInput({
+  field,
+  label,
+  value,
+  onChange,
+  error,
+}: {
+  field: ModifyField;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  error: string | undefined;
+}) {
+  const errorId = `modify-${field}-error`;
+  return (
+    <>
+      <label>
+        {label}
+        <input
+          inputMode="decimal"
+          value={value}
+          aria-invalid={error !== undefined}
+          aria-describedby={error === undefined ? undefined : errorId}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      {error !== undefined ? (
+        <p id={errorId} className="field-error modify-field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }
