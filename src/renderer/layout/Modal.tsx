@@ -28,8 +28,6 @@ interface Props {
 
 export function Modal({ className, role, labelledBy, describedBy, onClose, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
 
   useLayoutEffect(() => {
     const dialog = ref.current;
@@ -53,9 +51,9 @@ export function Modal({ className, role, labelledBy, describedBy, onClose, child
       onCancel={(e) => {
         // Escape: the owner decides (it unmounts the dialog); the browser must not close it alone.
         e.preventDefault();
-        onCloseRef.current();
+        onClose();
       }}
-      onClose={() => onCloseRef.current()}
+      onClose={() => onClose()}
     >
       {children}
     </dialog>
