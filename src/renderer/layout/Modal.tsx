@@ -36,8 +36,22 @@ export function Modal({ className, role, labelledBy, describedBy, onClose, child
     if (!dialog.open) dialog.showModal();
     firstFocus(dialog)?.focus();
     return () => {
-      // Removing an open modal takes it out of the top layer; the opener gets focus back.
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      // React runs this before it removes the dialog: close it first, or the page is still inert
+      // and the opener cannot take focus back. (Its `close` event then finds no handler.)
+      if (dialog.open) dialog.close();
+      if (!(opener instanceof HTMLElement)) return;
+      opener.focus();
+      // Chromium leaves typing aimed at the removed dialog's field until focus moves once more
+      // after the removal: move it again on the next frame, unless something else took it.
+      requestAnimationFrame(() => {
+        if (
+          !opener.isConnected ||
+          (document.activeElement !== opener && document.activeElement !== document.body)
+        )
+          return;
+        opener.blur();
+        opener.focus();
+      });
     };
   }, []);
 
