@@ -7,7 +7,16 @@
  * symbols. Only the selected row is a tab stop (arrow keys move the selection); Delete removes the
  * focused row's symbol, so the per-row "Remove" buttons are for the pointer and not tab stops.
  */
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { searchShortcut } from '../search/shortcut';
 import type { Instrument } from '../../shared/domain';
 import { quoteKey } from '../../shared/keys';
@@ -57,6 +66,16 @@ export function Watchlist({
     (symbol: string) => onSymbols(shown.filter((s) => s !== symbol)),
     [onSymbols, shown],
   );
+  // A newly selected listing (say, picked in the instrument search) is scrolled into view once;
+  // the trader may scroll away from it afterwards.
+  const revealed = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (selected === revealed.current) return;
+    const index = rows.findIndex((r) => r.key === selected);
+    if (index < 0) return;
+    revealed.current = selected;
+    scrollToIndex(index);
+  });
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const from = rows.findIndex((r) => r.key === selected);
     let to = from;
