@@ -5,7 +5,16 @@
  * search on Ctrl+K.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, screenshotPath, showTab, test } from './fixtures';
+import {
+  expect,
+  openOrders,
+  placeOrder,
+  restingBuyPrice,
+  rowsWithPrice,
+  screenshotPath,
+  showTab,
+  test,
+} from './fixtures';
 
 test.use({ viewport: { width: 1280, height: 720 } });
 
@@ -144,6 +153,30 @@ test('the connection dialog holds focus, closes on Escape, starts on demo and ma
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(add).toBeFocused();
+});
+
+test('the modify dialog says a bad price beside its field, closes on Escape and gives focus back', async ({
+  terminal: page,
+  host,
+}) => {
+  const limit = await restingBuyPrice(page, host);
+  await placeOrder(page, { side: 'Buy', qty: 1, type: /^limit$/i, limitPrice: limit.text });
+  const orders = await openOrders(page, 'Working');
+  const edit = rowsWithPrice(orders, limit.pattern).getByRole('button', { name: 'Edit' });
+  await edit.click();
+  const dialog = page.getByRole('dialog', { name: /modify/i });
+  const qty = dialog.getByLabel('Quantity');
+  await expect(qty).toBeFocused();
+  const price = dialog.getByLabel('Limit price');
+  await price.fill(`${limit.text}1`);
+  await page.keyboard.press('Enter');
+  await expect(price).toHaveAttribute('aria-invalid', 'true');
+  await expect(price).toHaveAccessibleDescription(/tick/i);
+  await expect(qty).toHaveAttribute('aria-invalid', 'false');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(edit).toBeFocused();
+  expect((await host.status()).orders.find((o) => o.price === limit.price)?.status).toBe('working');
 });
 
 test('Tab passes the watchlist once; Delete removes the focused row', async ({ terminal: page }) => {
