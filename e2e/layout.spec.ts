@@ -115,6 +115,9 @@ test('the connection dialog holds focus, closes on Escape, starts on demo and ma
     await page.keyboard.press('Shift+Tab');
     expect(await focusHeldBy(dialog), `after ${i + 1} Shift+Tab`).toBe(true);
   }
+  // The search does not open over a dialog.
+  await page.keyboard.press('Control+K');
+  await expect(page.getByRole('dialog', { name: 'Search instruments' })).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(add).toBeFocused();

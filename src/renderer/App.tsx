@@ -76,7 +76,9 @@ function Terminal() {
     const onKey = (e: KeyboardEvent) => {
       if (!isSearchShortcut(e)) return;
       e.preventDefault();
-      setSearch((q) => q ?? '');
+      // Not over another dialog: a confirmation or a form keeps the keyboard until it is closed.
+      if (document.querySelector('dialog[open]') !== null) return;
+      setSearch('');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

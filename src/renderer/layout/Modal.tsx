@@ -11,7 +11,7 @@ const FOCUSABLE =
   'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** Where focus goes when a dialog opens: the marked element, else the first enabled field. */
-export function firstFocus(root: ParentNode): HTMLElement | null {
+function firstFocus(root: ParentNode): HTMLElement | null {
   return root.querySelector<HTMLElement>('[data-autofocus]') ?? root.querySelector<HTMLElement>(FOCUSABLE);
 }
 
