@@ -13,7 +13,7 @@ import { RiskProvider } from './alerts/RiskContext';
 import { BottomPanel } from './layout/BottomPanel';
 import { TopBar } from './layout/TopBar';
 import { UiProvider } from './layout/dialogs';
-import { fitPanes, paneMax, PANE_LIMITS, type PaneName, type PaneSizes } from './layout/panes';
+import { defaultPanes, fitPanes, paneMax, PANE_LIMITS, type PaneName, type PaneSizes } from './layout/panes';
 import { Splitter } from './layout/Splitter';
 import { useViewport } from './layout/useViewport';
 import { InstrumentSearch } from './search/InstrumentSearch';
@@ -108,6 +108,7 @@ function Terminal() {
       orientation={orientation}
       label={label}
       value={panes[pane]}
+      defaultValue={defaultPanes(viewport)[pane]}
       min={PANE_LIMITS[pane].min}
       max={paneMax(pane, panes, viewport)}
       grows={grows}

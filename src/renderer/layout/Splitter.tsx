@@ -1,8 +1,9 @@
 /**
  * A splitter between two panes: drag it with the pointer, or focus it (it is a tab stop) and use
- * the arrow keys, Page Up/Down for bigger steps, Home/End for the smallest/largest size. Its value
- * is the size of the pane it resizes, in pixels. A small pointer-events component rather than a
- * library: none is installed, and three fixed splitters need nothing more.
+ * the arrow keys, Page Up/Down for bigger steps, Home/End for the smallest/largest size; a double
+ * click puts it back where it started. Its value is the size of the pane it resizes, in pixels.
+ * A small pointer-events component rather than a library: none is installed, and three fixed
+ * splitters need nothing more.
  */
 import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 
@@ -11,6 +12,8 @@ interface Props {
   orientation: 'vertical' | 'horizontal';
   label: string;
   value: number;
+  /** Where a double click puts it back. */
+  defaultValue: number;
   min: number;
   max: number;
   /**
@@ -24,7 +27,7 @@ interface Props {
 const STEP = 10;
 const PAGE = 50;
 
-export function Splitter({ orientation, label, value, min, max, grows, onChange }: Props) {
+export function Splitter({ orientation, label, value, defaultValue, min, max, grows, onChange }: Props) {
   const drag = useRef<{ pointer: number; from: number; value: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const clamp = (v: number) => Math.round(Math.min(max, Math.max(min, v)));
@@ -82,6 +85,10 @@ export function Splitter({ orientation, label, value, min, max, grows, onChange 
       onPointerUp={end}
       onPointerCancel={end}
       onKeyDown={onKeyDown}
+      onDoubleClick={() => {
+        const size = clamp(defaultValue);
+        if (size !== value) onChange(size);
+      }}
     />
   );
 }
