@@ -310,3 +310,21 @@ export async function placeOrder(
   if (order.limitPrice !== undefined) await limitPriceField(page).fill(order.limitPrice);
   await page.getByRole('button', { name: order.side, exact: true }).click();
 }
+
+/**
+ * Puts a symbol on the watchlist (and on the chart) through the instrument search (Ctrl+K), its
+ * listing on `connectionId` when given, else the first listing of exactly that symbol.
+ */
+export async function addFromSearch(page: Page, symbol: string, connectionId?: string): Promise<void> {
+  await page.keyboard.press('Control+K');
+  const search = page.getByRole('dialog', { name: 'Search instruments' });
+  await search.getByRole('combobox', { name: 'Search instruments' }).fill(symbol);
+  const option =
+    connectionId === undefined
+      ? search
+          .getByRole('option')
+          .filter({ has: page.locator('.search-symbol').getByText(symbol, { exact: true }) })
+      : search.locator(`[role=option][data-listing="${connectionId}:${symbol}"]`);
+  await option.first().click();
+  await expect(search).toHaveCount(0);
+}

@@ -14,6 +14,7 @@ import {
   TradovateSim,
 } from '../sim/tradovate';
 import {
+  addFromSearch,
   expect,
   launchWebHost,
   openOrders,
@@ -70,9 +71,7 @@ test('Tradovate: a limit order from the ticket, modified, cancelled — placed o
       .poll(async () => (await host.status()).positions.some((p) => p.symbol === 'MESZ6'))
       .toBe(true);
     if ((await watched.count()) === 0) {
-      await page.getByRole('button', { name: 'Add symbol' }).click();
-      await page.getByLabel('Symbol to add').selectOption('MESZ6');
-      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await addFromSearch(page, 'MESZ6');
     }
     await watched.click();
     await expect(page.locator('[data-testid=chart]')).toHaveAttribute('data-symbol', 'MESZ6');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, launchWebHost, showTab, test } from './fixtures';
+import { addFromSearch, expect, launchWebHost, showTab, test } from './fixtures';
 
 /** Symbols of the watchlist rows, top to bottom. */
 async function watchlistSymbols(page: Page): Promise<string[]> {
@@ -84,9 +84,7 @@ test('watchlist, chart and bottom tab are the same after a restart', async ({ pa
     await expect(app).toHaveAttribute('data-workspace', 'idle');
 
     // Adding a symbol back puts it at the end, and that is saved too.
-    await page.getByRole('button', { name: 'Add symbol' }).click();
-    await page.getByRole('combobox', { name: 'Symbol to add' }).selectOption(removed);
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await addFromSearch(page, removed);
     await expect.poll(() => watchlistSymbols(page)).toEqual([...expected, removed]);
     await expect(app).toHaveAttribute('data-workspace', 'saved');
     expect(errors, 'page errors').toEqual([]);

@@ -28,6 +28,11 @@ export const CommandError = z.object({
   code: z.string(),
   /** A sentence a trader can read. */
   message: z.string(),
+  /**
+   * What is wrong with each field of a form, by the field's name in the request (`label`, `id`,
+   * `fields.url`, …), as a sentence a trader can read: forms show it beside the field.
+   */
+  fields: z.record(z.string(), z.string()).optional(),
 });
 export type CommandError = z.infer<typeof CommandError>;
 
@@ -35,8 +40,8 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: CommandErro
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
-export function fail<T = never>(code: string, message: string): Result<T> {
-  return { ok: false, error: { code, message } };
+export function fail<T = never>(code: string, message: string, fields?: Record<string, string>): Result<T> {
+  return { ok: false, error: fields === undefined ? { code, message } : { code, message, fields } };
 }
 
 const result = <T extends z.ZodType>(value: T) =>
@@ -374,11 +379,18 @@ export const ChartView = z.strictObject({
 });
 export type ChartView = z.infer<typeof ChartView>;
 
+/** A pane size in CSS pixels, as the trader dragged a splitter; the screen fits it to the window. */
+const PaneSize = z.number().int().min(0).max(10_000);
+
 /** The layout fields the renderer uses; unknown ones are refused rather than stored. */
 export const LayoutUpdate = z.strictObject({
   bottomTab: BottomTab.optional(),
   /** Trading hotkeys and whether they may trade live accounts. */
   hotkeys: HotkeySettings.optional(),
+  /** The splitters: the watchlist's and the ticket's widths and the bottom panel's height. */
+  watchlistWidth: PaneSize.optional(),
+  ticketWidth: PaneSize.optional(),
+  bottomHeight: PaneSize.optional(),
 });
 
 export const WorkspaceUpdate = z

@@ -60,7 +60,10 @@ function LimitsEditor() {
   const f = useId();
   const [text, setText] = useState<Record<NumberLimit, string> | null>(null);
   const [flatten, setFlatten] = useState(true);
-  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  // `field`: the limit the error is about, marked and described beside its input.
+  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string; field?: NumberLimit } | null>(
+    null,
+  );
   const limits = config?.config.limits;
   // The form follows the saved limits whenever they change (adjusted during render, no effect).
   const [shownFor, setShownFor] = useState<RiskLimits | undefined>(undefined);
@@ -85,7 +88,11 @@ function LimitsEditor() {
       else {
         const n = Number(raw);
         if (!Number.isFinite(n) || n <= 0)
-          return setMessage({ kind: 'error', text: `${label}: a positive number, or empty for no limit` });
+          return setMessage({
+            kind: 'error',
+            text: `${label}: a positive number, or empty for no limit.`,
+            field: key,
+          });
         next[key] = n;
       }
     }
@@ -120,6 +127,8 @@ function LimitsEditor() {
               inputMode="decimal"
               placeholder="no limit"
               value={text[key]}
+              aria-invalid={message?.field === key}
+              aria-describedby={message?.field === key ? `${f}-message` : undefined}
               onChange={(e) => setText({ ...text, [key]: e.target.value })}
             />
           </div>
@@ -132,6 +141,7 @@ function LimitsEditor() {
       </form>
       {message ? (
         <div
+          id={`${f}-message`}
           className={message.kind === 'error' ? 'field-error' : 'dim'}
           role={message.kind === 'error' ? 'alert' : 'status'}
         >

@@ -11,16 +11,30 @@ export interface FieldProps {
   /** For secrets: what the vault says and where it keeps them. */
   secretNote?: string;
   secretStored?: boolean;
+  /** What the last Test or Save said is wrong with this field, in words. */
+  error?: string | undefined;
 }
 
-export function ConfigFieldInput({ field, value, onChange, secretNote, secretStored }: FieldProps) {
+/** A field's problem, under the field and named by its `aria-describedby`. */
+export function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  if (error === undefined) return null;
+  return (
+    <div id={id} className="cm-error" data-testid={id}>
+      {error}
+    </div>
+  );
+}
+
+export function ConfigFieldInput({ field, value, onChange, secretNote, secretStored, error }: FieldProps) {
   const id = `cm-field-${field.name}`;
   const helpId = `${id}-help`;
+  const errorId = `${id}-error`;
   const required = field.required && !(field.type === 'secret' && secretStored === true);
   const common = {
     id,
     name: field.name,
-    'aria-describedby': helpId,
+    'aria-describedby': error === undefined ? helpId : `${errorId} ${helpId}`,
+    'aria-invalid': error !== undefined,
     required,
   };
   return (
@@ -60,6 +74,7 @@ export function ConfigFieldInput({ field, value, onChange, secretNote, secretSto
           onChange={(e) => onChange(e.target.value)}
         />
       )}
+      <FieldError id={errorId} error={error} />
       <div id={helpId} className="cm-help">
         {field.type === 'secret' ? (
           <span

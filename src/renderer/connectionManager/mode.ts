@@ -24,3 +24,14 @@ export function useModeTitle(mode: AccountMode): void {
     document.title = windowTitle(mode);
   }, [mode]);
 }
+
+/**
+ * The environment a new connection starts in: demo where the kind has one, else paper — never
+ * live, whatever the kind's own default (gateways default to live in profiles). Live is chosen
+ * by the trader, except for a kind that has no other environment.
+ */
+export function newConnectionMode(modes: readonly AccountMode[]): AccountMode {
+  if (modes.includes('demo')) return 'demo';
+  if (modes.includes('paper')) return 'paper';
+  return modes[0] ?? 'demo';
+}

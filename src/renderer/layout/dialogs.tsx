@@ -1,17 +1,9 @@
 /**
  * In-page confirmation dialog and transient notices. An in-page dialog (not window.confirm) so it
- * is styled, keyboard-driven, and visible to role-based test selectors.
+ * is styled, keyboard-driven, and visible to role-based test selectors; its frame is `Modal`.
  */
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { Modal } from './Modal';
 
 interface ConfirmRequest {
   title: string;
@@ -78,32 +70,25 @@ export function UiProvider({ children }: { children: ReactNode }) {
 }
 
 function ConfirmDialog({ request, answer }: { request: ConfirmRequest; answer(ok: boolean): void }) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  // Focus starts on the safe choice: Enter right after opening must not close a position.
-  useEffect(() => cancelRef.current?.focus(), []);
   return (
-    <div className="modal-backdrop">
-      <div
-        className="modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="confirm-title"
-        aria-describedby="confirm-message"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') answer(false);
-        }}
-      >
-        <h2 id="confirm-title">{request.title}</h2>
-        <p id="confirm-message">{request.message}</p>
-        <div className="modal-actions">
-          <button type="button" ref={cancelRef} onClick={() => answer(false)}>
-            Keep
-          </button>
-          <button type="button" className="danger" onClick={() => answer(true)}>
-            {request.confirmLabel}
-          </button>
-        </div>
+    <Modal
+      className="confirm"
+      role="alertdialog"
+      labelledBy="confirm-title"
+      describedBy="confirm-message"
+      onClose={() => answer(false)}
+    >
+      <h2 id="confirm-title">{request.title}</h2>
+      <p id="confirm-message">{request.message}</p>
+      <div className="modal-actions">
+        {/* Focus starts on the safe choice: Enter right after opening must not close a position. */}
+        <button type="button" data-autofocus onClick={() => answer(false)}>
+          Keep
+        </button>
+        <button type="button" className="danger" onClick={() => answer(true)}>
+          {request.confirmLabel}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

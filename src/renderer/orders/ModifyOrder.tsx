@@ -4,7 +4,7 @@
  * courtesy, not the rule), and sends one idempotency key per dialog so a retry is never a second
  * change. The order shows "pending replace" until the broker answers.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Order } from '../../shared/domain';
 import { instrumentKey } from '../../shared/keys';
@@ -12,6 +12,7 @@ import { formatPriceInput, formatQuantity } from '../../shared/money';
 import { checkPrice, checkQty } from '../../shared/orderChecks';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { useUi } from '../layout/dialogs';
+import { Modal } from '../layout/Modal';
 import { useStore, useTerminal } from '../state/context';
 import { useReadOnly } from '../tables/cells';
 import { newRequestKey } from './keys';
@@ -62,29 +63,32 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
     order.limitPrice === null ? '' : formatPriceInput(order.limitPrice, inst),
   );
   const [stop, setStop] = useState(order.stopPrice === null ? '' : formatPriceInput(order.stopPrice, inst));
-  const [error, setError] = useState<string | null>(null);
+  // The problem, and the field it is about (said beside that field) when it is one field's.
+  const [problem, setProblem] = useState<{ field: ModifyField | null; message: string } | null>(null);
+  const setError = (message: string | null, field: ModifyField | null = null) =>
+    setProblem(message === null ? null : { field, message });
+  const error = problem?.field === null ? problem.message : null;
+  const fieldError = (field: ModifyField) => (problem?.field === field ? problem.message : undefined);
   const [busy, setBusy] = useState(false);
   // One key for this edit, reused if the trader retries after an unclear answer.
   const key = useRef(newRequestKey());
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
 
   const submit = async () => {
     if (inst === undefined) return setError(`${order.symbol} is no longer listed.`);
     const change: { qty?: number; limitPrice?: number; stopPrice?: number } = {};
     const q = checkQty(inst, Number(qty));
-    if (!q.ok) return setError(q.error.message);
+    if (!q.ok) return setError(q.error.message, 'qty');
     if (q.value !== order.qty) change.qty = q.value;
     if (q.value <= order.filledQty)
-      return setError(`Quantity must stay above the ${order.filledQty} already filled.`);
+      return setError(`Quantity must stay above the ${order.filledQty} already filled.`, 'qty');
     if (hasLimit(order)) {
       const p = checkPrice(inst, 'Limit price', Number(limit));
-      if (!p.ok) return setError(p.error.message);
+      if (!p.ok) return setError(p.error.message, 'limit');
       if (p.value !== order.limitPrice) change.limitPrice = p.value;
     }
     if (hasStop(order)) {
       const p = checkPrice(inst, 'Stop price', Number(stop));
-      if (!p.ok) return setError(p.error.message);
+      if (!p.ok) return setError(p.error.message, 'stop');
       if (p.value !== order.stopPrice) change.stopPrice = p.value;
     }
     if (Object.keys(change).length === 0) return setError('Nothing changed.');
@@ -111,15 +115,8 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
 
   // Portalled to the body: a dialog inside a table cell would be clipped by the virtual table.
   return createPortal(
-    <div className="modal-backdrop">
+    <Modal className="modify-order" labelledBy="modify-title" onClose={close}>
       <form
-        className="modal modify-order"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="modify-title"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') close();
-        }}
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
@@ -131,21 +128,24 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
         <p className="muted">
           Order {order.id} · {order.filledQty} of {order.qty} filled
         </p>
-        <label>
-          Quantity
-          <input ref={first} inputMode="decimal" value={qty} onChange={(e) => setQty(e.target.value)} />
-        </label>
+        <ModifyInput field="qty" label="Quantity" value={qty} onChange={setQty} error={fieldError('qty')} />
         {hasLimit(order) ? (
-          <label>
-            Limit price
-            <input inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />
-          </label>
+          <ModifyInput
+            field="limit"
+            label="Limit price"
+            value={limit}
+            onChange={setLimit}
+            error={fieldError('limit')}
+          />
         ) : null}
         {hasStop(order) ? (
-          <label>
-            Stop price
-            <input inputMode="decimal" value={stop} onChange={(e) => setStop(e.target.value)} />
-          </label>
+          <ModifyInput
+            field="stop"
+            label="Stop price"
+            value={stop}
+            onChange={setStop}
+            error={fieldError('stop')}
+          />
         ) : null}
         {error !== null ? (
           <p className="field-error" role="alert">
@@ -161,7 +161,45 @@ function ModifyDialog({ order, close }: { order: Order; close(): void }) {
           </button>
         </div>
       </form>
-    </div>,
+    </Modal>,
     document.body,
+  );
+}
+
+type ModifyField = 'qty' | 'limit' | 'stop';
+
+/** One of the dialog's fields, with its problem (if any) beside it and named by aria-describedby. */
+function ModifyInput({
+  field,
+  label,
+  value,
+  onChange,
+  error,
+}: {
+  field: ModifyField;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  error: string | undefined;
+}) {
+  const errorId = `modify-${field}-error`;
+  return (
+    <>
+      <label>
+        {label}
+        <input
+          inputMode="decimal"
+          value={value}
+          aria-invalid={error !== undefined}
+          aria-describedby={error === undefined ? undefined : errorId}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      {error !== undefined ? (
+        <p id={errorId} className="field-error modify-field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }

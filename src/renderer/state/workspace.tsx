@@ -15,6 +15,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { BottomTab, Workspace } from '../../shared/contract';
+import type { PaneSizes } from '../layout/panes';
 import { useLink, useTerminal } from './context';
 import {
   DEFAULT_CHART,
@@ -38,10 +39,13 @@ export interface WorkspaceState {
   persistent: boolean;
   chart: ChartChoice;
   bottomTab: BottomTab;
+  /** Splitter positions as saved or dragged (not yet fitted to the window). */
+  panes: Partial<PaneSizes>;
   save: SaveState;
   setWatchlist(symbols: readonly string[]): void;
   setChart(chart: ChartChoice): void;
   setBottomTab(tab: BottomTab): void;
+  setPanes(sizes: Partial<PaneSizes>): void;
 }
 
 const Ctx = createContext<WorkspaceState | null>(null);
@@ -127,6 +131,14 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
     [saver],
   );
 
+  const setPanes = useCallback(
+    (sizes: Partial<PaneSizes>) => {
+      setLocal((l) => ({ ...l, panes: { ...l.panes, ...sizes } }));
+      saver.change({ layout: sizes });
+    },
+    [saver],
+  );
+
   const value = useMemo<WorkspaceState>(
     () => ({
       loaded: loaded !== null || loadError !== null,
@@ -136,12 +148,14 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
       persistent: loaded?.persistent ?? true,
       chart: local.chart ?? loaded?.chart ?? DEFAULT_CHART,
       bottomTab: local.bottomTab ?? loaded?.bottomTab ?? DEFAULT_TAB,
+      panes: { ...loaded?.panes, ...local.panes },
       save,
       setWatchlist,
       setChart,
       setBottomTab,
+      setPanes,
     }),
-    [loaded, loadError, local, save, setWatchlist, setChart, setBottomTab],
+    [loaded, loadError, local, save, setWatchlist, setChart, setBottomTab, setPanes],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

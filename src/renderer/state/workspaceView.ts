@@ -1,6 +1,7 @@
 /** The saved workspace (`workspace.get`) as the screen uses it, with the defaults it falls back to. */
 import { BottomTab, type Workspace } from '../../shared/contract';
 import type { Timeframe } from '../../shared/domain';
+import { PANE_NAMES, paneSize, type PaneSizes } from '../layout/panes';
 
 /** The main chart as chosen so far: a timeframe may be picked before any symbol is known. */
 export interface ChartChoice {
@@ -16,6 +17,8 @@ export interface LoadedWorkspace {
   persistent: boolean;
   chart: ChartChoice;
   bottomTab: BottomTab;
+  /** Splitter positions the trader chose; a missing one takes the default. */
+  panes: Partial<PaneSizes>;
 }
 
 export const DEFAULT_CHART: ChartChoice = { timeframe: '1m' };
@@ -39,5 +42,15 @@ export function fromWorkspace(ws: Workspace): LoadedWorkspace {
             ...(chart.connectionId === undefined ? {} : { connectionId: chart.connectionId }),
           },
     bottomTab: tab.success ? tab.data : DEFAULT_TAB,
+    panes: savedPanes(ws.layout),
   };
+}
+
+function savedPanes(layout: Workspace['layout']): Partial<PaneSizes> {
+  const out: Partial<PaneSizes> = {};
+  for (const name of PANE_NAMES) {
+    const size = paneSize(layout[name]);
+    if (size !== undefined) out[name] = size;
+  }
+  return out;
 }

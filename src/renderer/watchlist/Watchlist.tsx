@@ -3,9 +3,21 @@
  * chosen), one row per listing, virtualized (only rows in view are mounted, so a crypto list of
  * hundreds of symbols costs what the visible ones cost). Each row subscribes to its own quote,
  * so a tick re-renders that row only; the up/down flash is a CSS class restarted on the cell's
- * DOM node. "Add symbol" offers what the connections list; each row has its "Remove" button.
+ * DOM node. The search box in the header opens the instrument search (also Ctrl+K), which adds
+ * symbols. Only the selected row is a tab stop (arrow keys move the selection); Delete removes the
+ * focused row's symbol, so the per-row "Remove" buttons are for the pointer and not tab stops.
  */
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
+import { searchShortcut } from '../search/shortcut';
 import type { Instrument } from '../../shared/domain';
 import { quoteKey } from '../../shared/keys';
 import { formatPrice } from '../../shared/money';
@@ -14,7 +26,7 @@ import { useNow, useStore } from '../state/context';
 import { formatPct, signClass } from '../format';
 import { useRowWindow } from '../tables/useRowWindow';
 import { listingKey, sharedSymbols } from './listings';
-import { addableSymbols, shownSymbols, type WatchRowItem } from './rows';
+import { shownSymbols, type WatchRowItem } from './rows';
 import './watchlist.css';
 
 /** `.wl-row` height in styles.css. */
@@ -23,7 +35,7 @@ const ROW_HEIGHT = 24;
 interface Props {
   /** What the watchlist shows, in order (see rows.ts). */
   rows: readonly WatchRowItem[];
-  /** Every instrument the connections list: what "Add symbol" offers. */
+  /** Every instrument the connections list. */
   instruments: readonly Instrument[];
   /** The selected listing, `listingKey(instrument)`. */
   selected: string | undefined;
@@ -32,32 +44,67 @@ interface Props {
   onSymbols(symbols: string[]): void;
   /** Set when edits are not saved across restarts, and why (profile watchlist, read-only settings). */
   unsavedReason: string | null;
+  /** Open the instrument search with what was typed so far. */
+  onSearch(query: string): void;
 }
 
-export function Watchlist({ rows, instruments, selected, onSelect, onSymbols, unsavedReason }: Props) {
+export function Watchlist({
+  rows,
+  instruments,
+  selected,
+  onSelect,
+  onSymbols,
+  unsavedReason,
+  onSearch,
+}: Props) {
   const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
-  const [adding, setAdding] = useState(false);
   const { items, totalSize, scrollToIndex } = useRowWindow(rows.length, ROW_HEIGHT, scrollEl);
   const shared = useMemo(() => sharedSymbols(instruments), [instruments]);
   const shown = useMemo(() => shownSymbols(rows), [rows]);
-  const addable = useMemo(() => addableSymbols(shown, instruments), [shown, instruments]);
   // Stable across quote ticks so the memoized rows stay untouched.
   const remove = useCallback(
     (symbol: string) => onSymbols(shown.filter((s) => s !== symbol)),
     [onSymbols, shown],
   );
+  // A newly selected listing (say, picked in the instrument search) is scrolled into view once;
+  // the trader may scroll away from it afterwards.
+  const revealed = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (selected === revealed.current) return;
+    const index = rows.findIndex((r) => r.key === selected);
+    if (index < 0) return;
+    revealed.current = selected;
+    scrollToIndex(index);
+  });
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    e.preventDefault();
-    const step = e.key === 'ArrowDown' ? 1 : -1;
-    // Rows without a listing have nothing to chart: step over them.
-    let to = rows.findIndex((r) => r.key === selected);
-    for (let i = to + step; i >= 0 && i < rows.length; i += step) {
-      if (rows[i]?.instrument !== undefined) {
-        to = i;
-        break;
+    const from = rows.findIndex((r) => r.key === selected);
+    let to = from;
+    if (e.key === 'Delete' || e.key === 'Backspace') {
+      const row = rows[from];
+      // Only from the focused row itself, never from a button or a field inside the table.
+      if (row === undefined || !(e.target instanceof HTMLElement) || e.target.dataset.listing !== row.key)
+        return;
+      e.preventDefault();
+      if (shown.length <= 1) return;
+      remove(row.symbol);
+      // The selection moves to the next listed row (else the one before) and keeps focus.
+      to = -1;
+      for (const i of [...rows.keys()].slice(from + 1).concat([...rows.keys()].slice(0, from).reverse()))
+        if (rows[i]?.instrument !== undefined && rows[i]?.symbol !== row.symbol) {
+          to = i;
+          break;
+        }
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      // Rows without a listing have nothing to chart: step over them.
+      for (let i = from + step; i >= 0 && i < rows.length; i += step) {
+        if (rows[i]?.instrument !== undefined) {
+          to = i;
+          break;
+        }
       }
-    }
+    } else return;
     const next = rows[to]?.instrument;
     if (next) {
       const key = listingKey(next);
@@ -79,27 +126,26 @@ export function Watchlist({ rows, instruments, selected, onSelect, onSymbols, un
             not saved
           </span>
         ) : null}
-        <button
-          type="button"
-          className="wl-add-toggle"
-          aria-expanded={adding}
-          disabled={!adding && addable.length === 0}
-          title={addable.length === 0 ? 'Every listed symbol is on the watchlist' : undefined}
-          onClick={() => setAdding((a) => !a)}
-        >
-          Add symbol
-        </button>
-      </header>
-      {adding ? (
-        <AddSymbol
-          addable={addable}
-          onAdd={(symbol) => {
-            onSymbols([...shown, symbol]);
-            setAdding(false);
+        <input
+          type="search"
+          className="wl-search"
+          aria-label="Search instruments"
+          aria-haspopup="dialog"
+          aria-keyshortcuts={searchShortcut.aria}
+          placeholder={`Search… ${searchShortcut.label}`}
+          title={`Search every connection's instruments to add one (${searchShortcut.label})`}
+          value=""
+          // The search itself is the palette: typing, Enter, ↓ or a click open it with what was typed.
+          onChange={(e) => onSearch(e.target.value)}
+          onClick={() => onSearch('')}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' || e.key === 'ArrowDown') {
+              e.preventDefault();
+              onSearch('');
+            }
           }}
-          onCancel={() => setAdding(false)}
         />
-      ) : null}
+      </header>
       <div
         role="table"
         aria-label="Watchlist"
@@ -160,70 +206,30 @@ export function Watchlist({ rows, instruments, selected, onSelect, onSymbols, un
   );
 }
 
-function AddSymbol({
-  addable,
-  onAdd,
-  onCancel,
-}: {
-  addable: readonly { symbol: string; name: string }[];
-  onAdd(symbol: string): void;
-  onCancel(): void;
-}) {
-  const [choice, setChoice] = useState(addable[0]?.symbol ?? '');
-  // The list may change while the form is open (a connection went away).
-  const symbol = addable.some((a) => a.symbol === choice) ? choice : (addable[0]?.symbol ?? '');
-  return (
-    <form
-      className="wl-add"
-      aria-label="Add a symbol to the watchlist"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (symbol !== '') onAdd(symbol);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onCancel();
-      }}
-    >
-      {addable.length === 0 ? (
-        <span className="wl-add-empty">Every listed symbol is on the watchlist.</span>
-      ) : (
-        <select
-          aria-label="Symbol to add"
-          value={symbol}
-          onChange={(e) => setChoice(e.target.value)}
-          autoFocus
-        >
-          {addable.map((a) => (
-            <option key={a.symbol} value={a.symbol}>
-              {a.symbol} — {a.name}
-            </option>
-          ))}
-        </select>
-      )}
-      <button type="submit" disabled={symbol === ''}>
-        Add
-      </button>
-      <button type="button" onClick={onCancel}>
-        Cancel
-      </button>
-    </form>
-  );
-}
-
 interface Removal {
   onRemove(symbol: string): void;
   /** Why the symbol cannot be removed, or null. */
   removeBlocked: string | null;
 }
 
-function RemoveButton({ symbol, onRemove, removeBlocked }: Removal & { symbol: string }) {
+/**
+ * `tabbable` only where the row itself cannot take focus (a symbol nobody lists): elsewhere Delete
+ * on the focused row removes, and one tab stop per row would make Tab crawl through the list.
+ */
+function RemoveButton({
+  symbol,
+  onRemove,
+  removeBlocked,
+  tabbable = false,
+}: Removal & { symbol: string; tabbable?: boolean }) {
   return (
     <div role="cell" className="wl-actions">
       <button
         type="button"
         className="wl-remove"
         aria-label={`Remove ${symbol}`}
-        title={removeBlocked ?? `Remove ${symbol} from the watchlist`}
+        tabIndex={tabbable ? undefined : -1}
+        title={removeBlocked ?? `Remove ${symbol} from the watchlist (Delete on the row)`}
         disabled={removeBlocked !== null}
         // The row selects on click and on Enter/Space: removing must not also select it.
         onClick={(e) => {
@@ -264,7 +270,7 @@ function MissingRow({
       <div role="cell" className="right num">
         —
       </div>
-      <RemoveButton symbol={symbol} {...removal} />
+      <RemoveButton symbol={symbol} {...removal} tabbable />
     </div>
   );
 }
@@ -319,6 +325,7 @@ const WatchRow = memo(function WatchRow({
       style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${top}px)` }}
       tabIndex={selected ? 0 : -1}
       aria-selected={selected}
+      aria-keyshortcuts={removeBlocked === null ? 'Delete' : undefined}
       data-symbol={instrument.symbol}
       data-listing={listing}
       className={`wl-row ${selected ? 'selected' : ''} ${quote ? fresh : 'stale'}`}

@@ -40,21 +40,6 @@ export function shownSymbols(rows: readonly WatchRowItem[]): string[] {
   return [...new Set(rows.map((r) => r.symbol))];
 }
 
-/** Listed symbols not on the watchlist yet, once each, in listing order. */
-export function addableSymbols(
-  shown: readonly string[],
-  instruments: readonly Instrument[],
-): { symbol: string; name: string }[] {
-  const taken = new Set(shown);
-  const out: { symbol: string; name: string }[] = [];
-  for (const i of instruments) {
-    if (taken.has(i.symbol)) continue;
-    taken.add(i.symbol);
-    out.push({ symbol: i.symbol, name: i.name });
-  }
-  return out;
-}
-
 /**
  * The listing the main chart shows: the saved choice (its own connection's listing when that is
  * still there, else the symbol on any connection), else the watchlist's first listing.

@@ -59,6 +59,8 @@ describe('Engine.dispatch', () => {
       error: {
         code: 'invalid_request',
         message: expect.stringContaining('limitPrice: a limit order needs a limit price'),
+        // The same, per field and in a sentence, for a form to show beside the field.
+        fields: { limitPrice: 'A limit order needs a limit price.' },
       },
     });
     const neg = (await e.dispatch('term:orders.place', { ...place, qty: -1 })) as Result<Order>;

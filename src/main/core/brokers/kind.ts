@@ -9,7 +9,7 @@
  * loopback for demo and live) and its origin is one the connection's secrets are bound to.
  */
 import type { z } from 'zod';
-import { describeIssues } from '../../../shared/issues';
+import { describeIssues, sentence } from '../../../shared/issues';
 import type { ConfigField, ConnectionKindInfo } from '../../../shared/contract';
 import type { AccountMode } from '../../../shared/domain';
 import type { Connection } from '../connection';
@@ -163,6 +163,8 @@ export function transportProblem(url: string | undefined, mode: AccountMode): st
 export interface EndpointProblem {
   name: string;
   message: string;
+  /** The same, said beside the field in a form ("Not a valid address."); absent for no such field. */
+  field?: string;
 }
 
 /**
@@ -187,7 +189,8 @@ export function checkEndpoints(
     const value = given ?? endpoint.defaults?.[entry.mode];
     const label = endpoint.label;
     if (value === undefined) {
-      if (endpoint.required) problems.push({ name: endpoint.name, message: `${label}: is required` });
+      if (endpoint.required)
+        problems.push({ name: endpoint.name, message: `${label}: is required`, field: 'Required.' });
       continue;
     }
     let protocol: string;
@@ -196,16 +199,25 @@ export function checkEndpoints(
       protocol = parsed.protocol;
       if (parsed.host === '') throw new Error('no host');
     } catch {
-      problems.push({ name: endpoint.name, message: `${label}: is not a valid address` });
+      problems.push({
+        name: endpoint.name,
+        message: `${label}: is not a valid address`,
+        field: `Not a valid address: expected something like ${endpoint.schemes[0] ?? 'wss:'}//host:port.`,
+      });
       continue;
     }
     if (!(endpoint.schemes as readonly string[]).includes(protocol)) {
       const list = endpoint.schemes.map((s) => `${s}//`).join(' or ');
-      problems.push({ name: endpoint.name, message: `${label}: must be a ${list} address` });
+      problems.push({
+        name: endpoint.name,
+        message: `${label}: must be a ${list} address`,
+        field: `Must be a ${list} address.`,
+      });
       continue;
     }
     const transport = transportProblem(value, entry.mode);
-    if (transport !== null) problems.push({ name: endpoint.name, message: `${label}: ${transport}` });
+    if (transport !== null)
+      problems.push({ name: endpoint.name, message: `${label}: ${transport}`, field: sentence(transport) });
     if (endpoint.name === 'url') url = value;
     else urls[endpoint.name] = value;
   }

@@ -6,7 +6,7 @@
  */
 import { type Channel, isChannel } from '../../../shared/channels';
 import { contract, fail, type ParsedRequestOf, type ResponseOf } from '../../../shared/contract';
-import { describeIssues } from '../../../shared/issues';
+import { describeIssues, fieldIssues } from '../../../shared/issues';
 
 export type Handler<C extends Channel> = (req: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
 
@@ -39,7 +39,7 @@ export class CommandRouter {
     if (!parsed.success) {
       const message = `Invalid request for ${channel}: ${describeIssues(parsed.error)}`;
       if (RAW_RESPONSE.has(channel)) throw new Error(message);
-      return fail('invalid_request', message);
+      return fail('invalid_request', message, fieldIssues(parsed.error));
     }
     const handler = this.handlers.get(channel);
     if (handler === undefined) {

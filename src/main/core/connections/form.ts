@@ -12,6 +12,7 @@ import {
   type ConnectionKindSpec,
 } from '../brokers/registry';
 import { registerSecret } from '../credentials';
+import { fieldIssues } from '../../../shared/issues';
 import { entryOrigins, type BuildableKind } from './build';
 
 export type Form = ParsedRequestOf<'term:connections.save'>;
@@ -35,7 +36,9 @@ export function checkForm(form: Form): Result<CheckedForm> {
   if (!spec.available || build === undefined)
     return fail('kind_unavailable', spec.unavailableReason ?? `${spec.title} is not available.`);
   if (!spec.modes.includes(form.mode))
-    return fail('invalid_config', `${spec.title} has no ${form.mode} environment.`);
+    return fail('invalid_config', `${spec.title} has no ${form.mode} environment.`, {
+      mode: `${spec.title} has no ${form.mode} environment.`,
+    });
   const endpoints = new Set(spec.endpoints.map((e) => e.name));
   const options = new Set(spec.options.map((o) => o.name));
   const secretNames = new Set(spec.secrets.map((s) => s.name));
@@ -54,7 +57,8 @@ export function checkForm(form: Form): Result<CheckedForm> {
     success: true as const,
     data: optionValues,
   };
-  if (!parsedOptions.success) return fail('invalid_config', labelled(spec, parsedOptions.error));
+  if (!parsedOptions.success)
+    return fail('invalid_config', labelled(spec, parsedOptions.error), formFieldIssues(parsedOptions.error));
   const url = filled.find(([name]) => name === 'url')?.[1];
   const checked = checkEndpoints(spec, {
     id: form.id,
@@ -65,7 +69,13 @@ export function checkForm(form: Form): Result<CheckedForm> {
     options: Object.fromEntries(Object.entries(parsedOptions.data).filter(([, v]) => v !== undefined)),
   });
   if (checked.problems.length > 0)
-    return fail('invalid_config', checked.problems.map((p) => p.message).join('; '));
+    return fail(
+      'invalid_config',
+      checked.problems.map((p) => p.message).join('; '),
+      Object.fromEntries(
+        checked.problems.flatMap((p) => (p.field === undefined ? [] : [[`fields.${p.name}`, p.field]])),
+      ),
+    );
   const given = new Map(Object.entries(form.secrets).filter(([, v]) => v !== ''));
   // Typed secrets are scrubbed from every log line and broker string from here on.
   for (const value of given.values()) registerSecret(value);
@@ -98,6 +108,13 @@ export function labelled(spec: ConnectionKindSpec, error: z.ZodError): string {
       return label === '' ? i.message : `${label}: ${i.message}`;
     })
     .join('; ');
+}
+
+/** An option's issues keyed as the form sends the option (`fields.<name>`). */
+function formFieldIssues(error: z.ZodError): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fieldIssues(error)).map(([path, text]) => [`fields.${path}`, text]),
+  );
 }
 
 /** zod issues with their paths: "id: use 1–64 letters…". */

@@ -409,13 +409,14 @@ export class ConnectionManager {
         kept = stored === undefined ? null : await this.vault.get(stored.id, field.name, origins);
       } catch (err) {
         if (!(err instanceof SecretOriginError)) return fail('vault_error', errorText(err));
-        return fail(
-          'secret_required',
-          `The URL changed: enter the ${field.label.toLowerCase()} again so it is only sent to the new gateway.`,
-        );
+        const text = `The URL changed: enter the ${field.label.toLowerCase()} again so it is only sent to the new gateway.`;
+        return fail('secret_required', text, { [`secrets.${field.name}`]: text });
       }
       if (kept !== null) secrets.set(field.name, kept);
-      else if (field.required) return fail('missing_secret', `${field.label} is required.`);
+      else if (field.required)
+        return fail('missing_secret', `${field.label} is required.`, {
+          [`secrets.${field.name}`]: 'Required.',
+        });
     }
     const consent = await this.consent.require(
       { connectionId: entry.id, label: entry.label, kind: spec.kind, purpose },
@@ -452,9 +453,13 @@ export class ConnectionManager {
     if (form.originalId !== undefined && original === undefined)
       return fail('not_found', `There is no saved connection "${form.originalId}" to edit.`);
     if (form.id === PAPER_ID || this.session.some((s) => s.id === form.id))
-      return fail('duplicate_id', `The id "${form.id}" is taken by a built-in or session connection.`);
+      return fail('duplicate_id', `The id "${form.id}" is taken by a built-in or session connection.`, {
+        id: 'Taken by a built-in or session connection: choose another.',
+      });
     if (form.id !== form.originalId && saved.some((s) => s.id === form.id))
-      return fail('duplicate_id', `A connection with the id "${form.id}" already exists.`);
+      return fail('duplicate_id', `A connection with the id "${form.id}" already exists.`, {
+        id: 'Another connection already has this id: choose another.',
+      });
     const checked = await this.check(form, original, 'save');
     if (!checked.ok) return checked;
     const { spec, entry, secrets, supplied, origins } = checked.value;

@@ -215,6 +215,10 @@ describe('ConnectionManager', () => {
         error: {
           code: 'secret_required',
           message: 'The URL changed: enter the session cookie again so it is only sent to the new gateway.',
+          fields: {
+            'secrets.sessionCookie':
+              'The URL changed: enter the session cookie again so it is only sent to the new gateway.',
+          },
         },
       };
       // The test channel, by originalId and by the saved id alike.

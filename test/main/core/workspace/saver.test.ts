@@ -7,12 +7,7 @@ import { fail, ok, type Result, type Workspace } from '../../../../src/shared/co
 import type { Instrument } from '../../../../src/shared/domain';
 import { WorkspaceSaver, type WorkspacePatch } from '../../../../src/renderer/state/workspaceSaver';
 import { fromWorkspace } from '../../../../src/renderer/state/workspaceView';
-import {
-  addableSymbols,
-  chartListing,
-  shownSymbols,
-  watchRows,
-} from '../../../../src/renderer/watchlist/rows';
+import { chartListing, shownSymbols, watchRows } from '../../../../src/renderer/watchlist/rows';
 import { listingKey } from '../../../../src/renderer/watchlist/listings';
 
 const WS: Workspace = {
@@ -161,7 +156,6 @@ describe('watchlist rows', () => {
     expect(rows.map((r) => r.key)).toEqual(['paper:CL', 'missing:ZZZ', 'paper:ES', 'gw:ES']);
     expect(rows[1]?.instrument).toBeUndefined();
     expect(shownSymbols(rows)).toEqual(['CL', 'ZZZ', 'ES']);
-    expect(addableSymbols(shownSymbols(rows), instruments)).toEqual([{ symbol: 'NQ', name: 'NQ on paper' }]);
   });
 
   it('restores the saved chart listing, falling back to the symbol elsewhere, then the first row', () => {
@@ -180,6 +174,7 @@ describe('watchlist rows', () => {
       persistent: true,
       chart: { timeframe: '1m' },
       bottomTab: 'Positions',
+      panes: {},
     });
     expect(
       fromWorkspace({
@@ -190,5 +185,10 @@ describe('watchlist rows', () => {
       }),
     ).toMatchObject({ watchlist: ['NQ'], chart: { symbol: 'NQ', timeframe: '5m' }, bottomTab: 'Orders' });
     expect(fromWorkspace({ ...WS, layout: { bottomTab: 'Gone' } }).bottomTab).toBe('Positions');
+    // Splitter positions: whole pixels kept, anything else (text, negative, NaN-like) left to the default.
+    expect(
+      fromWorkspace({ ...WS, layout: { watchlistWidth: 333.4, ticketWidth: 'wide', bottomHeight: -5 } })
+        .panes,
+    ).toEqual({ watchlistWidth: 333 });
   });
 });

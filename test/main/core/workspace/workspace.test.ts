@@ -87,6 +87,20 @@ describe('workspace', () => {
     expect(restarted.layout).toEqual({ bottomTab: 'Fills' });
   });
 
+  it('keeps the splitter positions across a restart, one pane at a time', async () => {
+    const first = await session();
+    expectOk(await first.update({ layout: { watchlistWidth: 340, bottomHeight: 260 } }));
+    expectOk(await first.update({ layout: { ticketWidth: 300 } }));
+    expect(fileOnDisk().layout).toEqual({ watchlistWidth: 340, bottomHeight: 260, ticketWidth: 300 });
+    const restarted = await (await session()).get();
+    expect(restarted.layout).toEqual({ watchlistWidth: 340, bottomHeight: 260, ticketWidth: 300 });
+    // Whole pixels only.
+    const bad = await first.update({ layout: { watchlistWidth: 'wide' } } as never);
+    expect(bad.ok).toBe(false);
+    const fractional = await first.update({ layout: { ticketWidth: 300.5 } });
+    expect(!fractional.ok && fractional.error.message).toMatch(/layout\.ticketWidth/);
+  });
+
   it('keeps layout keys and chart panes it does not write', async () => {
     writeFileSync(
       join(dir, 'settings.json'),
