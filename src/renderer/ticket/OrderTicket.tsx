@@ -11,6 +11,7 @@ import { freshness } from '../state/clock';
 import { formatPnl, formatSignedQty, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT, tradableAccounts } from '../connections/trading';
 import { OrderIntents } from './intent';
+import { useShareTicket } from './ticketLink';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { useUi } from '../layout/dialogs';
 import { useRisk } from '../alerts/RiskContext';
@@ -106,6 +107,10 @@ export function OrderTicket({ instrument }: { instrument: Instrument | undefined
   );
   const account =
     eligible.find((a) => accountKey(a.connectionId, a.accountId) === accountChoice) ?? eligible[0] ?? null;
+  // Orders placed from the chart use this ticket's size and account.
+  useShareTicket(
+    instrument ? { listing: quoteKey(instrument.connectionId, instrument.symbol), qty, account } : null,
+  );
 
   // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
   // later ticks do not overwrite what the trader typed. State adjusted during render, as React
