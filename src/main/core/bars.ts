@@ -58,14 +58,16 @@ export function aggregateBars(bars1m: readonly Bar[], timeframe: Timeframe): Bar
  */
 export function pageBars(base: readonly Bar[], timeframe: Timeframe, count: number, before?: number): Bar[] {
   if (count <= 0) return [];
-  // End (exclusive) of the base bars that may be used: binary search for the first at/after `before`.
+  // A `before` inside a bucket cuts at that bucket's open: only whole bars go back.
+  const cut = before === undefined ? undefined : barTime(before, timeframe);
+  // End (exclusive) of the base bars that may be used: binary search for the first at/after `cut`.
   let end = base.length;
-  if (before !== undefined) {
+  if (cut !== undefined) {
     let lo = 0;
     let hi = base.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((base[mid]?.time ?? 0) < before) lo = mid + 1;
+      if ((base[mid]?.time ?? 0) < cut) lo = mid + 1;
       else hi = mid;
     }
     end = lo;
@@ -75,11 +77,7 @@ export function pageBars(base: readonly Bar[], timeframe: Timeframe, count: numb
   const from = barTime(last.time, timeframe) - (count - 1) * timeframeMs[timeframe];
   let i = end;
   while (i > 0 && (base[i - 1]?.time ?? 0) >= from) i--;
-  const out = aggregateBars(base.slice(i, end), timeframe);
-  if (before === undefined) return out;
-  // A `before` inside a bucket would return that bucket cut short: only whole bars go back.
-  const ms = timeframeMs[timeframe];
-  return out.filter((b) => b.time + ms <= before);
+  return aggregateBars(base.slice(i, end), timeframe);
 }
 
 export interface HistorySource {
