@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bookLines, dropChange, orderLine, positionLine } from '../../../src/renderer/chart/orderLines';
+import {
+  bookLines,
+  dropChange,
+  orderLine,
+  positionLine,
+  type LineDrag,
+  type PriceLineSpec,
+} from '../../../src/renderer/chart/orderLines';
 import type { Instrument, Position } from '../../../src/shared/domain';
 import { ES, order } from '../../main/core/fixtures';
 
@@ -32,6 +39,11 @@ function position(over: Partial<Position> = {}): Position {
   };
 }
 
+function dragOf(line: PriceLineSpec | undefined): LineDrag {
+  if (line?.drag === undefined) throw new Error('not draggable');
+  return line.drag;
+}
+
 describe('chart order lines', () => {
   it('draws a stop-limit as ONE line at its trigger with both prices, dragging both', () => {
     const o = order({ type: 'stop_limit', side: 'buy', qty: 2, stopPrice: 5430, limitPrice: 5431 });
@@ -45,7 +57,7 @@ describe('chart order lines', () => {
       drag: { orderId: 'o1', field: 'stopPrice', companion: { field: 'limitPrice', offset: 1 } },
     });
     // Dropped 3 ticks lower: the limit keeps its distance, on the grid.
-    expect(dropChange(lines[0]!.drag!, 5429.25, ES.tickSize)).toEqual({
+    expect(dropChange(dragOf(lines[0]), 5429.25, ES.tickSize)).toEqual({
       stopPrice: 5429.25,
       limitPrice: 5430.25,
     });
@@ -60,7 +72,7 @@ describe('chart order lines', () => {
     expect(lines.map((l) => [l.key, l.title, l.label])).toEqual([
       ['o1:lmt', 'LMT BUY 2', 'BUY 2 LMT 5,123.50'],
     ]);
-    expect(dropChange(lines[0]!.drag!, 5120, ES.tickSize)).toEqual({ limitPrice: 5120 });
+    expect(dropChange(dragOf(lines[0]), 5120, ES.tickSize)).toEqual({ limitPrice: 5120 });
   });
 
   it('shows quantity at the step and no drag while a change is in flight', () => {
