@@ -170,11 +170,16 @@ test('the legend follows the crosshair, scrolling back loads older bars, zoom is
     )
     .toBe(true);
 
-  // Zooming out past the first page asks for older bars, and the chart grows backwards.
+  // Zoomed out, then dragged back past the first page: the chart asks for older bars and grows.
   const first = Number(await chart.getAttribute('data-bars'));
   await terminal.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
-  for (let i = 0; i < 30 && Number(await chart.getAttribute('data-bars')) <= first; i++)
-    await terminal.mouse.wheel(0, 400);
+  for (let i = 0; i < 10; i++) await terminal.mouse.wheel(0, 400);
+  for (let i = 0; i < 10 && Number(await chart.getAttribute('data-bars')) <= first; i++) {
+    await terminal.mouse.move(b.x + b.width * 0.1, b.y + b.height / 2);
+    await terminal.mouse.down();
+    await terminal.mouse.move(b.x + b.width * 0.9, b.y + b.height / 2, { steps: 8 });
+    await terminal.mouse.up();
+  }
   await expect.poll(async () => Number(await chart.getAttribute('data-bars'))).toBeGreaterThan(first);
   const zoomed = Number(await chart.getAttribute('data-bar-spacing'));
   expect(zoomed).toBeLessThan(6);

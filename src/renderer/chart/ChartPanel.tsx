@@ -176,7 +176,6 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
             {receivedAt === undefined ? 'no quote' : formatAge(now - receivedAt)}
           </span>
         ) : null}
-        <div className="chart-legend" ref={legendRef} aria-live="off" />
       </header>
       {loadError && loadError.key === `${symbol}|${timeframe}|${snapshots}` ? (
         <div className="chart-error" role="alert">
@@ -185,6 +184,8 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
       ) : null}
       <div className="chart-stage">
         <div className="chart-box" ref={containerRef} data-testid="chart" />
+        {/* Over the chart's top-left, as traders expect: the bar under the crosshair, else the last. */}
+        <div className="chart-legend" ref={legendRef} aria-live="off" />
         {click && instrument && click.listing === listing ? (
           <ChartPlacePopover instrument={instrument} click={click} onClose={() => setClick(null)} />
         ) : null}

@@ -21,6 +21,7 @@ import type { Bar, Instrument, Timeframe } from '../../shared/domain';
 import { decimalsOf, roundToStep } from '../../shared/money';
 import { seriesKey, type FormingBar } from '../../shared/stream';
 import { layoutEdgeMarkers, type EdgeMarker } from './edgeMarkers';
+import { chartPrice } from './labels';
 import type { PriceLineSpec } from './orderLines';
 import { SplitCandles } from './splitSeries';
 
@@ -270,6 +271,8 @@ export class ChartController {
       this.clearLines();
       this.candles?.dispose();
       const precision = instrument.pricePrecision;
+      // Axis and crosshair labels at the tick with separators, like every other price on screen.
+      this.chart.applyOptions({ localization: { priceFormatter: (p: number) => chartPrice(p, instrument) } });
       this.candles = new SplitCandles(this.chart, {
         upColor: chartColors.up,
         downColor: chartColors.down,

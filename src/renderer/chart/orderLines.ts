@@ -47,8 +47,10 @@ function orderColor(o: Order): string {
 /** Open P&L in ticks, when the position has a mark: "+12 ticks". */
 function ticksText(p: Position, inst: Instrument): string {
   if (p.last === null) return '';
-  const ticks = Math.round(((p.last - p.avgPrice) * Math.sign(p.qty)) / inst.tickSize);
-  return ` (${ticks > 0 ? '+' : ''}${ticks.toLocaleString('en-US')} ${Math.abs(ticks) === 1 ? 'tick' : 'ticks'})`;
+  // A mid-based mark can sit between ticks: one decimal then, never float noise.
+  const ticks = Math.round((((p.last - p.avgPrice) * Math.sign(p.qty)) / inst.tickSize) * 10) / 10;
+  const text = ticks.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return ` (${ticks > 0 ? '+' : ''}${text} ${Math.abs(ticks) === 1 ? 'tick' : 'ticks'})`;
 }
 
 export function positionLine(p: Position, inst: Instrument): PriceLineSpec {
@@ -96,7 +98,7 @@ export function orderLine(o: Order, inst: Instrument): PriceLineSpec | null {
       title:
         limit !== null
           ? `${side} ${qty} ${stopTag} LMT ${p(limit)}${held}`
-          : `${stopTag} ${side} ${qty}${held}`,
+          : `${side} ${qty} ${stopTag}${held}`,
       label: `${side} ${qty} ${prices}${held}`,
       color,
       // The trailing stop is solid: it is the line that moves.
@@ -110,7 +112,7 @@ export function orderLine(o: Order, inst: Instrument): PriceLineSpec | null {
     return {
       key: `${o.id}:lmt`,
       price: o.limitPrice,
-      title: `${tag} ${side} ${qty}${held}`,
+      title: `${side} ${qty} ${tag}${held}`,
       label: `${side} ${qty} ${tag} ${p(o.limitPrice)}${held}`,
       color,
       dashed: true,

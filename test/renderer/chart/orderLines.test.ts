@@ -70,7 +70,7 @@ describe('chart order lines', () => {
       [],
     );
     expect(lines.map((l) => [l.key, l.title, l.label])).toEqual([
-      ['o1:lmt', 'LMT BUY 2', 'BUY 2 LMT 5,123.50'],
+      ['o1:lmt', 'BUY 2 LMT', 'BUY 2 LMT 5,123.50'],
     ]);
     expect(dropChange(dragOf(lines[0]), 5120, ES.tickSize)).toEqual({ limitPrice: 5120 });
   });
@@ -93,6 +93,10 @@ describe('chart order lines', () => {
     });
     expect(positionLine(position({ qty: -1, last: null, unrealizedPnl: 0 }), ES).title).toBe(
       'SHORT 1 · no mark',
+    );
+    // A mid mark half a tick away reads as such, not rounded to a whole tick.
+    expect(positionLine(position({ last: 5400.375, unrealizedPnl: 37.5 }), ES).title).toBe(
+      'LONG 2 · +$37.50 (+1.5 ticks)',
     );
   });
 });
