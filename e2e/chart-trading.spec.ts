@@ -59,6 +59,7 @@ async function altClickBuyLimit(page: Page, chart: Locator): Promise<void> {
   await page.keyboard.up('Alt');
   const pop = page.getByTestId('chart-place');
   await expect(pop).toContainText(/Buy 2 \S+ limit @ [\d,]+\.\d+/);
+  await page.screenshot({ path: screenshotPath('chart-place-1280x720.png') });
   await pop.getByRole('button', { name: /place buy limit/i }).click();
   await expect(pop).toHaveCount(0);
 }

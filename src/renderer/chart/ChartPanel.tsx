@@ -4,7 +4,7 @@
  * Alt+click places a limit at the clicked price, Alt+Shift+click a stop (after a confirmation);
  * a working order's line drags to modify it.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Bar, Instrument, Timeframe } from '../../shared/domain';
 import { Timeframe as TimeframeSchema } from '../../shared/domain';
 import { quoteKey } from '../../shared/keys';
@@ -127,6 +127,8 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
     };
   }, [api, ctl, instrument, timeframe, snapshots]);
 
+  const closePlace = useCallback(() => setClick(null), []);
+
   const lines = useMemo(
     () => (instrument ? bookLines(instrument, orders.values(), positions.values()) : []),
     [instrument, orders, positions],
@@ -187,7 +189,7 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
         {/* Over the chart's top-left, as traders expect: the bar under the crosshair, else the last. */}
         <div className="chart-legend" ref={legendRef} aria-live="off" />
         {click && instrument && click.listing === listing ? (
-          <ChartPlacePopover instrument={instrument} click={click} onClose={() => setClick(null)} />
+          <ChartPlacePopover instrument={instrument} click={click} onClose={closePlace} />
         ) : null}
       </div>
     </section>

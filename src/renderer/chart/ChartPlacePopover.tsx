@@ -65,9 +65,16 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
         check.request.accountId)
       : '';
 
+  const boxRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     (placeRef.current ?? cancelRef.current)?.focus();
-  }, []);
+    // A press anywhere else (another Alt+click included, which opens its own) dismisses this one.
+    const away = (e: PointerEvent) => {
+      if (!(e.target instanceof Node) || !boxRef.current?.contains(e.target)) onClose();
+    };
+    document.addEventListener('pointerdown', away, true);
+    return () => document.removeEventListener('pointerdown', away, true);
+  }, [onClose]);
 
   const place = async () => {
     if (check?.ok !== true || busy) return;
@@ -96,6 +103,7 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
   const why = plan.ok ? errors.join(' ') : plan.why;
   return (
     <div
+      ref={boxRef}
       className="chart-place"
       role="dialog"
       aria-label="Place order from the chart"
