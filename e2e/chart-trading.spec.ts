@@ -8,7 +8,10 @@ import type { Locator, Page } from '@playwright/test';
 import { roundToStep } from '../src/shared/money';
 import {
   chartSymbol,
+  chooseOption,
   expect,
+  limitPriceField,
+  orderTypeSelect,
   placeOrder,
   quantityField,
   screenshotPath,
@@ -215,4 +218,54 @@ test('the legend follows the crosshair, scrolling back loads older bars, zoom is
   await expect(chart).toHaveAttribute('data-loading', 'false');
   await expect.poll(async () => Number(await chart.getAttribute('data-bars'))).toBeGreaterThan(0);
   await expect(terminal.locator('.chart-error')).toHaveCount(0);
+});
+
+test('a stop-limit is one line with both prices, and dragging it moves stop and limit together', async ({
+  terminal,
+  host,
+}) => {
+  const chart = await chartReady(terminal);
+  const symbol = await chartSymbol(terminal);
+  const snap = await host.snapshot();
+  const inst = snap.instruments.find((i) => i.symbol === symbol);
+  const quote = snap.quotes.find((q) => q.symbol === symbol);
+  if (inst === undefined || quote === undefined) throw new Error('no instrument');
+  // A sell stop a little under the market, its limit two ticks below the stop: on screen.
+  const stop = roundToStep(quote.bid * 0.999, inst.tickSize);
+  const limit = roundToStep(stop - 2 * inst.tickSize, inst.tickSize);
+  await chooseOption(orderTypeSelect(terminal), /^stop limit$/i);
+  await quantityField(terminal).fill('1');
+  await limitPriceField(terminal).fill(limit.toFixed(inst.pricePrecision));
+  await terminal.getByRole('textbox', { name: 'Stop price' }).fill(stop.toFixed(inst.pricePrecision));
+  await terminal.getByRole('button', { name: 'Sell', exact: true }).click();
+  await expect.poll(async () => (await working(host, symbol)).length).toBe(1);
+  const [placed] = await working(host, symbol);
+  if (placed === undefined) throw new Error('not placed');
+
+  let lines: DragLine[] = [];
+  await expect
+    .poll(async () => {
+      lines = (await json<DragLine[]>(chart, 'data-drag-lines')).filter((l) => l.key.startsWith(placed.id));
+      return lines.map((l) => l.key);
+    })
+    .toEqual([`${placed.id}:stp`]);
+  const grouped = (v: number) => v.toLocaleString('en-US', { minimumFractionDigits: inst.pricePrecision });
+  expect((lines[0] as DragLine & { title: string }).title).toBe(`SELL 1 STP LMT ${grouped(limit)}`);
+  const line = lines[0];
+  if (line?.y === null || line === undefined) throw new Error('line not drawn');
+  const b = await box(chart);
+  const x = b.x + b.width / 2;
+  await terminal.mouse.move(x, b.y + line.y);
+  await terminal.mouse.down();
+  await terminal.mouse.move(x, b.y + line.y + 12, { steps: 4 });
+  await terminal.mouse.move(x, b.y + line.y + 24, { steps: 4 });
+  await terminal.mouse.up();
+  await expect
+    .poll(async () => (await host.status()).orders.find((o) => o.id === placed.id)?.stopPrice ?? stop)
+    .toBeLessThan(stop);
+  const moved = (await host.status()).orders.find((o) => o.id === placed.id);
+  // The limit kept its two ticks below the stop.
+  expect(roundToStep((moved?.stopPrice ?? 0) - (moved?.price ?? 0), inst.tickSize)).toBe(
+    roundToStep(2 * inst.tickSize, inst.tickSize),
+  );
 });
