@@ -71,6 +71,7 @@ test('an Alt+click places a limit, dragging its line moves it, a far order is an
   terminal,
   host,
 }) => {
+  await terminal.setViewportSize({ width: 1280, height: 720 });
   const chart = await chartReady(terminal);
   const symbol = await chartSymbol(terminal);
   // The chart order takes the ticket's size.

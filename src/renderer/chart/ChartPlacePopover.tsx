@@ -108,7 +108,13 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
       role="dialog"
       aria-label="Place order from the chart"
       data-testid="chart-place"
-      style={{ left: click.x + 12, top: click.y - 12 }}
+      style={{
+        // Opens towards the roomier side of the click, so it is never cut off at an edge.
+        left: click.x > click.width / 2 ? undefined : click.x + 12,
+        right: click.x > click.width / 2 ? click.width - click.x + 12 : undefined,
+        top: click.y > click.height / 2 ? undefined : click.y + 12,
+        bottom: click.y > click.height / 2 ? click.height - click.y + 12 : undefined,
+      }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.stopPropagation();

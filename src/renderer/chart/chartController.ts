@@ -34,6 +34,9 @@ export interface ChartClick {
   kind: 'limit' | 'stop';
   x: number;
   y: number;
+  /** The chart box's size, so the confirmation opens towards its roomier side. */
+  width: number;
+  height: number;
 }
 
 /** A page of older bars for a series, fetched when the trader scrolls near the first bar. */
@@ -221,6 +224,8 @@ export class ChartController {
       kind: e.shiftKey ? 'stop' : 'limit',
       x: e.clientX - box.left,
       y: e.clientY - box.top,
+      width: box.width,
+      height: box.height,
     });
   }
 
