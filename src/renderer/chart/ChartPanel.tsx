@@ -189,7 +189,13 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
         {/* Over the chart's top-left, as traders expect: the bar under the crosshair, else the last. */}
         <div className="chart-legend" ref={legendRef} aria-live="off" />
         {click && instrument && click.listing === listing ? (
-          <ChartPlacePopover instrument={instrument} click={click} onClose={closePlace} />
+          <ChartPlacePopover
+            // A new click is a new order: its side and size are decided afresh.
+            key={`${click.kind}:${click.price}:${click.x}:${click.y}`}
+            instrument={instrument}
+            click={click}
+            onClose={closePlace}
+          />
         ) : null}
       </div>
     </section>

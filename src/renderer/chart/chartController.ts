@@ -134,7 +134,7 @@ export class ChartController {
         tickMarkFormatter: localTickMark,
       },
       // The library labels in UTC; fills and orders show local time, so the axis must too.
-      localization: { timeFormatter: localCrosshairTime },
+      localization: { timeFormatter: (t: Time) => localCrosshairTime(t, '1m') },
     });
     this.attr('data-bars', '0');
     this.attr('data-price-lines', '[]');
@@ -297,7 +297,10 @@ export class ChartController {
     this.setOlder('more', '');
     this.candles.setHistory([]);
     // Seconds bars need seconds on the axis; minutes and longer do not.
-    this.chart.applyOptions({ timeScale: { secondsVisible: timeframe.endsWith('s') } });
+    this.chart.applyOptions({
+      timeScale: { secondsVisible: timeframe.endsWith('s') },
+      localization: { timeFormatter: (t: Time) => localCrosshairTime(t, timeframe) },
+    });
     this.attr('data-symbol', instrument.symbol);
     this.attr('data-timeframe', timeframe);
     this.attr('data-loading', 'true');
@@ -563,12 +566,19 @@ function localTickMark(time: Time, type: TickMarkType): string {
       return months[d.getMonth()] ?? '';
     case TickMarkType.DayOfMonth:
       return `${d.getDate()} ${months[d.getMonth()] ?? ''}`;
+    case TickMarkType.TimeWithSeconds:
+      return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
     default:
       return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   }
 }
 
-function localCrosshairTime(time: Time): string {
+/** The crosshair's time: with seconds on seconds bars, the date alone on daily bars. */
+function localCrosshairTime(time: Time, timeframe: Timeframe): string {
   const d = toDate(time);
-  return `${d.getDate()} ${months[d.getMonth()] ?? ''} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const date = `${d.getDate()} ${months[d.getMonth()] ?? ''}`;
+  // Daily bars are UTC days: their date is the UTC one, whatever the local offset.
+  if (timeframe === '1D') return `${d.getUTCDate()} ${months[d.getUTCMonth()] ?? ''} ${d.getUTCFullYear()}`;
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return timeframe.endsWith('s') ? `${date} ${hm}:${pad(d.getSeconds())}` : `${date} ${hm}`;
 }
