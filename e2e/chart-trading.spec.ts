@@ -270,3 +270,35 @@ test('a stop-limit is one line with both prices, and dragging it moves stop and 
     roundToStep(2 * inst.tickSize, inst.tickSize),
   );
 });
+
+test('an Alt+Shift+click above the market places a buy stop; Escape dismisses without sending', async ({
+  terminal,
+  host,
+}) => {
+  const chart = await chartReady(terminal);
+  const symbol = await chartSymbol(terminal);
+  const b = await box(chart);
+  const pop = terminal.getByTestId('chart-place');
+  // Escape: nothing is sent.
+  await terminal.keyboard.down('Alt');
+  await terminal.mouse.click(b.x + b.width * 0.3, b.y + b.height * 0.05);
+  await terminal.keyboard.up('Alt');
+  await expect(pop).toContainText(/Buy 1 \S+ limit/);
+  await terminal.keyboard.press('Escape');
+  await expect(pop).toHaveCount(0);
+  // Above every candle, with Shift: a buy stop, sent with Enter from the focused Place button.
+  await terminal.keyboard.down('Alt');
+  await terminal.keyboard.down('Shift');
+  await terminal.mouse.click(b.x + b.width * 0.3, b.y + b.height * 0.05);
+  await terminal.keyboard.up('Shift');
+  await terminal.keyboard.up('Alt');
+  await expect(pop).toContainText(/Buy 1 \S+ stop @ [\d,]+\.\d+/);
+  await expect(pop.getByRole('button', { name: /place buy stop/i })).toBeFocused();
+  await terminal.keyboard.press('Enter');
+  await expect(pop).toHaveCount(0);
+  await expect.poll(async () => (await working(host, symbol)).length).toBe(1);
+  const [stop] = await working(host, symbol);
+  const quote = (await host.snapshot()).quotes.find((q) => q.symbol === symbol);
+  expect(stop).toMatchObject({ side: 'buy', type: 'stop', qty: 1 });
+  expect(stop?.stopPrice ?? 0).toBeGreaterThan(quote?.ask ?? Infinity);
+});
