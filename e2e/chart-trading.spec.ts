@@ -279,11 +279,11 @@ test('an Alt+Shift+click above the market places a buy stop; Escape dismisses wi
   const symbol = await chartSymbol(terminal);
   const b = await box(chart);
   const pop = terminal.getByTestId('chart-place');
-  // Escape: nothing is sent.
+  // A plain Alt+click up there is a sell limit (it rests above the market); Escape sends nothing.
   await terminal.keyboard.down('Alt');
   await terminal.mouse.click(b.x + b.width * 0.3, b.y + b.height * 0.05);
   await terminal.keyboard.up('Alt');
-  await expect(pop).toContainText(/Buy 1 \S+ limit/);
+  await expect(pop).toContainText(/Sell 1 \S+ limit/);
   await terminal.keyboard.press('Escape');
   await expect(pop).toHaveCount(0);
   // Above every candle, with Shift: a buy stop, sent with Enter from the focused Place button.
