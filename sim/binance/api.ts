@@ -621,9 +621,14 @@ export class BinanceApiServer extends SimServer<ApiMeta> {
     const symbol = req.query.get('symbol') ?? '';
     const pair = this.exchange.pairs.get(symbol);
     if (pair === undefined) return { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
-    const intervalMs = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 }[
-      req.query.get('interval') ?? ''
-    ];
+    const intervalMs = {
+      '1m': 60_000,
+      '5m': 300_000,
+      '15m': 900_000,
+      '1h': 3_600_000,
+      '4h': 14_400_000,
+      '1d': 86_400_000,
+    }[req.query.get('interval') ?? ''];
     if (intervalMs === undefined) return { status: 400, body: { code: -1120, msg: 'Invalid interval.' } };
     const limit = Math.min(1000, Math.max(1, Number(req.query.get('limit') ?? 500)));
     let bars = this.history.get(symbol);
@@ -643,9 +648,12 @@ export class BinanceApiServer extends SimServer<ApiMeta> {
         last.volume += b.volume;
       } else out.push({ ...b, time: t });
     }
+    // `endTime` bounds a kline's open time (inclusive), as on Binance.
+    const endTime = Number(req.query.get('endTime') ?? Number.POSITIVE_INFINITY);
     return {
       status: 200,
       body: out
+        .filter((b) => b.time <= endTime)
         .slice(-limit)
         .map((b) => [
           b.time,

@@ -41,6 +41,8 @@ export const verbs = {
   charts: {
     open: 'term:charts.open',
     close: 'term:charts.close',
+    /** Older bars of an open series, for scrolling back past what `open` returned. */
+    history: 'term:charts.history',
   },
   connections: {
     reconnect: 'term:connections.reconnect',

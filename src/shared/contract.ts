@@ -222,6 +222,20 @@ export const ChartHistory = z.object({
 });
 export type ChartHistory = z.infer<typeof ChartHistory>;
 export const CloseChartRequest = z.object({ series: z.string().min(1) });
+/** Scrolling back: bars of an open series that open before `before` (epoch ms). */
+export const OlderChartRequest = z.object({
+  series: z.string().min(1),
+  before: z.number().int().positive(),
+  count: z.number().int().min(1).max(2000),
+});
+export const OlderChartHistory = z.object({
+  series: z.string(),
+  bars: z.array(Bar),
+  /** False when the connection has nothing older or cannot page (then `reason` says which). */
+  more: z.boolean(),
+  reason: z.string().optional(),
+});
+export type OlderChartHistory = z.infer<typeof OlderChartHistory>;
 export const ConnectionRequest = z.object({ id: z.string().min(1) });
 
 // ---- connection manager, credentials, settings -------------------------------------------------
@@ -473,6 +487,7 @@ export const contract = {
   'term:journal.exportCsv': { request: JournalExportRequest, response: result(JournalExport) },
   'term:charts.open': { request: OpenChartRequest, response: result(ChartHistory) },
   'term:charts.close': { request: CloseChartRequest, response: Done },
+  'term:charts.history': { request: OlderChartRequest, response: result(OlderChartHistory) },
   'term:connections.reconnect': { request: ConnectionRequest, response: Done },
   'term:connections.disconnect': { request: ConnectionRequest, response: Done },
   'term:connections.list': { request: Empty, response: result(ConnectionsListing) },

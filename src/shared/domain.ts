@@ -43,13 +43,18 @@ export const Quote = z.object({
 });
 export type Quote = z.infer<typeof Quote>;
 
-export const Timeframe = z.enum(['1m', '5m', '15m', '1h']);
+// Seconds only where the connection streams trades (bars are built from prints); 1D is a UTC day.
+export const Timeframe = z.enum(['5s', '15s', '1m', '5m', '15m', '1h', '4h', '1D']);
 export type Timeframe = z.infer<typeof Timeframe>;
 export const timeframeMs: Record<Timeframe, number> = {
+  '5s': 5_000,
+  '15s': 15_000,
   '1m': 60_000,
   '5m': 300_000,
   '15m': 900_000,
   '1h': 3_600_000,
+  '4h': 14_400_000,
+  '1D': 86_400_000,
 };
 
 export const Bar = z.object({

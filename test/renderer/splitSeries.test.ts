@@ -7,6 +7,7 @@ import { launchChromium, openChartPage, type ChartPageGlobals } from '../../benc
 import {
   classifyUpdate,
   foldCount,
+  mergeOlder,
   normalizeHistory,
   splitPoint,
   toChartTime,
@@ -138,6 +139,41 @@ describe('SplitCandles in Chromium', () => {
     ]);
   });
 
+  it('puts older bars in front without moving the view, and finds any bar for the legend', async () => {
+    await mount(500);
+    const result = await page.evaluate(() => {
+      const w = window as unknown as TestWindow;
+      const bars = w.PeregrineBench.makeBars(1000);
+      w.split.setHistory(bars.slice(500));
+      const before = w.chart.timeScale().getVisibleRange();
+      // A page that overlaps what is loaded by ten bars: the overlap is not added twice.
+      const added = w.split.prepend(bars.slice(0, 510));
+      const after = w.chart.timeScale().getVisibleRange();
+      const probe = bars[5];
+      const live = bars.at(-1);
+      if (!probe || !live) throw new Error('no bars');
+      return {
+        added,
+        count: w.split.count(),
+        same: JSON.stringify(before) === JSON.stringify(after),
+        first: w.split.firstBarTime() === bars[0]?.time,
+        probe: JSON.stringify(w.split.barAt(Math.floor(probe.time / 1000))) === JSON.stringify(probe),
+        live: w.split.barAt(Math.floor(live.time / 1000))?.close === live.close,
+        between: w.split.barAt(Math.floor(probe.time / 1000) + 1) === undefined,
+      };
+    });
+    expect(result).toEqual({
+      added: 500,
+      count: 1000,
+      same: true,
+      first: true,
+      probe: true,
+      live: true,
+      between: true,
+    });
+    expect(await rows()).toEqual([999, 1, 999, 1]);
+  });
+
   it('starts from an empty history', async () => {
     await mount(500);
     const counts = await page.evaluate(() => {
@@ -254,5 +290,17 @@ describe('SplitCandles in Chromium', () => {
       return { withLine, withoutLine, left: w.chart.panes()[0]?.getSeries().length ?? 0 };
     });
     expect(result).toEqual({ withLine: 1, withoutLine: 0, left: 0 });
+  });
+});
+
+describe('mergeOlder (scrolling back)', () => {
+  const at = (s: number): Bar => ({ time: s * 1000, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+
+  it('keeps only bars strictly older than the first loaded one, in order', () => {
+    expect(mergeOlder([at(1), at(3), at(2), at(4), at(5)], 4_000).map((b) => b.time)).toEqual([
+      1000, 2000, 3000,
+    ]);
+    expect(mergeOlder([at(7), at(8)], 4_000)).toEqual([]);
+    expect(mergeOlder([at(2), at(1)], undefined).map((b) => b.time)).toEqual([1000, 2000]);
   });
 });

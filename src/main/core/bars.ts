@@ -29,9 +29,11 @@ export function foldTrade(bar: Bar | undefined, time: number, price: number, siz
   return bar;
 }
 
-/** Aggregate oldest-first 1m bars into `timeframe` bars (bucketed by open time). */
+/**
+ * Aggregate oldest-first bars of a shorter (or equal) length into `timeframe` bars, bucketed by
+ * open time: 1m bars into 5m…1D, 5s bars into 15s.
+ */
 export function aggregateBars(bars1m: readonly Bar[], timeframe: Timeframe): Bar[] {
-  if (timeframe === '1m') return bars1m.map((b) => ({ ...b }));
   const out: Bar[] = [];
   let cur: Bar | undefined;
   for (const b of bars1m) {
@@ -49,8 +51,38 @@ export function aggregateBars(bars1m: readonly Bar[], timeframe: Timeframe): Bar
   return out;
 }
 
+/**
+ * One page of `timeframe` bars from oldest-first base bars (1m, or 5s for seconds): the newest
+ * `count` bars, or with `before` (epoch ms) the newest `count` that open before it. The page
+ * starts on a bucket boundary, so no aggregated bar is cut short.
+ */
+export function pageBars(base: readonly Bar[], timeframe: Timeframe, count: number, before?: number): Bar[] {
+  if (count <= 0) return [];
+  // A `before` inside a bucket cuts at that bucket's open: only whole bars go back.
+  const cut = before === undefined ? undefined : barTime(before, timeframe);
+  // End (exclusive) of the base bars that may be used: binary search for the first at/after `cut`.
+  let end = base.length;
+  if (cut !== undefined) {
+    let lo = 0;
+    let hi = base.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((base[mid]?.time ?? 0) < cut) lo = mid + 1;
+      else hi = mid;
+    }
+    end = lo;
+  }
+  const last = base[end - 1];
+  if (last === undefined) return [];
+  const from = barTime(last.time, timeframe) - (count - 1) * timeframeMs[timeframe];
+  let i = end;
+  while (i > 0 && (base[i - 1]?.time ?? 0) >= from) i--;
+  return aggregateBars(base.slice(i, end), timeframe);
+}
+
 export interface HistorySource {
   history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
+  historyBefore?(symbol: string, timeframe: Timeframe, before: number, count: number): Promise<Bar[]>;
 }
 
 interface Series {
@@ -122,6 +154,14 @@ export class BarStore {
     if (s.forming === undefined && last !== undefined && last.time === barTime(now, timeframe))
       s.forming = { ...last };
     return { series: key, bars: newest(withForming(bars, s.forming), this.historyBars) };
+  }
+
+  /** The listing behind an open series (for paging its history). */
+  seriesInfo(key: string): { connectionId: string; symbol: string; timeframe: Timeframe } | undefined {
+    const s = this.series.get(key);
+    return s === undefined
+      ? undefined
+      : { connectionId: s.connectionId, symbol: s.symbol, timeframe: s.timeframe };
   }
 
   /** Listings with at least one open series (what the charts need streamed). */

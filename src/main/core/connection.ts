@@ -170,6 +170,22 @@ export interface Connection {
    * protection triggers). Connections that stream everything may ignore it.
    */
   setInterest?(symbols: ReadonlySet<string>): void;
-  /** Bars up to now, oldest first. Only when `capabilities.history`. */
+  /**
+   * Bars up to now, oldest first. Only when `capabilities.history`. A timeframe the connection
+   * has no bars for throws `UnsupportedTimeframe` (never bars of another length).
+   */
   history?(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]>;
+  /**
+   * Older bars for scrolling back: at most `count` bars that open before `before` (epoch ms),
+   * oldest first; empty when there are none. Absent when the connection cannot page history.
+   */
+  historyBefore?(symbol: string, timeframe: Timeframe, before: number, count: number): Promise<Bar[]>;
+}
+
+/** A connection asked for bars of a length it does not serve (e.g. seconds from a kline API). */
+export class UnsupportedTimeframe extends Error {
+  constructor(readonly timeframe: Timeframe) {
+    super(`no ${timeframe} bars`);
+    this.name = 'UnsupportedTimeframe';
+  }
 }

@@ -18,7 +18,7 @@ import { AlertJournal } from './alerts/journal';
 import { type AlertsStore, SessionAlertsStore } from './alerts/settings';
 import { BarStore } from './bars';
 import { StreamBatcher } from './batcher';
-import { openChart } from './charts';
+import { olderChart, openChart } from './charts';
 import { CommandRouter } from './commands/router';
 import type { Connection, ConnectionEvent } from './connection';
 import { FILLS_FILE, FillsFile, TradeJournal } from './journal';
@@ -300,6 +300,9 @@ export class Engine {
         this.queueInterest();
         return r;
       })
+      .register('term:charts.history', (req) =>
+        olderChart(req, { bars: this.bars, connection: (id) => this.conns.get(id), log: this.log }),
+      )
       .register('term:charts.close', (req) => {
         this.bars.close(req.series);
         this.queueInterest();

@@ -45,6 +45,7 @@ export class ClientBudget {
     this.expensive = new Map<Channel, TokenBucket>([
       ['term:stream.snapshot', new TokenBucket(limits.snapshots, now)],
       ['term:charts.open', new TokenBucket(limits.chartHistory, now)],
+      ['term:charts.history', new TokenBucket(limits.chartHistory, now)],
     ]);
     this.refusals = new TokenBucket(limits.refusals, now);
   }

@@ -1,22 +1,23 @@
 /**
  * The centre chart. React decides WHAT is shown (symbol, timeframe, price lines); the
  * ChartController draws it, and live bars reach it from the store without any React render.
+ * Alt+click places a limit at the clicked price, Alt+Shift+click a stop (after a confirmation);
+ * a working order's line drags to modify it.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Bar, Instrument, Timeframe } from '../../shared/domain';
-import { Timeframe as TimeframeSchema, isOrderDone } from '../../shared/domain';
+import { Timeframe as TimeframeSchema } from '../../shared/domain';
 import { quoteKey } from '../../shared/keys';
-import { chartTag, heldByText } from '../orders/words';
 import { newRequestKey } from '../orders/keys';
 import { useUi } from '../layout/dialogs';
-import { formatPrice } from '../../shared/money';
 import { freshness } from '../state/clock';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { formatAge } from '../format';
-import { ChartController, type PriceLineSpec } from './chartController';
-
-/** Protective roles get their own colours: a target reads as profit, a stop as risk. */
-const roleColor = { target: '#26a69a', stop: '#ef5350', trail: '#f0b429' } as const;
+import { ChartController, type ChartClick } from './chartController';
+import { bookLines, dropChange } from './orderLines';
+import { chartPrice, chartQty } from './labels';
+import { ChartPlacePopover } from './ChartPlacePopover';
+import './chart.css';
 
 const timeframes = TimeframeSchema.options;
 
@@ -34,11 +35,11 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
   const [ctl, setCtl] = useState<ChartController | null>(null);
   // Keyed by what was being loaded, so a new symbol/timeframe never shows the previous error.
   const [loadError, setLoadError] = useState<{ key: string; message: string } | null>(null);
+  const [click, setClick] = useState<(ChartClick & { listing: string }) | null>(null);
   const snapshots = useStore((s) => s.snapshots);
   const orders = useStore((s) => s.orders);
   const positions = useStore((s) => s.positions);
   const symbol = instrument?.symbol;
-  const connectionId = instrument?.connectionId;
   const listing = instrument ? quoteKey(instrument.connectionId, instrument.symbol) : undefined;
   const receivedAt = useStore((s) => (listing ? s.quotes.get(listing)?.receivedAt : undefined));
   const now = useNow();
@@ -60,12 +61,14 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
     };
   }, [store]);
 
-  // A dragged order line is a modify, with the same checks as the orders table's Edit.
+  // A dragged order line is a modify, with the same checks as the orders table's Edit; a
+  // stop-limit's limit moves with its stop. Older history comes page by page as the trader scrolls.
   useEffect(() => {
     if (!ctl) return;
     ctl.setDropHandler((spec, price) => {
       const d = spec.drag;
-      if (d === undefined) return;
+      const tick = instrument?.tickSize;
+      if (d === undefined || tick === undefined) return;
       const refused = (why: string) => {
         ctl.resetLine(spec.key);
         ui.notify('error', `Move ${spec.title} refused: ${why}`);
@@ -74,7 +77,7 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
         .modify({
           connectionId: d.connectionId,
           orderId: d.orderId,
-          [d.field]: price,
+          ...dropChange(d, price, tick),
           idempotencyKey: newRequestKey(),
         })
         .then(
@@ -82,7 +85,19 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
           (e: unknown) => refused(e instanceof Error ? e.message : String(e)),
         );
     });
-  }, [api, ctl, ui]);
+    ctl.setOlderSource(async (series, before, count) => {
+      const r = await api.charts.history({ series, before, count });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.reason === undefined
+        ? { bars: r.value.bars, more: r.value.more }
+        : { bars: r.value.bars, more: r.value.more, reason: r.value.reason };
+    });
+  }, [api, ctl, ui, instrument]);
+
+  useEffect(() => {
+    if (!ctl) return;
+    ctl.setClickHandler((c) => (listing === undefined ? undefined : setClick({ ...c, listing })));
+  }, [ctl, listing]);
 
   // History: on open, timeframe change and after every resync snapshot (`snapshots` changes).
   useEffect(() => {
@@ -112,62 +127,12 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
     };
   }, [api, ctl, instrument, timeframe, snapshots]);
 
-  const lines = useMemo<PriceLineSpec[]>(() => {
-    if (!symbol) return [];
-    const out: PriceLineSpec[] = [];
-    for (const p of positions.values()) {
-      if (p.symbol === symbol && p.connectionId === connectionId && p.qty !== 0)
-        out.push({
-          key: `pos:${p.key}`,
-          price: p.avgPrice,
-          title: 'Avg',
-          color: p.qty > 0 ? '#4f8cff' : '#e0a030',
-        });
-    }
-    for (const o of orders.values()) {
-      // Only this listing's orders: another connection's ES is a different book.
-      if (o.symbol !== symbol || o.connectionId !== connectionId || isOrderDone(o.status)) continue;
-      const side = o.side === 'buy' ? 'BUY' : 'SELL';
-      const qty = o.qty - o.filledQty;
-      const tag = chartTag(o);
-      // Where it lives, on the line itself: a terminal-held stop dies with the app.
-      const held = o.list !== undefined || o.trail !== undefined ? ` · ${heldByText[o.heldBy]}` : '';
-      const color =
-        o.trail !== undefined
-          ? roleColor.trail
-          : o.list?.role === 'target'
-            ? roleColor.target
-            : o.list?.role === 'stop'
-              ? roleColor.stop
-              : o.side === 'buy'
-                ? '#3fb68b'
-                : '#ff5b5a';
-      // Orders the broker has not confirmed (or with a change in flight) can't be dragged yet.
-      const draggable = o.placeholder !== true && o.pendingAction === undefined;
-      const drag = (field: 'limitPrice' | 'stopPrice') =>
-        draggable ? { drag: { connectionId: o.connectionId, orderId: o.id, field } } : {};
-      if (o.limitPrice !== null)
-        out.push({
-          key: `${o.id}:lmt`,
-          price: o.limitPrice,
-          title: `${tag} ${side} ${qty}${held}`,
-          color,
-          dashed: true,
-          ...drag('limitPrice'),
-        });
-      if (o.stopPrice !== null)
-        out.push({
-          key: `${o.id}:stp`,
-          price: o.stopPrice,
-          title: `${o.trail !== undefined ? 'TRAIL' : o.list !== undefined ? tag : 'STP'} ${side} ${qty}${held}`,
-          color,
-          // The trailing stop is solid: it is the line that moves.
-          dashed: o.trail === undefined,
-          ...drag('stopPrice'),
-        });
-    }
-    return out;
-  }, [symbol, connectionId, orders, positions]);
+  const closePlace = useCallback(() => setClick(null), []);
+
+  const lines = useMemo(
+    () => (instrument ? bookLines(instrument, orders.values(), positions.values()) : []),
+    [instrument, orders, positions],
+  );
 
   useEffect(() => {
     ctl?.setPriceLines(lines);
@@ -191,6 +156,19 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
             </button>
           ))}
         </div>
+        <span
+          className="chart-help"
+          tabIndex={0}
+          aria-label="Chart trading help"
+          title={
+            'Alt+click: limit order at that price (below the market buys, above sells).\n' +
+            'Alt+Shift+click: stop order (above the market buys, below sells).\n' +
+            'Both use the ticket’s quantity and account and ask before sending.\n' +
+            'Drag a working order’s line to move it; scroll left for older bars.'
+          }
+        >
+          ?
+        </span>
         {symbol && feed !== 'fresh' ? (
           <span
             className={`tag ${feed === 'stale' ? 'stale-tag' : ''}`}
@@ -200,14 +178,26 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
             {receivedAt === undefined ? 'no quote' : formatAge(now - receivedAt)}
           </span>
         ) : null}
-        <div className="chart-legend" ref={legendRef} aria-live="off" />
       </header>
       {loadError && loadError.key === `${symbol}|${timeframe}|${snapshots}` ? (
         <div className="chart-error" role="alert">
           Chart history unavailable: {loadError.message}
         </div>
       ) : null}
-      <div className="chart-box" ref={containerRef} data-testid="chart" />
+      <div className="chart-stage">
+        <div className="chart-box" ref={containerRef} data-testid="chart" />
+        {/* Over the chart's top-left, as traders expect: the bar under the crosshair, else the last. */}
+        <div className="chart-legend" ref={legendRef} aria-live="off" />
+        {click && instrument && click.listing === listing ? (
+          <ChartPlacePopover
+            // A new click is a new order: its side and size are decided afresh.
+            key={`${click.kind}:${click.price}:${click.x}:${click.y}`}
+            instrument={instrument}
+            click={click}
+            onClose={closePlace}
+          />
+        ) : null}
+      </div>
     </section>
   );
 }
@@ -218,7 +208,7 @@ function writeLegend(el: HTMLElement | null, bar: Bar | undefined, inst: Instrum
     el.textContent = '';
     return;
   }
-  const f = (v: number) => formatPrice(v, inst);
+  const f = (v: number) => chartPrice(v, inst);
   const dir = bar.close >= bar.open ? 'up' : 'down';
   // textContent on prebuilt spans: no React render per tick and no HTML parsing.
   if (el.childElementCount !== 5) {
@@ -229,10 +219,21 @@ function writeLegend(el: HTMLElement | null, bar: Bar | undefined, inst: Instrum
     `H ${f(bar.high)}`,
     `L ${f(bar.low)}`,
     `C ${f(bar.close)}`,
-    `V ${bar.volume}`,
+    `V ${chartQty(bar.volume, inst)}`,
   ];
+  // Fixed slots: a figure that gets a digit longer widens its slot once, never shifts the others back.
+  const symbol = inst?.symbol ?? '';
+  const reset = el.dataset.symbol !== symbol;
+  el.dataset.symbol = symbol;
   el.childNodes.forEach((node, i) => {
-    node.textContent = values[i] ?? '';
-    if (node instanceof HTMLElement) node.className = i === 3 ? dir : '';
+    const text = values[i] ?? '';
+    node.textContent = text;
+    if (!(node instanceof HTMLElement)) return;
+    node.className = i === 3 ? dir : '';
+    const width = Math.max(text.length, reset ? 0 : Number(node.dataset.width ?? 0));
+    if (String(width) !== node.dataset.width) {
+      node.dataset.width = String(width);
+      node.style.minWidth = `${width}ch`;
+    }
   });
 }

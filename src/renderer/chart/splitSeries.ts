@@ -100,6 +100,19 @@ export function normalizeHistory(bars: readonly Bar[]): readonly Bar[] {
   return [...byTime.entries()].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
 }
 
+/**
+ * Older bars to put in front of what is loaded: only those strictly before the first loaded bar
+ * (a page may overlap it), in chart order. Empty when nothing is older.
+ */
+export function mergeOlder(older: readonly Bar[], firstLoadedMs: number | undefined): readonly Bar[] {
+  const clean = normalizeHistory(older);
+  if (firstLoadedMs === undefined) return clean;
+  const first = toChartTime(firstLoadedMs);
+  let end = clean.length;
+  while (end > 0 && toChartTime((clean[end - 1] as Bar).time) >= first) end--;
+  return end === clean.length ? clean : clean.slice(0, end);
+}
+
 // ---- the series pair ----
 
 type Candle = CandlestickData<UTCTimestamp>;
@@ -185,6 +198,57 @@ export class SplitCandles {
     this.liveCandles.update(candle(bar));
     this.liveVolume.update(this.volume(bar));
     if (kind === 'append') this.foldIfFull();
+  }
+
+  /**
+   * Put older bars in front of the history half (scrolling back). One `setData` of the static
+   * half; the view stays where it is because the time scale keeps its distance from the last bar.
+   * Returns how many bars were added.
+   */
+  prepend(older: readonly Bar[]): number {
+    const add = mergeOlder(older, this.firstBarTime());
+    if (add.length === 0) return 0;
+    if (this.count() === 0) {
+      this.setHistory([...add]);
+      return add.length;
+    }
+    this.historyCandleData.splice(0, 0, ...add.map(candle));
+    this.historyVolumeData.splice(0, 0, ...add.map((bar) => this.volume(bar)));
+    this.historyCandles.setData(this.historyCandleData);
+    this.historyVolume.setData(this.historyVolumeData);
+    return add.length;
+  }
+
+  /** Open time (epoch ms) of the oldest loaded bar. */
+  firstBarTime(): number | undefined {
+    const h = this.historyCandleData[0];
+    return h !== undefined ? h.time * 1000 : this.live[0]?.time;
+  }
+
+  /** The bar at a chart time (seconds), e.g. under the crosshair; undefined between bars. */
+  barAt(time: number): Bar | undefined {
+    for (const bar of this.live) if (toChartTime(bar.time) === time) return bar;
+    const data = this.historyCandleData;
+    let lo = 0;
+    let hi = data.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = data[mid] as Candle;
+      if (c.time === time) {
+        const v = this.historyVolumeData[mid];
+        return {
+          time: c.time * 1000,
+          open: c.open,
+          high: c.high,
+          low: c.low,
+          close: c.close,
+          volume: v?.value ?? 0,
+        };
+      }
+      if (c.time < time) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   count(): number {

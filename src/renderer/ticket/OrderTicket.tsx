@@ -13,6 +13,7 @@ import { formatPnl, formatQty, formatSignedQty, formatTicks, signClass } from '.
 import { isReadOnly, READ_ONLY_TEXT } from '../connections/trading';
 import { accountText, ticketAccounts } from './accounts';
 import { OrderIntents } from './intent';
+import { useShareTicket } from './ticketLink';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { useUi } from '../layout/dialogs';
 import { useRisk } from '../alerts/RiskContext';
@@ -123,6 +124,10 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
     setEditedFor(editKey);
     if (outcome !== null && outcome.kind !== 'unknown') setOutcome(null);
   }
+  // Orders placed from the chart use this ticket's size and account.
+  useShareTicket(
+    instrument ? { listing: quoteKey(instrument.connectionId, instrument.symbol), qty, account } : null,
+  );
 
   // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
   // later ticks do not overwrite what the trader typed. State adjusted during render, as React

@@ -140,6 +140,54 @@ describe('Engine.dispatch', () => {
     expect(await e.dispatch('term:charts.close', { series: 'ES|1m' })).toEqual({ ok: true, value: {} });
   });
 
+  it('pages a chart back through charts.history until the connection has nothing older', async () => {
+    const { e } = await makeEngine();
+    const first = (await e.dispatch('term:charts.open', { symbol: 'ES', timeframe: '1m' })) as Result<{
+      bars: { time: number }[];
+    }>;
+    if (!first.ok) throw new Error('no history');
+    const oldest = first.value.bars[0]?.time ?? 0;
+    // The engine caps a first load; ask for 50 before the first of a short page.
+    const page = (await e.dispatch('term:charts.history', {
+      series: 'ES|1m',
+      before: oldest + 60 * 60_000,
+      count: 50,
+    })) as Result<{ bars: { time: number }[]; more: boolean }>;
+    expect(page.ok && page.value.bars).toHaveLength(50);
+    expect(page.ok && page.value.bars.every((b) => b.time < oldest + 60 * 60_000)).toBe(true);
+    const none = (await e.dispatch('term:charts.history', {
+      series: 'ES|1m',
+      before: oldest,
+      count: 50,
+    })) as Result<{ bars: unknown[]; more: boolean; reason?: string }>;
+    expect(none).toEqual({
+      ok: true,
+      value: { series: 'ES|1m', bars: [], more: false, reason: 'No older ES history.' },
+    });
+    const unknown = (await e.dispatch('term:charts.history', {
+      series: 'NQ|1m',
+      before: oldest,
+      count: 50,
+    })) as Result<unknown>;
+    expect(!unknown.ok && unknown.error.code).toBe('not_found');
+  });
+
+  it("builds seconds bars from the paper broker's prints, and 4h / 1D from its minutes", async () => {
+    const { e, tick } = await makeEngine();
+    for (let i = 0; i < 100; i++) tick();
+    const secs = (await e.dispatch('term:charts.open', { symbol: 'ES', timeframe: '5s' })) as Result<{
+      bars: { time: number }[];
+    }>;
+    expect(secs.ok && secs.value.bars.length).toBeGreaterThan(1);
+    expect(secs.ok && secs.value.bars.every((b) => b.time % 5_000 === 0)).toBe(true);
+    for (const timeframe of ['4h', '1D'] as const) {
+      const r = (await e.dispatch('term:charts.open', { symbol: 'ES', timeframe })) as Result<{
+        bars: { time: number }[];
+      }>;
+      expect(r.ok && r.value.bars.length).toBeGreaterThan(0);
+    }
+  });
+
   it('marks the account unverified on disconnect and verified again after reconnect', async () => {
     const { e } = await makeEngine();
     const unverified = nextBatch(e, (b) => b.accounts.some((a) => !a.verified));

@@ -120,4 +120,8 @@ export class RedactedConnection implements Connection {
   get history(): Connection['history'] {
     return this.inner.history?.bind(this.inner);
   }
+
+  get historyBefore(): Connection['historyBefore'] {
+    return this.inner.historyBefore?.bind(this.inner);
+  }
 }

@@ -292,6 +292,10 @@ export class PaperConnection implements Connection {
   async history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
     return this.exchange.history(symbol, timeframe, count);
   }
+
+  async historyBefore(symbol: string, timeframe: Timeframe, before: number, count: number): Promise<Bar[]> {
+    return this.exchange.history(symbol, timeframe, count, before);
+  }
 }
 
 /** The in-process exchange answers with certainty: its result is the acknowledgement. */

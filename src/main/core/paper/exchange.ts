@@ -27,7 +27,7 @@ import { foldAverageCost } from '../../../shared/averageCost';
 import { fail, ok, type Result } from '../../../shared/contract';
 import { roundToStep } from '../../../shared/money';
 import type { ConnectionEvent, ModifyOrder, PlaceOrder, ReportedAccount } from '../connection';
-import { aggregateBars, barTime, foldTrade } from '../bars';
+import { barTime, foldTrade, pageBars } from '../bars';
 import { generateHistory } from '../../../exchange/history';
 import {
   type BookChange,
@@ -56,12 +56,17 @@ export interface ExchangeOptions {
   historyMinutes?: number;
 }
 
+/** 5s bars kept per symbol: about 14 hours, enough for 15s charts to scroll back a session. */
+const MAX_SECOND_BARS = 10_000;
+
 interface Market {
   spec: PaperInstrument;
   process: PriceProcess;
   quote: Quote;
   /** Completed and forming 1m bars, oldest first. */
   bars1m: Bar[];
+  /** 5s bars built from this session's prints (no generated past), oldest first, capped. */
+  bars5s: Bar[];
   /** The venue's book for this symbol: the touch, and our orders resting on it. */
   book: OrderBook;
   /** Fractional scheduler credit: ticks owed to this symbol. */
@@ -153,7 +158,7 @@ export class PaperExchange {
         },
         { ...quote, tradeSize: 0 },
       );
-      this.markets.set(symbol, { spec, process, quote, bars1m, book, credit: 0 });
+      this.markets.set(symbol, { spec, process, quote, bars1m, bars5s: [], book, credit: 0 });
     }
   }
 
@@ -319,6 +324,18 @@ export class PaperExchange {
         t.tradeSize,
       );
       if (bar !== lastBar) m.bars1m.push(bar);
+      const st = barTime(ts, '5s');
+      const last5 = m.bars5s[m.bars5s.length - 1];
+      const bar5 = foldTrade(
+        last5 !== undefined && last5.time === st ? last5 : undefined,
+        st,
+        t.last,
+        t.tradeSize,
+      );
+      if (bar5 !== last5) {
+        m.bars5s.push(bar5);
+        if (m.bars5s.length > MAX_SECOND_BARS) m.bars5s.splice(0, m.bars5s.length - MAX_SECOND_BARS);
+      }
       this.emit({ type: 'trade', symbol: t.symbol, price: t.last, size: t.tradeSize, ts });
     }
     this.bookTs = ts;
@@ -327,18 +344,15 @@ export class PaperExchange {
 
   // ---------------------------------------------------------------- history
 
-  /** Bars up to now, oldest first; the last bar may be the one forming. */
-  history(symbol: string, timeframe: Timeframe, count: number): Bar[] {
+  /**
+   * Bars up to now (or opening before `before`), oldest first; the last bar may be the one
+   * forming. Seconds come from this session's prints only: the generated past is minute bars.
+   */
+  history(symbol: string, timeframe: Timeframe, count: number, before?: number): Bar[] {
     const m = this.markets.get(symbol);
     if (m === undefined) return [];
-    const bars = m.bars1m;
-    const last = bars[bars.length - 1];
-    if (last === undefined || count <= 0) return [];
-    // Walk back to the first 1m bar of the oldest wanted bucket, so no aggregated bar is cut short.
-    const from = barTime(last.time, timeframe) - (count - 1) * timeframeMs[timeframe];
-    let i = bars.length;
-    while (i > 0 && (bars[i - 1]?.time ?? 0) >= from) i--;
-    return aggregateBars(bars.slice(i), timeframe);
+    const base = timeframeMs[timeframe] < 60_000 ? m.bars5s : m.bars1m;
+    return pageBars(base, timeframe, count, before);
   }
 
   // ---------------------------------------------------------------- orders

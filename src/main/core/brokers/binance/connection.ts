@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Bar, Timeframe } from '../../../../shared/domain';
-import type { Capabilities, OrderAck } from '../../connection';
+import { UnsupportedTimeframe, type Capabilities, type OrderAck } from '../../connection';
 import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { BinanceAdapter } from './adapter';
@@ -53,7 +53,17 @@ const capabilities: Capabilities = {
   history: true,
 };
 
-const INTERVAL: Record<Timeframe, string> = { '1m': '1m', '5m': '5m', '15m': '15m', '1h': '1h' };
+// Binance klines have 1s but no 5s/15s: those are refused rather than served as another length.
+const INTERVAL: Record<Timeframe, string | undefined> = {
+  '5s': undefined,
+  '15s': undefined,
+  '1m': '1m',
+  '5m': '5m',
+  '15m': '15m',
+  '1h': '1h',
+  '4h': '4h',
+  '1D': '1d',
+};
 
 export class BinanceConnection extends SupervisedConnection {
   readonly adapter: BinanceAdapter;
@@ -119,11 +129,27 @@ export class BinanceConnection extends SupervisedConnection {
     return this.adapter.headroom();
   }
 
-  async history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
+  history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
+    return this.klines(symbol, timeframe, count);
+  }
+
+  /** `endTime` is inclusive of a kline's open time, hence `before - 1`. */
+  historyBefore(symbol: string, timeframe: Timeframe, before: number, count: number): Promise<Bar[]> {
+    return this.klines(symbol, timeframe, count, before - 1);
+  }
+
+  private async klines(
+    symbol: string,
+    timeframe: Timeframe,
+    count: number,
+    endTime?: number,
+  ): Promise<Bar[]> {
+    const interval = INTERVAL[timeframe];
+    if (interval === undefined) throw new UnsupportedTimeframe(timeframe);
     const limit = Math.max(1, Math.min(1000, Math.floor(count)));
-    const raw = Klines.parse(
-      await this.adapter.state.rest.get('klines', { symbol, interval: INTERVAL[timeframe], limit }, 2),
-    );
+    const query: Record<string, string | number> = { symbol, interval, limit };
+    if (endTime !== undefined) query.endTime = endTime;
+    const raw = Klines.parse(await this.adapter.state.rest.get('klines', query, 2));
     return raw.map((k) => ({
       time: k[0],
       open: fromUnits(toUnits(k[1])),

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { Bar, Capabilities, Timeframe } from '../../../../shared/domain';
 import { timeframeMs } from '../../../../shared/domain';
-import type { OrderAck, PlaceOrder } from '../../connection';
+import { UnsupportedTimeframe, type OrderAck, type PlaceOrder } from '../../connection';
 import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, type OrderChannel, SupervisedConnection } from '../kit/connection';
 import { TradovateAdapter, type TradovateState } from './adapter';
@@ -134,22 +134,38 @@ export class TradovateConnection extends SupervisedConnection {
     return this.listRoutes().placeBracket(entry, exits);
   }
 
-  /** Minute bars from `md/getChart` (the history ends at `eoh`), oldest first. */
-  async history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
+  /** Minute (or daily) bars from `md/getChart` (the history ends at `eoh`), oldest first. */
+  history(symbol: string, timeframe: Timeframe, count: number): Promise<Bar[]> {
+    return this.chart(symbol, timeframe, count);
+  }
+
+  /** Older bars: `closestTimestamp` ends the range; a bar at `before` itself is dropped. */
+  async historyBefore(symbol: string, timeframe: Timeframe, before: number, count: number): Promise<Bar[]> {
+    const bars = await this.chart(symbol, timeframe, count, new Date(before - 1).toISOString());
+    return bars.filter((b) => b.time < before);
+  }
+
+  private async chart(symbol: string, timeframe: Timeframe, count: number, closest?: string): Promise<Bar[]> {
     const channel = this.channel;
     if (channel === null) throw new Error('no channel');
-    const minutes = Math.max(1, Math.round(timeframeMs[timeframe] / 60_000));
+    const ms = timeframeMs[timeframe];
+    // getChart has minute and daily bars; seconds would need tick charts we do not build here.
+    if (ms < 60_000) throw new UnsupportedTimeframe(timeframe);
+    const daily = ms % 86_400_000 === 0;
     const bars = await channel.request(
       'md/getChart',
       {
         symbol,
         chartDescription: {
-          underlyingType: 'MinuteBar',
-          elementSize: minutes,
+          underlyingType: daily ? 'DailyBar' : 'MinuteBar',
+          elementSize: daily ? ms / 86_400_000 : ms / 60_000,
           elementSizeUnit: 'UnderlyingUnits',
           withHistogram: false,
         },
-        timeRange: { asMuchAsElements: count },
+        timeRange:
+          closest === undefined
+            ? { asMuchAsElements: count }
+            : { asMuchAsElements: count, closestTimestamp: closest },
       },
       { timeoutMs: 15_000 },
     );

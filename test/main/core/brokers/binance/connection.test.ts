@@ -6,7 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BinanceConnection } from '../../../../../src/main/core/brokers/binance/connection';
 import { checkEndpoints, kindSpec } from '../../../../../src/main/core/brokers/registry';
-import type { ConnectionEvent, PlaceOrder } from '../../../../../src/main/core/connection';
+import {
+  UnsupportedTimeframe,
+  type ConnectionEvent,
+  type PlaceOrder,
+} from '../../../../../src/main/core/connection';
 import { Ledger } from '../../../../../src/main/core/ledger';
 import { silentLogger } from '../../../../../src/main/core/log';
 import { BinanceSim, DEMO_API_KEY, DEMO_API_SECRET } from '../../../../../sim/binance';
@@ -214,5 +218,18 @@ describe('binance connection against the simulator', () => {
     expect(bars).toHaveLength(50);
     expect((bars[1]?.time ?? 0) - (bars[0]?.time ?? 0)).toBe(300_000);
     expect(c.headroom().used).toBeGreaterThan(0);
+  });
+
+  it('history: pages back with endTime, serves 4h / 1D, and refuses seconds rather than serve minutes', async () => {
+    const { c } = await connect();
+    const newest = await c.history('BTCUSDT', '1m', 100);
+    const first = newest[0]?.time ?? 0;
+    const older = await c.historyBefore('BTCUSDT', '1m', first, 100);
+    expect(older).toHaveLength(100);
+    expect(older[99]?.time).toBe(first - 60_000);
+    const fourHours = await c.history('BTCUSDT', '4h', 5);
+    expect(fourHours.every((b) => b.time % 14_400_000 === 0)).toBe(true);
+    expect((await c.history('BTCUSDT', '1D', 2)).length).toBeGreaterThan(0);
+    await expect(c.history('BTCUSDT', '5s', 10)).rejects.toBeInstanceOf(UnsupportedTimeframe);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../../../src/shared/domain';
+import { UnsupportedTimeframe } from '../../../../../src/main/core/connection';
 import { TRADOVATE_ACCOUNT_ID } from '../../../../../sim/tradovate';
 import { until } from '../../supervisor/support';
 import { type ConnectionRig, connectionRig } from './harness';
@@ -292,6 +293,17 @@ describe('Tradovate orders', () => {
       expect((bars[i]?.time ?? 0) - (bars[i - 1]?.time ?? 0)).toBe(300_000);
     // Live bars come from the quote feed: the chart subscription is cancelled after its history.
     await until(() => r.sim.requestLog.some((x) => x.endpoint === 'md/cancelChart'), 'md/cancelChart');
+  });
+
+  it('chart history pages back with closestTimestamp, and refuses seconds', async () => {
+    const r = await live();
+    const newest = await r.conn.history('MESZ6', '1m', 60);
+    const first = newest[0]?.time ?? 0;
+    const older = await r.conn.historyBefore('MESZ6', '1m', first, 60);
+    expect(older).toHaveLength(60);
+    expect(older.every((b) => b.time < first)).toBe(true);
+    expect(older[59]?.time).toBe(first - 60_000);
+    await expect(r.conn.history('MESZ6', '15s', 10)).rejects.toBeInstanceOf(UnsupportedTimeframe);
   });
 
   it('setInterest subscribes quotes for watched symbols and unsubscribes them again', async () => {
