@@ -9,7 +9,7 @@ import { accountKey, quoteKey } from '../../shared/keys';
 import { tradableAccounts } from '../connections/trading';
 import { useUi } from '../layout/dialogs';
 import { useStore, useTerminal } from '../state/context';
-import { ticketChoice } from '../ticket/ticketLink';
+import { useTradeTarget } from '../hotkeys/tradeTarget';
 import { validateTicket } from '../ticket/validate';
 import type { ChartClick } from './chartController';
 import { planChartOrder } from './chartOrder';
@@ -30,6 +30,13 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
   const placeRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const listing = quoteKey(instrument.connectionId, instrument.symbol);
+  // The ticket's size and account, when the ticket is on this listing (the same source hotkeys use).
+  const target = useTradeTarget();
+  const shared =
+    target.instrument !== undefined &&
+    quoteKey(target.instrument.connectionId, target.instrument.symbol) === listing
+      ? target
+      : null;
 
   // Decided once, at the click: the quote moving afterwards must not flip the side under the trader.
   const [plan] = useState(() =>
@@ -37,13 +44,10 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
   );
   const check = useMemo(() => {
     if (!plan.ok) return null;
-    const shared = ticketChoice(listing);
     const fallback = tradableAccounts(accounts.values(), connections).find(
       (a) => a.connectionId === instrument.connectionId,
     );
-    const account =
-      shared?.account ??
-      (fallback ? { connectionId: fallback.connectionId, accountId: fallback.accountId } : null);
+    const account = shared?.account ?? fallback ?? null;
     const price = ticketPrice(click.price, instrument);
     return validateTicket(
       {
@@ -57,7 +61,7 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
       instrument,
       account,
     );
-  }, [plan, listing, accounts, connections, instrument, click.price]);
+  }, [plan, shared, accounts, connections, instrument, click.price]);
 
   const accountName =
     check?.ok === true

@@ -13,7 +13,6 @@ import { formatPnl, formatQty, formatSignedQty, formatTicks, signClass } from '.
 import { isReadOnly, READ_ONLY_TEXT } from '../connections/trading';
 import { accountText, ticketAccounts } from './accounts';
 import { OrderIntents } from './intent';
-import { useShareTicket } from './ticketLink';
 import { useNow, useStore, useTerminal } from '../state/context';
 import { useUi } from '../layout/dialogs';
 import { useRisk } from '../alerts/RiskContext';
@@ -113,7 +112,7 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
   const [protectionErrors, setProtectionErrors] = useState<ProtectionErrors>({});
   const capabilities = instrument ? connections.get(instrument.connectionId)?.capabilities : undefined;
 
-  // Hotkeys and the DOM ladder trade the ticket's symbol, account and quantity.
+  // Hotkeys, the DOM ladder and clicks on the chart trade the ticket's symbol, account and quantity.
   usePublishTradeTarget({ instrument, account, qty });
 
   // A message answers the order it was about: any edit (type, price, quantity, account, protection)
@@ -124,10 +123,6 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
     setEditedFor(editKey);
     if (outcome !== null && outcome.kind !== 'unknown') setOutcome(null);
   }
-  // Orders placed from the chart use this ticket's size and account.
-  useShareTicket(
-    instrument ? { listing: quoteKey(instrument.connectionId, instrument.symbol), qty, account } : null,
-  );
 
   // Prefill the limit price from the book when the symbol changes (or its first quote arrives);
   // later ticks do not overwrite what the trader typed. State adjusted during render, as React
