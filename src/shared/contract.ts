@@ -382,7 +382,16 @@ export const WatchlistSymbols = z
   .refine((symbols) => new Set(symbols).size === symbols.length, 'a watchlist lists each symbol once');
 
 /** The bottom panel's tabs, in display order. */
-export const BottomTab = z.enum(['Positions', 'Orders', 'Fills', 'Journal', 'Connections', 'Alerts', 'Risk', 'DOM']);
+export const BottomTab = z.enum([
+  'Positions',
+  'Orders',
+  'Fills',
+  'Journal',
+  'Connections',
+  'Alerts',
+  'Risk',
+  'DOM',
+]);
 export type BottomTab = z.infer<typeof BottomTab>;
 
 /** The main chart: a symbol and timeframe, and which connection's listing when known. */
