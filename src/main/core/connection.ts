@@ -32,6 +32,8 @@ export interface ReportedPosition {
   mark: number | null;
   markedAt: number | null;
   realizedPnl?: number;
+  /** The average price covers only part of the quantity (see `Position.costPartial`). */
+  costPartial?: boolean;
 }
 
 export interface ReportedAccount {

@@ -101,6 +101,22 @@ function metricColumn(
   };
 }
 
+/** Request weight left this minute where the broker meters it (Binance); the terminal holds back first. */
+function WeightCell({ c }: { c: ConnectionHealth }) {
+  const r = c.rateLimit;
+  if (r === undefined) return <span className="dim">—</span>;
+  const until = r.blockedUntil;
+  return (
+    <span
+      className={`num${until !== null || r.headroomPct < 20 ? ' tone-bad' : ''}`}
+      data-testid="weight-headroom"
+      title={`Request weight ${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} used this minute${until !== null ? `; the broker asked us to stop until ${new Date(until).toLocaleTimeString()}` : ''}. Past 80 % only orders and cancels are sent.`}
+    >
+      {until !== null ? 'held' : `${r.headroomPct.toFixed(0)} %`}
+    </span>
+  );
+}
+
 const columns: Column<ConnectionHealth>[] = [
   {
     id: 'name',
@@ -159,6 +175,13 @@ const columns: Column<ConnectionHealth>[] = [
     width: '60px',
     align: 'right',
     cell: (c) => <span className="num">{c.messagesPerSec.toFixed(0)}</span>,
+  },
+  {
+    id: 'weight',
+    header: 'Headroom',
+    width: '76px',
+    align: 'right',
+    cell: (c) => <WeightCell c={c} />,
   },
   {
     id: 'reconnects',

@@ -8,6 +8,7 @@ import { useNow, useStore, useTerminal } from '../state/context';
 import { formatPct, formatPnl, formatSignedQty, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
 import { AccountCell, PriceCell, useReadOnly } from './cells';
+import './costPartial.css';
 import { MARK_LEGEND, markTitle } from './mark';
 import { VirtualTable, type Column, type RowContext } from './VirtualTable';
 
@@ -148,7 +149,19 @@ const columns: Column<Position>[] = [
     header: 'Avg',
     width: '100px',
     align: 'right',
-    cell: (p) => <PriceCell connectionId={p.connectionId} symbol={p.symbol} value={p.avgPrice} />,
+    cell: (p) => (
+      <>
+        {p.costPartial === true ? (
+          <span
+            className="cost-partial"
+            title="Average cost of the part the broker's trade history explains: the rest of this balance was deposited or predates the history, so its cost is unknown."
+          >
+            partial cost
+          </span>
+        ) : null}
+        <PriceCell connectionId={p.connectionId} symbol={p.symbol} value={p.avgPrice} />
+      </>
+    ),
   },
   {
     id: 'mark',

@@ -668,6 +668,8 @@ export class Ledger {
     p.qty = cleanQty(rp.qty);
     p.avgPrice = rp.qty === 0 ? 0 : rp.avgPrice;
     if (rp.realizedPnl !== undefined) p.realizedPnl = rp.realizedPnl;
+    if (rp.costPartial === true && rp.qty !== 0) p.costPartial = true;
+    else delete p.costPartial;
     if (!s.liveMark) {
       // Until our own quote arrives the broker's mark is the best we have; its time shows its age.
       p.last = rp.mark;

@@ -8,7 +8,7 @@
  * Binance pings every 20 s and `ws` answers; the RTT probe is the `time` method, which also keeps
  * our estimate of the server clock for signed timestamps.
  */
-import type { Fill, Order } from '../../../../shared/domain';
+import type { ConnectionHealth, Fill, Order } from '../../../../shared/domain';
 import type { ConnectionEvent, ReportedPosition, ResyncSnapshot } from '../../connection';
 import type { Clock } from '../../supervisor/clock';
 import {
@@ -186,6 +186,19 @@ export class BinanceAdapter implements LinkAdapter {
 
   headroom(): ReturnType<WeightMeter['headroom']> {
     return this.state.weights.headroom();
+  }
+
+  /** Request-weight headroom for the connection's health (the connections panel shows it). */
+  healthExtra(): Pick<ConnectionHealth, 'rateLimit'> {
+    const h = this.state.weights.headroom();
+    return {
+      rateLimit: {
+        used: h.used,
+        limit: h.limit,
+        headroomPct: Math.round(h.free * 1000) / 10,
+        blockedUntil: h.blockedUntil,
+      },
+    };
   }
 
   async open(handlers: LinkHandlers, signal: AbortSignal, context: LinkContext): Promise<Link> {
@@ -589,6 +602,8 @@ class BinanceLink implements Link {
       // Binance reports no mark for a holding: the terminal marks it from the live quote.
       mark: null,
       markedAt: null,
+      // Part of the balance predates the trade history (a deposit): the UI says so, never guesses.
+      ...(held > 0n && b.qty < held ? { costPartial: true } : {}),
     };
   }
 
