@@ -45,6 +45,11 @@ export interface ReportedAccount {
   equity?: number;
   dayPnl?: number;
   startOfDayEquity?: number;
+  /**
+   * A spot account (Binance): cash already paid for its positions, so the ledger counts equity as
+   * cash plus their market value instead of cash plus unrealized P&L.
+   */
+  spot?: boolean;
 }
 
 /** A full picture after (re)connect: the ledger reconciles against it, then marks the account verified. */

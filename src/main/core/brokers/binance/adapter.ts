@@ -615,7 +615,13 @@ class BinanceLink implements Link {
   private emitAccount(units: bigint): void {
     this.h.event({
       type: 'account',
-      account: { accountId: ACCOUNT, name: this.st.o.label, currency: 'USD', cash: fromUnits(units) },
+      account: {
+        accountId: ACCOUNT,
+        name: this.st.o.label,
+        currency: 'USD',
+        cash: fromUnits(units),
+        spot: true,
+      },
     });
   }
 
@@ -674,7 +680,9 @@ class BinanceLink implements Link {
     });
     const cash = this.balances.get(this.st.quoteAsset)?.units ?? 0n;
     return {
-      accounts: [{ accountId: ACCOUNT, name: this.st.o.label, currency: 'USD', cash: fromUnits(cash) }],
+      accounts: [
+        { accountId: ACCOUNT, name: this.st.o.label, currency: 'USD', cash: fromUnits(cash), spot: true },
+      ],
       orders,
       fills,
       positions,
