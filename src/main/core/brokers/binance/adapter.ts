@@ -563,7 +563,7 @@ class BinanceLink implements Link {
         const bal = this.balances.get(base) ?? { units: 0n, u: 0 };
         const delta = r.S === 'BUY' ? qty - baseFee : -qty - baseFee;
         if (r.S === 'BUY') b.buy(qty, price, baseFee);
-        else b.sell(qty, baseFee);
+        else b.sell(qty, baseFee, price);
         // The balance moves now unless an account report at or after this trade already has it
         // (reports can come first when frames are reordered); the next report corrects either way.
         if (r.T > bal.u) this.balances.set(base, { units: bal.units + delta, u: bal.u });
@@ -602,6 +602,7 @@ class BinanceLink implements Link {
       // Binance reports no mark for a holding: the terminal marks it from the live quote.
       mark: null,
       markedAt: null,
+      realizedPnl: b.realizedPnl(),
       // Part of the balance predates the trade history (a deposit): the UI says so, never guesses.
       ...(held > 0n && b.qty < held ? { costPartial: true } : {}),
     };
@@ -654,7 +655,7 @@ class BinanceLink implements Link {
         const qty = toUnits(t.qty);
         const fee = t.commissionAsset === asset ? toUnits(t.commission) : 0n;
         if (t.isBuyer) basis.buy(qty, toUnits(t.price), fee);
-        else basis.sell(qty, fee);
+        else basis.sell(qty, fee, toUnits(t.price));
         const f = fillFromTrade(t, this.cid, ACCOUNT, rules, (a) => this.assetPrice(a));
         this.known.add(f.id);
         fills.push(f);
