@@ -74,6 +74,7 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
     await expect(
       page.getByRole('table', { name: 'Connections' }).getByTestId('weight-headroom').first(),
     ).toHaveText(/^\d+ %$/);
+    await page.screenshot({ path: screenshotPath('binance-connections-1280x720.png') });
 
     // From here on, record every state the pill shows: it must never leave "live".
     await pill.evaluate((el) => {
@@ -152,17 +153,29 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
     expect(await conn()).toMatchObject({ state: 'live', reconnects: 0 });
 
     // ---- a native OCO exit from the ticket: Binance holds both legs
-    const q = (await handle.snapshot()).quotes.find((x) => x.symbol === 'BTCUSDT');
-    if (q === undefined) throw new Error('no BTCUSDT quote');
     await chooseOption(page.getByRole('combobox', { name: 'Protection' }), /^oco/i);
     await quantityField(page).fill('0.2');
-    // The target a few ticks above the ask fills on the next prints through it; the stop rests below.
-    await page.getByRole('textbox', { name: 'Target', exact: true }).fill((q.ask + 0.05).toFixed(2));
-    await page.getByRole('textbox', { name: 'Stop', exact: true }).fill((q.bid - 150).toFixed(2));
     const ticket = page.getByRole('region', { name: 'Order ticket' });
     await expect(ticket).toContainText(/held at the broker/i);
-    await page.getByRole('button', { name: 'Sell', exact: true }).click();
-    await expect(ticket).toContainText(/OCO .* placed — held by the broker/i);
+    // The target a few dollars above the market fills on the next prints through it; the stop rests
+    // below. The market can outrun the prices between reading them and clicking: then the ticket
+    // says the target is on the wrong side, and the trader types fresh prices.
+    for (let attempt = 1; ; attempt++) {
+      const q = (await handle.snapshot()).quotes.find((x) => x.symbol === 'BTCUSDT');
+      if (q === undefined) throw new Error('no BTCUSDT quote');
+      const top = Math.max(q.ask, q.last);
+      await page.getByRole('textbox', { name: 'Target', exact: true }).fill((top + 5).toFixed(2));
+      await page
+        .getByRole('textbox', { name: 'Stop', exact: true })
+        .fill((Math.min(q.bid, q.last) - 150).toFixed(2));
+      await page.getByRole('button', { name: 'Sell', exact: true }).click();
+      const outcome = ticket.getByText(
+        /OCO .* placed — held by the broker|must be (above|below) the market/i,
+      );
+      await expect(outcome.first()).toBeVisible();
+      if (/placed/i.test((await outcome.first().textContent()) ?? '')) break;
+      if (attempt === 5) throw new Error('the market outran the OCO prices five times');
+    }
     const legs = async () =>
       (await handle.status()).orders.filter((o) => o.connectionId === id && o.listType === 'oco');
     await expect.poll(async () => (await legs()).length, { timeout: 20_000 }).toBe(2);
@@ -179,7 +192,7 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
     // ---- live throughout: no reconnect, and the pill never showed another state
     expect(await conn()).toMatchObject({ state: 'live', reconnects: 0 });
     const states = await page.evaluate(() => (window as unknown as { pillStates: string[] }).pillStates);
-    expect(new Set(states)).toEqual(new Set(['live']));
+    expect(new Set(states), `pill states: ${states.join(' → ')}`).toEqual(new Set(['live']));
     await page.setViewportSize({ width: 1920, height: 1080 });
     await openPositions(page);
     await page.screenshot({ path: screenshotPath('binance-1920x1080.png') });
