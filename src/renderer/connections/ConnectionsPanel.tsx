@@ -179,7 +179,7 @@ const columns: Column<ConnectionHealth>[] = [
   {
     id: 'weight',
     header: 'Headroom',
-    width: '76px',
+    width: '64px',
     align: 'right',
     cell: (c) => <WeightCell c={c} />,
   },
@@ -200,7 +200,8 @@ const columns: Column<ConnectionHealth>[] = [
   {
     id: 'error',
     header: 'Last error',
-    width: 'minmax(160px, 1fr)',
+    // Narrower minimum since Headroom joined: the row still fits 1280 px without clipping Actions.
+    width: 'minmax(96px, 1fr)',
     cell: (c, { now }) => <ErrorCell c={c} now={now} />,
   },
   { id: 'actions', header: 'Actions', width: '200px', align: 'center', cell: (c) => <Actions c={c} /> },
