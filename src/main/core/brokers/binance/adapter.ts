@@ -279,14 +279,14 @@ class BinanceLink implements Link {
     );
     api.attach({
       message: (data, isBinary) => this.onApiFrame(data, isBinary),
-      oversized: (detail) => this.h.malformed('oversized frame', detail),
+      oversized: (detail) => this.oversized(detail),
       error: (err) => log.warn({ connectionId: this.cid, socket: 'api', err: err.message }, 'socket error'),
       closed: (info) => this.closeWith(info),
       ping: () => this.h.frame('api'),
     });
     marketSocket.attach({
       message: (data, isBinary) => this.market.onFrame(data, isBinary),
-      oversized: (detail) => this.h.malformed('oversized frame', detail),
+      oversized: (detail) => this.oversized(detail),
       error: (err) =>
         log.warn({ connectionId: this.cid, socket: 'market', err: err.message }, 'socket error'),
       closed: (info) => this.closeWith(info),
@@ -464,6 +464,16 @@ class BinanceLink implements Link {
       return;
     }
     this.h.malformed('WebSocket API frame that is neither reply nor event', data.toString('utf8', 0, 200));
+  }
+
+  /**
+   * A frame over the limit ends the link (1009) at once: the other leg is cut with it, so a second
+   * oversized frame already on its way there is not counted as more damage.
+   */
+  private oversized(detail: string): void {
+    if (this.closedOnce) return;
+    this.h.malformed('oversized frame', detail);
+    this.closeWith({ code: 1009, reason: 'frame too large' });
   }
 
   private closeWith(info: CloseInfo): void {
