@@ -253,6 +253,11 @@ export const Position = z.object({
    * broker's own mark before any quote arrived. Null with no mark at all.
    */
   markSource: z.enum(['last', 'mid', 'broker']).nullable().default(null),
+  /**
+   * The average price explains only part of the quantity (a spot balance partly deposited or
+   * older than the trade history the broker returns): the UI says "partial cost", never guesses.
+   */
+  costPartial: z.boolean().optional(),
 });
 export type Position = z.infer<typeof Position>;
 
@@ -308,6 +313,17 @@ export const ConnectionState = z.enum([
 ]);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
+/** Request weight at a broker that meters it (Binance): the terminal holds back before the limit. */
+export const RateLimitHeadroom = z.object({
+  used: z.number(),
+  limit: z.number(),
+  /** Share of the window's weight still free, 0–100. */
+  headroomPct: z.number(),
+  /** Epoch ms until which the broker told us to stop (429 / 418), or null. */
+  blockedUntil: z.number().nullable(),
+});
+export type RateLimitHeadroom = z.infer<typeof RateLimitHeadroom>;
+
 export const ConnectionHealth = z.object({
   id: z.string(),
   /** Adapter kind: paper, portfolio-stream, tradovate, … */
@@ -339,6 +355,8 @@ export const ConnectionHealth = z.object({
   /** Recent RTT samples, oldest first, for the sparkline. */
   rttHistory: z.array(z.number()),
   lagHistory: z.array(z.number()),
+  /** Request-weight headroom, where the broker meters requests (absent elsewhere). */
+  rateLimit: RateLimitHeadroom.optional(),
 });
 export type ConnectionHealth = z.infer<typeof ConnectionHealth>;
 

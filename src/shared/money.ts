@@ -100,6 +100,19 @@ export function formatPrice(price: number | null | undefined, instrument?: Price
   return formatNumber(onTickGrid(price, instrument), priceDigits(instrument));
 }
 
+/**
+ * An average price (of fills, of a position): not a price on the grid, so it is never rounded to
+ * the tick: rounding 5,425.625 to 5,425.75 would misstate the cost. Shown at the tick's decimals
+ * and, when it falls between ticks, with up to four more ("5,425.625", "67,412.3375").
+ */
+export function formatAverage(price: number | null | undefined, instrument?: PriceFormat): string {
+  if (price === null || price === undefined || !Number.isFinite(price)) return '—';
+  const d = priceDigits(instrument);
+  const max = clampDigits(d + 4);
+  const r = Number(price.toFixed(max));
+  return numberFormat(d, max, true).format(r === 0 ? 0 : r);
+}
+
 /** A price as typed into a field: on the tick, at the tick's decimals, without separators. */
 export function formatPriceInput(price: number, instrument?: PriceFormat): string {
   return formatNumber(onTickGrid(price, instrument), priceDigits(instrument), false);

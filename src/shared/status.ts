@@ -9,6 +9,7 @@ import {
   OrderStatus,
   OrderType,
   PendingAction,
+  RateLimitHeadroom,
   Side,
   TrailingState,
 } from './domain';
@@ -25,6 +26,8 @@ export const StatusReport = z.object({
       reconnects: z.number(),
       /** What the connection can hold at its broker (native OCO, trailing, bracket, modify, …). */
       capabilities: Capabilities,
+      /** Request-weight headroom where the broker meters requests (Binance). */
+      rateLimit: RateLimitHeadroom.optional(),
     }),
   ),
   accounts: z.array(
@@ -47,6 +50,8 @@ export const StatusReport = z.object({
       unrealizedPnl: z.number(),
       realizedPnl: z.number(),
       markSource: z.enum(['last', 'mid', 'broker']).nullable(),
+      /** Present (true) when the average price covers only part of the quantity. */
+      costPartial: z.boolean().optional(),
     }),
   ),
   orders: z.array(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decimalsOf,
+  formatAverage,
   formatMid,
   formatMoney,
   formatNumber,
@@ -110,5 +111,15 @@ describe('ticks', () => {
     expect(moveInTicks(5424, 5424.125, 'long', 0.25)).toBe(0.5);
     expect(moveInTicks(5424, 5424, 'short', 0.25)).toBe(0);
     expect(Object.is(moveInTicks(5424, 5424, 'short', 0.25), -0)).toBe(false);
+  });
+});
+
+describe('formatAverage', () => {
+  const es = { pricePrecision: 2, tickSize: 0.25 };
+  it('never rounds an average of fills to the tick', () => {
+    expect(formatAverage(5425.625, es)).toBe('5,425.625');
+    expect(formatAverage(5425.75, es)).toBe('5,425.75');
+    expect(formatAverage(67412.33749999999, { pricePrecision: 2, tickSize: 0.01 })).toBe('67,412.3375');
+    expect(formatAverage(null, es)).toBe('—');
   });
 });

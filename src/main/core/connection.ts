@@ -32,6 +32,8 @@ export interface ReportedPosition {
   mark: number | null;
   markedAt: number | null;
   realizedPnl?: number;
+  /** The average price covers only part of the quantity (see `Position.costPartial`). */
+  costPartial?: boolean;
 }
 
 export interface ReportedAccount {
@@ -43,6 +45,11 @@ export interface ReportedAccount {
   equity?: number;
   dayPnl?: number;
   startOfDayEquity?: number;
+  /**
+   * A spot account (Binance): cash already paid for its positions, so the ledger counts equity as
+   * cash plus their market value instead of cash plus unrealized P&L.
+   */
+  spot?: boolean;
 }
 
 /** A full picture after (re)connect: the ledger reconciles against it, then marks the account verified. */

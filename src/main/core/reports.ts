@@ -35,6 +35,7 @@ export function statusReport(ledger: Ledger, connections: Iterable<Connection>, 
         lastMessageAgeMs: h.lastMessageAt === null ? null : Math.max(0, now - h.lastMessageAt),
         reconnects: h.reconnects,
         capabilities: c.capabilities,
+        ...(h.rateLimit === undefined ? {} : { rateLimit: h.rateLimit }),
       };
     }),
     accounts: ledger.accounts().map((a) => ({
@@ -59,6 +60,7 @@ export function statusReport(ledger: Ledger, connections: Iterable<Connection>, 
         unrealizedPnl: roundTo(p.unrealizedPnl, 2),
         realizedPnl: roundTo(p.realizedPnl, 2),
         markSource: p.markSource,
+        ...(p.costPartial === true ? { costPartial: true } : {}),
       };
     }),
     orders: ledger.orders().map((o) => {

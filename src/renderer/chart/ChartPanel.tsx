@@ -15,7 +15,7 @@ import { useNow, useStore, useTerminal } from '../state/context';
 import { formatAge } from '../format';
 import { ChartController, type ChartClick } from './chartController';
 import { bookLines, dropChange } from './orderLines';
-import { chartPrice, chartQty } from './labels';
+import { formatPrice, formatQuantity } from '../../shared/money';
 import { ChartPlacePopover } from './ChartPlacePopover';
 import './chart.css';
 
@@ -208,7 +208,7 @@ function writeLegend(el: HTMLElement | null, bar: Bar | undefined, inst: Instrum
     el.textContent = '';
     return;
   }
-  const f = (v: number) => chartPrice(v, inst);
+  const f = (v: number) => formatPrice(v, inst);
   const dir = bar.close >= bar.open ? 'up' : 'down';
   // textContent on prebuilt spans: no React render per tick and no HTML parsing.
   if (el.childElementCount !== 5) {
@@ -219,7 +219,7 @@ function writeLegend(el: HTMLElement | null, bar: Bar | undefined, inst: Instrum
     `H ${f(bar.high)}`,
     `L ${f(bar.low)}`,
     `C ${f(bar.close)}`,
-    `V ${chartQty(bar.volume, inst)}`,
+    `V ${formatQuantity(bar.volume, inst?.qtyStep)}`,
   ];
   // Fixed slots: a figure that gets a digit longer widens its slot once, never shifts the others back.
   const symbol = inst?.symbol ?? '';

@@ -13,7 +13,7 @@ import { useTradeTarget } from '../hotkeys/tradeTarget';
 import { validateTicket } from '../ticket/validate';
 import type { ChartClick } from './chartController';
 import { planChartOrder } from './chartOrder';
-import { chartPrice, chartQty, ticketPrice } from './labels';
+import { formatPrice, formatPriceInput, formatQuantity } from '../../shared/money';
 
 interface Props {
   instrument: Instrument;
@@ -48,7 +48,7 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
       (a) => a.connectionId === instrument.connectionId,
     );
     const account = shared?.account ?? fallback ?? null;
-    const price = ticketPrice(click.price, instrument);
+    const price = formatPriceInput(click.price, instrument);
     return validateTicket(
       {
         side: plan.side,
@@ -129,8 +129,8 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
       {plan.ok && check?.ok === true ? (
         <>
           <div className={`chart-place-what ${plan.side}`}>
-            {plan.side === 'buy' ? 'Buy' : 'Sell'} {chartQty(check.request.qty, instrument)}{' '}
-            {instrument.symbol} {plan.type} @ {chartPrice(click.price, instrument)}
+            {plan.side === 'buy' ? 'Buy' : 'Sell'} {formatQuantity(check.request.qty, instrument?.qtyStep)}{' '}
+            {instrument.symbol} {plan.type} @ {formatPrice(click.price, instrument)}
           </div>
           <div className="chart-place-acct">
             {accountName} · day · {plan.type === 'limit' ? 'rests until filled' : 'triggers a market order'}

@@ -21,7 +21,7 @@ import type { Bar, Instrument, Timeframe } from '../../shared/domain';
 import { decimalsOf, roundToStep } from '../../shared/money';
 import { seriesKey, type FormingBar } from '../../shared/stream';
 import { layoutEdgeMarkers, type EdgeMarker } from './edgeMarkers';
-import { chartPrice } from './labels';
+import { formatPrice } from '../../shared/money';
 import type { PriceLineSpec } from './orderLines';
 import { SplitCandles } from './splitSeries';
 
@@ -277,7 +277,9 @@ export class ChartController {
       this.candles?.dispose();
       const precision = instrument.pricePrecision;
       // Axis and crosshair labels at the tick with separators, like every other price on screen.
-      this.chart.applyOptions({ localization: { priceFormatter: (p: number) => chartPrice(p, instrument) } });
+      this.chart.applyOptions({
+        localization: { priceFormatter: (p: number) => formatPrice(p, instrument) },
+      });
       this.candles = new SplitCandles(this.chart, {
         upColor: chartColors.up,
         downColor: chartColors.down,

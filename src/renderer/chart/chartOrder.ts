@@ -4,7 +4,7 @@
  * through it (above the market buys, below sells). The ticket's validation then runs on it.
  */
 import type { Instrument, OrderType, Quote, Side } from '../../shared/domain';
-import { chartPrice } from './labels';
+import { formatPrice } from '../../shared/money';
 
 export type ChartOrderPlan = { ok: true; side: Side; type: OrderType } | { ok: false; why: string };
 
@@ -26,7 +26,7 @@ export function planChartOrder(
     return { ok: false, why: `No quote for ${inst.symbol} yet: the side cannot be chosen.` };
   const diff = price - market;
   if (Math.abs(diff) < inst.tickSize / 2)
-    return { ok: false, why: `${chartPrice(price, inst)} is at the market: use Buy or Sell in the ticket.` };
+    return { ok: false, why: `${formatPrice(price, inst)} is at the market: use Buy or Sell in the ticket.` };
   const side: Side = kind === 'limit' ? (diff < 0 ? 'buy' : 'sell') : diff > 0 ? 'buy' : 'sell';
   const type: OrderType = kind;
   return { ok: true, side, type };

@@ -8,7 +8,7 @@ import { isOrderDone } from '../../shared/domain';
 import { formatPnl } from '../format';
 import { chartTag, heldByText } from '../orders/words';
 import { roundToStep } from '../../shared/money';
-import { chartPrice, chartQty } from './labels';
+import { formatAverage, formatPrice, formatQuantity } from '../../shared/money';
 
 export interface LineDrag {
   connectionId: string;
@@ -55,28 +55,28 @@ function ticksText(p: Position, inst: Instrument): string {
 
 export function positionLine(p: Position, inst: Instrument): PriceLineSpec {
   const side = p.qty > 0 ? 'LONG' : 'SHORT';
-  const qty = chartQty(Math.abs(p.qty), inst);
+  const qty = formatQuantity(Math.abs(p.qty), inst?.qtyStep);
   const pnl = p.last === null ? 'no mark' : `${formatPnl(p.unrealizedPnl, p.currency)}${ticksText(p, inst)}`;
   const title = `${side} ${qty} · ${pnl}`;
   return {
     key: `pos:${p.key}`,
     price: p.avgPrice,
     title,
-    label: `${side} ${qty} @ ${chartPrice(p.avgPrice, inst)} · ${pnl}`,
+    label: `${side} ${qty} @ ${formatAverage(p.avgPrice, inst)} · ${pnl}`,
     color: p.qty > 0 ? '#4f8cff' : '#e0a030',
   };
 }
 
 export function orderLine(o: Order, inst: Instrument): PriceLineSpec | null {
   const side = o.side === 'buy' ? 'BUY' : 'SELL';
-  const qty = chartQty(o.qty - o.filledQty, inst);
+  const qty = formatQuantity(o.qty - o.filledQty, inst?.qtyStep);
   // Where it lives, on the line itself: a terminal-held stop dies with the app.
   const held = o.list !== undefined || o.trail !== undefined ? ` · ${heldByText[o.heldBy]}` : '';
   const color = orderColor(o);
   // Orders the broker has not confirmed (or with a change in flight) can't be dragged yet.
   const draggable = o.placeholder !== true && o.pendingAction === undefined;
   const base = { connectionId: o.connectionId, orderId: o.id };
-  const p = (v: number) => chartPrice(v, inst);
+  const p = (v: number) => formatPrice(v, inst);
   if (o.stopPrice !== null) {
     const stopTag = o.trail !== undefined ? 'TRAIL' : o.list !== undefined ? chartTag(o) : 'STP';
     const limit = o.limitPrice;

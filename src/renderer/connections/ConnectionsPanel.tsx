@@ -102,6 +102,22 @@ function metricColumn(
   };
 }
 
+/** Request weight left this minute where the broker meters it (Binance); the terminal holds back first. */
+function WeightCell({ c }: { c: ConnectionHealth }) {
+  const r = c.rateLimit;
+  if (r === undefined) return <span className="dim">—</span>;
+  const until = r.blockedUntil;
+  return (
+    <span
+      className={`num${until !== null || r.headroomPct < 20 ? ' tone-bad' : ''}`}
+      data-testid="weight-headroom"
+      title={`Request weight ${r.used.toLocaleString('en-US')} of ${r.limit.toLocaleString('en-US')} used this minute${until !== null ? `; the broker asked us to stop until ${new Date(until).toLocaleTimeString()}` : ''}. Past 80 % only orders and cancels are sent.`}
+    >
+      {until !== null ? 'held' : `${r.headroomPct.toFixed(0)} %`}
+    </span>
+  );
+}
+
 const columns: Column<ConnectionHealth>[] = [
   {
     id: 'name',
@@ -162,6 +178,13 @@ const columns: Column<ConnectionHealth>[] = [
     cell: (c) => <span className="num">{formatNumber(c.messagesPerSec, 0)}</span>,
   },
   {
+    id: 'weight',
+    header: 'Headroom',
+    width: '64px',
+    align: 'right',
+    cell: (c) => <WeightCell c={c} />,
+  },
+  {
     id: 'reconnects',
     header: 'Reconnects',
     width: '80px',
@@ -178,7 +201,8 @@ const columns: Column<ConnectionHealth>[] = [
   {
     id: 'error',
     header: 'Last error',
-    width: 'minmax(160px, 1fr)',
+    // Narrower minimum since Headroom joined: the row still fits 1280 px without clipping Actions.
+    width: 'minmax(96px, 1fr)',
     cell: (c, { now }) => <ErrorCell c={c} now={now} />,
   },
   { id: 'actions', header: 'Actions', width: '200px', align: 'center', cell: (c) => <Actions c={c} /> },

@@ -80,7 +80,7 @@ function columnsFor(allDays: boolean): Column<RoundTrip>[] {
       title: 'Average entry price.',
       width: '96px',
       align: 'right',
-      cell: (t) => <PriceCell connectionId={t.connectionId} symbol={t.symbol} value={t.entryPrice} />,
+      cell: (t) => <PriceCell connectionId={t.connectionId} symbol={t.symbol} value={t.entryPrice} average />,
     },
     {
       id: 'exitPrice',
@@ -88,7 +88,7 @@ function columnsFor(allDays: boolean): Column<RoundTrip>[] {
       title: 'Average exit price.',
       width: '96px',
       align: 'right',
-      cell: (t) => <PriceCell connectionId={t.connectionId} symbol={t.symbol} value={t.exitPrice} />,
+      cell: (t) => <PriceCell connectionId={t.connectionId} symbol={t.symbol} value={t.exitPrice} average />,
     },
     {
       id: 'held',

@@ -5,12 +5,20 @@ import { accountKey, instrumentKey, quoteKey } from '../../shared/keys';
 import { READ_ONLY_TEXT } from '../connections/trading';
 import { freshness } from '../state/clock';
 import { useNow, useStore, useTerminal } from '../state/context';
-import { decimalsOf, formatMid, formatNumber, formatPrice, moveInTicks } from '../../shared/money';
+import {
+  decimalsOf,
+  formatAverage,
+  formatMid,
+  formatNumber,
+  formatPrice,
+  moveInTicks,
+} from '../../shared/money';
 import { formatPct, formatPnl, formatSignedQty, formatTicks, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
 import { AccountCell, useReadOnly } from './cells';
 import { CloseDialog } from './CloseDialog';
 import { closeOutcomeText, workingOn } from './closeText';
+import './costPartial.css';
 import { MARK_LEGEND, markTitle } from './mark';
 import './figures.css';
 import { VirtualTable, type Column, type RowContext } from './VirtualTable';
@@ -163,9 +171,19 @@ function QtyCell({ p }: { p: Position }) {
 function AvgCell({ p }: { p: Position }) {
   const instrument = useStore((s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol)));
   return (
-    <span className="num" title={`Average ${String(Number(p.avgPrice.toFixed(10)))}`}>
-      {formatPrice(p.avgPrice, instrument)}
-    </span>
+    <>
+      {p.costPartial === true ? (
+        <span
+          className="cost-partial"
+          title="Average cost of the part the broker's trade history explains: the rest of this balance was deposited or predates the history, so its cost is unknown."
+        >
+          partial cost
+        </span>
+      ) : null}
+      <span className="num" title={`Average ${String(Number(p.avgPrice.toFixed(10)))}`}>
+        {formatAverage(p.avgPrice, instrument)}
+      </span>
+    </>
   );
 }
 

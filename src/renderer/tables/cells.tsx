@@ -2,7 +2,7 @@
  * Small cells that subscribe to exactly what they show (an instrument's precision, an account's
  * name), so a table row does not re-render when an unrelated account or instrument changes.
  */
-import { formatPrice } from '../../shared/money';
+import { formatAverage, formatPrice } from '../../shared/money';
 import { formatPnl, formatQty } from '../format';
 import { isReadOnly } from '../connections/trading';
 import { accountKey, instrumentKey } from '../../shared/keys';
@@ -15,14 +15,23 @@ interface ListingProps {
 
 /**
  * A price on its listing's tick, at the tick's decimals, with thousands separators (the listing
- * is per connection: two brokers may list ES).
+ * is per connection: two brokers may list ES). `average` for an average of fills, which is never
+ * rounded to the tick.
  */
-export function PriceCell({ connectionId, symbol, value }: ListingProps & { value: number | null }) {
+export function PriceCell({
+  connectionId,
+  symbol,
+  value,
+  average = false,
+}: ListingProps & { value: number | null; average?: boolean }) {
   const precision = useStore((s) => s.instruments.get(instrumentKey(connectionId, symbol))?.pricePrecision);
   const tickSize = useStore((s) => s.instruments.get(instrumentKey(connectionId, symbol))?.tickSize);
   return (
     <span className="num">
-      {formatPrice(value, precision === undefined ? undefined : { pricePrecision: precision, tickSize })}
+      {(average ? formatAverage : formatPrice)(
+        value,
+        precision === undefined ? undefined : { pricePrecision: precision, tickSize },
+      )}
     </span>
   );
 }

@@ -6,7 +6,7 @@
  */
 import { useId, useMemo, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
-import { formatPrice, formatPriceInput, moveInTicks } from '../../shared/money';
+import { formatAverage, formatPrice, formatPriceInput, moveInTicks } from '../../shared/money';
 import { accountKey, instrumentKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
 import { formatPnl, formatQty, formatSignedQty, formatTicks, signClass } from '../format';
@@ -537,7 +537,7 @@ function PositionSummary({
     <div className="ticket-position" aria-label="Current position">
       <span className="k">Position</span>
       <span className={`v num ${signClass(position.qty, 8)}`}>
-        {formatSignedQty(position.qty, instrument.qtyStep)} @ {formatPrice(position.avgPrice, instrument)}
+        {formatSignedQty(position.qty, instrument.qtyStep)} @ {formatAverage(position.avgPrice, instrument)}
       </span>
       <span className="k">Unrealized</span>
       <span className={`v num ${signClass(position.unrealizedPnl)} mark-${f}`}>

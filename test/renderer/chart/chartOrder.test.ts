@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { marketOf, planChartOrder } from '../../../src/renderer/chart/chartOrder';
-import { chartPrice, chartQty, ticketPrice } from '../../../src/renderer/chart/labels';
+import { formatPrice, formatPriceInput, formatQuantity } from '../../../src/shared/money';
 import { validateTicket } from '../../../src/renderer/ticket/validate';
 import { ES } from '../../main/core/fixtures';
 
@@ -23,7 +23,7 @@ describe('orders clicked on the chart', () => {
   });
 
   it('goes through the ticket validation with the price as the ticket would take it', () => {
-    const price = ticketPrice(5390.2500000001, ES);
+    const price = formatPriceInput(5390.2500000001, ES);
     expect(price).toBe('5390.25');
     const check = validateTicket(
       { side: 'buy', type: 'limit', tif: 'day', qty: '2', limitPrice: price, stopPrice: '' },
@@ -40,9 +40,9 @@ describe('orders clicked on the chart', () => {
   });
 
   it('writes figures at the tick and step with separators', () => {
-    expect(chartPrice(5424.630000001, ES)).toBe('5,424.75');
-    expect(chartPrice(null, ES)).toBe('—');
-    expect(chartQty(1.3946999999999998, { qtyStep: 0.0001 })).toBe('1.3947');
-    expect(chartQty(1250, { qtyStep: 1 })).toBe('1,250');
+    expect(formatPrice(5424.630000001, ES)).toBe('5,424.75');
+    expect(formatPrice(null, ES)).toBe('—');
+    expect(formatQuantity(1.3946999999999998, 0.0001)).toBe('1.3947');
+    expect(formatQuantity(1250, 1)).toBe('1,250');
   });
 });

@@ -15,8 +15,10 @@ import type {
   ConnectionSink,
   ModifyOrder,
   OrderAck,
+  OrderListAck,
   OrderLookup,
   PlaceOrder,
+  PlaceOrderList,
 } from '../connection';
 import { redactKnownSecrets, redactOptional } from '../credentials/redaction';
 
@@ -30,6 +32,11 @@ function cleanOrder(o: Order): Order {
 
 function cleanAck(a: OrderAck): OrderAck {
   if (a.status === 'accepted') return a.order === undefined ? a : { ...a, order: cleanOrder(a.order) };
+  return { ...a, reason: redactKnownSecrets(a.reason) };
+}
+
+function cleanListAck(a: OrderListAck): OrderListAck {
+  if (a.status === 'accepted') return { ...a, orders: a.orders.map(cleanOrder) };
   return { ...a, reason: redactKnownSecrets(a.reason) };
 }
 
@@ -111,6 +118,15 @@ export class RedactedConnection implements Connection {
 
   cancelOrder(existing: Order, cancel: CancelOrder): Promise<OrderAck> {
     return cleanCall(() => this.inner.cancelOrder(existing, cancel), cleanAck);
+  }
+
+  /** Present exactly when the inner connection holds native lists (the engine reads its presence). */
+  get placeOrderList(): Connection['placeOrderList'] {
+    const inner = this.inner;
+    const place = inner.placeOrderList?.bind(inner);
+    return place === undefined
+      ? undefined
+      : (list: PlaceOrderList) => cleanCall(() => place(list), cleanListAck);
   }
 
   lookupOrder(clientOrderId: string, accountId: string): Promise<OrderLookup> {

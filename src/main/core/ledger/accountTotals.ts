@@ -11,6 +11,11 @@ export interface AccountState {
   reportedDayPnl: number | null;
   unrealizedAtReport: number;
   startOfDayEquity: number | null;
+  /**
+   * A spot account: its cash already paid for what it holds, so equity is cash plus the holdings'
+   * market value (cost + unrealized), and the day starts once every holding has a mark.
+   */
+  spot: boolean;
 }
 
 /** The positions an account's totals are summed from (the Ledger's position states). */
@@ -42,6 +47,7 @@ export function newAccountState(
     reportedDayPnl: null,
     unrealizedAtReport: 0,
     startOfDayEquity: null,
+    spot: false,
   };
 }
 
@@ -56,11 +62,15 @@ export function settleAccountTotals(s: AccountState, positions: AccountPositions
   let realized = 0;
   let unrealized = 0;
   let fees = 0;
+  let cost = 0;
+  let unmarked = false;
   for (const ps of positions ?? []) {
     const p = ps.p;
     realized += p.realizedPnl;
     unrealized += p.unrealizedPnl;
     fees += p.fees;
+    cost += p.qty * p.avgPrice * p.multiplier;
+    if (p.qty !== 0 && p.last === null) unmarked = true;
   }
   const a = s.a;
   a.realizedPnl = realized;
@@ -68,6 +78,13 @@ export function settleAccountTotals(s: AccountState, positions: AccountPositions
   a.fees = fees;
   // A broker's equity already includes its own marks: move it only by how far ours moved since.
   const drift = unrealized - s.unrealizedAtReport;
+  if (s.spot && s.reportedEquity === null) {
+    a.equity = a.cash + cost + unrealized;
+    // Until every holding is marked its value is unknown: no day P&L rather than a made-up one.
+    if (s.startOfDayEquity === null && !unmarked) s.startOfDayEquity = a.equity;
+    a.dayPnl = s.startOfDayEquity === null ? 0 : a.equity - s.startOfDayEquity;
+    return;
+  }
   a.equity = s.reportedEquity !== null ? s.reportedEquity + drift : a.cash + unrealized;
   a.dayPnl =
     s.reportedDayPnl !== null

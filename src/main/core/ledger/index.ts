@@ -668,6 +668,8 @@ export class Ledger {
     p.qty = cleanQty(rp.qty);
     p.avgPrice = rp.qty === 0 ? 0 : rp.avgPrice;
     if (rp.realizedPnl !== undefined) p.realizedPnl = rp.realizedPnl;
+    if (rp.costPartial === true && rp.qty !== 0) p.costPartial = true;
+    else delete p.costPartial;
     if (!s.liveMark) {
       // Until our own quote arrives the broker's mark is the best we have; its time shows its age.
       p.last = rp.mark;
@@ -703,8 +705,14 @@ export class Ledger {
     s.a.name = ra.name;
     s.a.currency = ra.currency;
     s.a.cash = ra.cash;
+    if (ra.spot === true && !s.spot) {
+      // The day restarts from cash and holdings, not from a cash-only figure taken before.
+      s.spot = true;
+      s.startOfDayEquity = null;
+    }
     if (ra.startOfDayEquity !== undefined) s.startOfDayEquity = ra.startOfDayEquity;
-    else if (s.startOfDayEquity === null) s.startOfDayEquity = ra.equity ?? ra.cash;
+    // A spot account's day starts from cash and holdings once they are marked (accountTotals).
+    else if (s.startOfDayEquity === null && !s.spot) s.startOfDayEquity = ra.equity ?? ra.cash;
     const unrealized = this.sumUnrealized(connectionId, ra.accountId);
     s.reportedEquity = ra.equity ?? null;
     s.reportedDayPnl = ra.dayPnl ?? null;

@@ -947,10 +947,17 @@ export class ProtectionEngine {
       connectionId: p.req.connectionId,
       symbol: p.req.symbol,
       heldBy: p.heldBy,
-      status: p.status,
+      status: p.status === 'active' && this.settledAtBroker(p) ? 'done' : p.status,
       note: p.note,
       orders,
     };
+  }
+
+  /** A list the broker holds is over once every one of its orders is (a leg filled, its sibling cancelled). */
+  private settledAtBroker(p: Protection): boolean {
+    if (p.managed) return false;
+    const orders = this.childOrders(p);
+    return orders.length === ROLES[p.req.kind].length && orders.every((o) => isOrderDone(o.status));
   }
 
   private resultOf(p: Protection): Result<ProtectionView> {

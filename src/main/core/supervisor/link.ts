@@ -5,6 +5,7 @@
  * all of the supervisor's behaviour for free.
  */
 import type { ConnectionEvent, ResyncSnapshot } from '../connection';
+import type { ConnectionHealth } from '../../../shared/domain';
 import type { Clock } from './clock';
 import type { SupervisorLogger } from './supervisor';
 
@@ -119,6 +120,8 @@ export interface LinkAdapter {
   readonly sockets?: readonly LinkSocketSpec[];
   /** Brokers that cut every connection at a fixed age: rotate before they do. */
   readonly maxConnectionAgeMs?: number;
+  /** Figures only the adapter knows (request-weight headroom), merged into the connection's health. */
+  healthExtra?(): Pick<ConnectionHealth, 'rateLimit'>;
   /** Open the transport. Rejects with a `LinkError` (or any error, treated as a network failure). */
   open(handlers: LinkHandlers, signal: AbortSignal, context: LinkContext): Promise<Link>;
 }

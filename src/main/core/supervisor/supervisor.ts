@@ -273,6 +273,7 @@ export class Supervisor {
       malformedFrames: this.malformedFrames,
       rttHistory: [...this.meter.rttHistory],
       lagHistory: [...this.meter.lagHistory],
+      ...this.opts.adapter.healthExtra?.(),
     };
   }
 

@@ -275,6 +275,35 @@ describe('Ledger verification and resync', () => {
     expect(l.brokerReportsPnl('c1', 'A1')).toBe(true);
   });
 
+  it('a spot account: equity is cash plus what it holds at market, and the day starts once marked', () => {
+    const l = ledgerWithES();
+    l.apply('c1', {
+      type: 'resync',
+      snapshot: {
+        // The cash already paid for the holding: it must not read as a loss.
+        accounts: [{ accountId: 'A1', name: 'Spot', currency: 'USD', cash: 10_000, spot: true }],
+        orders: [],
+        fills: [],
+        positions: [{ accountId: 'A1', symbol: 'ES', qty: 2, avgPrice: 5000, mark: null, markedAt: null }],
+      },
+    });
+    const mult = l.position(KEY)?.multiplier ?? 1;
+    expect(l.account('c1', 'A1')).toMatchObject({ equity: 10_000 + 2 * 5000 * mult, dayPnl: 0 });
+    l.apply('c1', { type: 'quote', quote: quote({ symbol: 'ES', bid: 5000, ask: 5000.5, last: 5000.25 }) });
+    const start = l.account('c1', 'A1')?.equity ?? 0;
+    expect(start).toBe(10_000 + 2 * (l.position(KEY)?.last ?? 0) * mult);
+    expect(l.account('c1', 'A1')?.dayPnl).toBe(0);
+    l.apply('c1', {
+      type: 'quote',
+      quote: quote({ symbol: 'ES', bid: 5010, ask: 5010.5, last: 5010.25, ts: 3_000, receivedAt: 3_000 }),
+    });
+    const marked = l.position(KEY)?.last ?? 0;
+    expect(l.account('c1', 'A1')).toMatchObject({
+      equity: 10_000 + 2 * marked * mult,
+      dayPnl: 10_000 + 2 * marked * mult - start,
+    });
+  });
+
   it('flattens positions a position-reporting broker no longer lists', () => {
     const l = ledgerWithES();
     l.apply('c1', {

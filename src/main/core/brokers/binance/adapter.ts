@@ -8,7 +8,7 @@
  * Binance pings every 20 s and `ws` answers; the RTT probe is the `time` method, which also keeps
  * our estimate of the server clock for signed timestamps.
  */
-import type { Fill, Order } from '../../../../shared/domain';
+import type { ConnectionHealth, Fill, Order } from '../../../../shared/domain';
 import type { ConnectionEvent, ReportedPosition, ResyncSnapshot } from '../../connection';
 import type { Clock } from '../../supervisor/clock';
 import {
@@ -188,6 +188,19 @@ export class BinanceAdapter implements LinkAdapter {
     return this.state.weights.headroom();
   }
 
+  /** Request-weight headroom for the connection's health (the connections panel shows it). */
+  healthExtra(): Pick<ConnectionHealth, 'rateLimit'> {
+    const h = this.state.weights.headroom();
+    return {
+      rateLimit: {
+        used: h.used,
+        limit: h.limit,
+        headroomPct: Math.round(h.free * 1000) / 10,
+        blockedUntil: h.blockedUntil,
+      },
+    };
+  }
+
   async open(handlers: LinkHandlers, signal: AbortSignal, context: LinkContext): Promise<Link> {
     // Banned or told to wait (418 / 429): opening would cost weight and connection attempts.
     const blocked = this.state.weights.refusal(0, true);
@@ -266,14 +279,14 @@ class BinanceLink implements Link {
     );
     api.attach({
       message: (data, isBinary) => this.onApiFrame(data, isBinary),
-      oversized: (detail) => this.h.malformed('oversized frame', detail),
+      oversized: (detail) => this.oversized(detail),
       error: (err) => log.warn({ connectionId: this.cid, socket: 'api', err: err.message }, 'socket error'),
       closed: (info) => this.closeWith(info),
       ping: () => this.h.frame('api'),
     });
     marketSocket.attach({
       message: (data, isBinary) => this.market.onFrame(data, isBinary),
-      oversized: (detail) => this.h.malformed('oversized frame', detail),
+      oversized: (detail) => this.oversized(detail),
       error: (err) =>
         log.warn({ connectionId: this.cid, socket: 'market', err: err.message }, 'socket error'),
       closed: (info) => this.closeWith(info),
@@ -453,6 +466,16 @@ class BinanceLink implements Link {
     this.h.malformed('WebSocket API frame that is neither reply nor event', data.toString('utf8', 0, 200));
   }
 
+  /**
+   * A frame over the limit ends the link (1009) at once: the other leg is cut with it, so a second
+   * oversized frame already on its way there is not counted as more damage.
+   */
+  private oversized(detail: string): void {
+    if (this.closedOnce) return;
+    this.h.malformed('oversized frame', detail);
+    this.closeWith({ code: 1009, reason: 'frame too large' });
+  }
+
   private closeWith(info: CloseInfo): void {
     if (this.closedOnce) return;
     this.closedOnce = true;
@@ -550,7 +573,7 @@ class BinanceLink implements Link {
         const bal = this.balances.get(base) ?? { units: 0n, u: 0 };
         const delta = r.S === 'BUY' ? qty - baseFee : -qty - baseFee;
         if (r.S === 'BUY') b.buy(qty, price, baseFee);
-        else b.sell(qty, baseFee);
+        else b.sell(qty, baseFee, price);
         // The balance moves now unless an account report at or after this trade already has it
         // (reports can come first when frames are reordered); the next report corrects either way.
         if (r.T > bal.u) this.balances.set(base, { units: bal.units + delta, u: bal.u });
@@ -589,6 +612,9 @@ class BinanceLink implements Link {
       // Binance reports no mark for a holding: the terminal marks it from the live quote.
       mark: null,
       markedAt: null,
+      realizedPnl: b.realizedPnl(),
+      // Part of the balance predates the trade history (a deposit): the UI says so, never guesses.
+      ...(held > 0n && b.qty < held ? { costPartial: true } : {}),
     };
   }
 
@@ -600,7 +626,13 @@ class BinanceLink implements Link {
   private emitAccount(units: bigint): void {
     this.h.event({
       type: 'account',
-      account: { accountId: ACCOUNT, name: this.st.o.label, currency: 'USD', cash: fromUnits(units) },
+      account: {
+        accountId: ACCOUNT,
+        name: this.st.o.label,
+        currency: 'USD',
+        cash: fromUnits(units),
+        spot: true,
+      },
     });
   }
 
@@ -633,7 +665,7 @@ class BinanceLink implements Link {
         const qty = toUnits(t.qty);
         const fee = t.commissionAsset === asset ? toUnits(t.commission) : 0n;
         if (t.isBuyer) basis.buy(qty, toUnits(t.price), fee);
-        else basis.sell(qty, fee);
+        else basis.sell(qty, fee, toUnits(t.price));
         const f = fillFromTrade(t, this.cid, ACCOUNT, rules, (a) => this.assetPrice(a));
         this.known.add(f.id);
         fills.push(f);
@@ -659,7 +691,9 @@ class BinanceLink implements Link {
     });
     const cash = this.balances.get(this.st.quoteAsset)?.units ?? 0n;
     return {
-      accounts: [{ accountId: ACCOUNT, name: this.st.o.label, currency: 'USD', cash: fromUnits(cash) }],
+      accounts: [
+        { accountId: ACCOUNT, name: this.st.o.label, currency: 'USD', cash: fromUnits(cash), spot: true },
+      ],
       orders,
       fills,
       positions,

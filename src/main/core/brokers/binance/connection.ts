@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import type { Bar, Timeframe } from '../../../../shared/domain';
-import { UnsupportedTimeframe, type Capabilities, type OrderAck } from '../../connection';
+import {
+  UnsupportedTimeframe,
+  type Capabilities,
+  type OrderAck,
+  type OrderListAck,
+  type PlaceOrderList,
+} from '../../connection';
 import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { BinanceAdapter } from './adapter';
@@ -122,6 +128,11 @@ export class BinanceConnection extends SupervisedConnection {
   /** Native bracket (`orderList.place.otoco`): a limit entry whose fill places an OCO exit pair. */
   placeBracket(req: BracketRequest): Promise<OrderAck> {
     return this.binanceRoutes.placeBracket(req);
+  }
+
+  /** The protection engine's native OCO pairs and brackets (`orderList.place.oco` / `.otoco`). */
+  placeOrderList(list: PlaceOrderList): Promise<OrderListAck> {
+    return this.binanceRoutes.placeOrderList(list);
   }
 
   /** Request weight used this minute and any 429/418 wait: the terminal slows itself before Binance does. */

@@ -42,6 +42,11 @@ interface SymbolState {
   last: number;
   open: number;
   volume: number;
+  /**
+   * The decimal strings the book numbers came from: a bookTicker usually changes one side, so an
+   * unchanged string (a cheap compare) skips parsing it again.
+   */
+  raw: [unknown, unknown, unknown, unknown];
 }
 
 /** A field that must be a decimal string; NaN otherwise (the caller drops the frame). */
@@ -160,7 +165,16 @@ export class MarketFeed {
     if (typeof s !== 'string') return null;
     let st = this.state.get(s);
     if (st === undefined) {
-      st = { bid: 0, ask: 0, bidSize: 0, askSize: 0, last: 0, open: 0, volume: 0 };
+      st = {
+        bid: 0,
+        ask: 0,
+        bidSize: 0,
+        askSize: 0,
+        last: 0,
+        open: 0,
+        volume: 0,
+        raw: [null, null, null, null],
+      };
       this.state.set(s, st);
     }
     return st;
@@ -168,12 +182,22 @@ export class MarketFeed {
 
   private bookTicker(d: Record<string, unknown>, raw: Buffer): void {
     const st = this.symbol(d);
-    const bid = px(d.b);
-    const ask = px(d.a);
-    const bidSize = px(d.B);
-    const askSize = px(d.A);
-    if (st === null || !(bid >= 0) || !(ask >= 0) || !(bidSize >= 0) || !(askSize >= 0))
+    if (st === null) return this.h.malformed('bookTicker with a bad field', raw.toString('utf8', 0, 200));
+    const r = st.raw;
+    const b = d.b;
+    const a = d.a;
+    const bs = d.B;
+    const as = d.A;
+    const bid = b === r[0] ? st.bid : px(b);
+    const ask = a === r[1] ? st.ask : px(a);
+    const bidSize = bs === r[2] ? st.bidSize : px(bs);
+    const askSize = as === r[3] ? st.askSize : px(as);
+    if (!(bid >= 0) || !(ask >= 0) || !(bidSize >= 0) || !(askSize >= 0))
       return this.h.malformed('bookTicker with a bad field', raw.toString('utf8', 0, 200));
+    r[0] = b;
+    r[1] = a;
+    r[2] = bs;
+    r[3] = as;
     st.bid = bid;
     st.ask = ask;
     st.bidSize = bidSize;

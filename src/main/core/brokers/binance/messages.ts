@@ -139,6 +139,7 @@ export const OrderListBody = z.looseObject({
   orders: z.array(z.object({ symbol: z.string(), orderId: z.number(), clientOrderId: z.string() })),
   orderReports: z.array(OrderBody).optional(),
 });
+export type OrderListBody = z.infer<typeof OrderListBody>;
 
 export const TradeBody = z.looseObject({
   symbol: z.string(),

@@ -10,8 +10,10 @@ import {
   type CancelOrder,
   type ModifyOrder,
   type OrderAck,
+  type OrderListAck,
   type OrderLookup,
   type PlaceOrder,
+  type PlaceOrderList,
   refused,
 } from '../../connection';
 import { RequestError } from '../../supervisor/link';
@@ -32,6 +34,9 @@ export interface ExitLegs {
   /** Trigger of the loss leg; with `stopLimit` it rests as STOP_LOSS_LIMIT, else STOP_LOSS. */
   stopLoss: number;
   stopLimit?: number;
+  /** Client order ids of the two legs (default `<list id>-tp` / `<list id>-sl`). */
+  takeProfitClientOrderId?: string;
+  stopLossClientOrderId?: string;
 }
 
 export interface OcoRequest extends ExitLegs {
@@ -51,7 +56,11 @@ export interface BracketRequest {
 export interface BinanceOrderRoutes extends OrderRoutes {
   placeOco(req: OcoRequest): Promise<OrderAck>;
   placeBracket(req: BracketRequest): Promise<OrderAck>;
+  /** The protection engine's native lists: an OCO pair as `orderList.place.oco`, a bracket as OTOCO. */
+  placeOrderList(list: PlaceOrderList): Promise<OrderListAck>;
 }
+
+type ListSent = { ok: true; body: OrderListBody } | { ok: false; ack: OrderAck };
 
 export function binanceOrders(
   channel: OrderChannel,
@@ -189,10 +198,10 @@ export function binanceOrders(
     const p: Params = {
       [key(`${tp}Type`)]: 'LIMIT_MAKER',
       [key(`${tp}Price`)]: wire(x.takeProfit),
-      [key(`${tp}ClientOrderId`)]: `${idBase}-tp`,
+      [key(`${tp}ClientOrderId`)]: x.takeProfitClientOrderId ?? `${idBase}-tp`,
       [key(`${sl}Type`)]: x.stopLimit === undefined ? 'STOP_LOSS' : 'STOP_LOSS_LIMIT',
       [key(`${sl}StopPrice`)]: wire(x.stopLoss),
-      [key(`${sl}ClientOrderId`)]: `${idBase}-sl`,
+      [key(`${sl}ClientOrderId`)]: x.stopLossClientOrderId ?? `${idBase}-sl`,
     };
     if (x.stopLimit !== undefined) {
       p[key(`${sl}Price`)] = wire(x.stopLimit);
@@ -201,13 +210,13 @@ export function binanceOrders(
     return p;
   }
 
-  async function placeOco(req: OcoRequest): Promise<OrderAck> {
+  async function sendOco(req: OcoRequest): Promise<ListSent> {
     const bad =
       check(req.symbol, req.qty, req.takeProfit) ?? check(req.symbol, req.qty, req.stopLimit ?? req.stopLoss);
-    if (bad !== null) return bad;
+    if (bad !== null) return { ok: false, ack: bad };
     const base = req.listClientOrderId.slice(0, 32);
-    st.rememberClientId(`${base}-tp`, req.symbol);
-    st.rememberClientId(`${base}-sl`, req.symbol);
+    st.rememberClientId(req.takeProfitClientOrderId ?? `${base}-tp`, req.symbol);
+    st.rememberClientId(req.stopLossClientOrderId ?? `${base}-sl`, req.symbol);
     try {
       const body = OrderListBody.parse(
         await channel.request('orderList.place.oco', {
@@ -220,24 +229,33 @@ export function binanceOrders(
         }),
       );
       st.lists.set(body.orderListId, 'oco');
-      return { status: 'accepted', brokerOrderId: String(body.orders[0]?.orderId ?? body.orderListId) };
+      return { ok: true, body };
     } catch (err) {
-      return ack(err);
+      return { ok: false, ack: ack(err) };
     }
   }
 
-  async function placeBracket(req: BracketRequest): Promise<OrderAck> {
+  async function placeOco(req: OcoRequest): Promise<OrderAck> {
+    const r = await sendOco(req);
+    return r.ok ? listAck(r.body) : r.ack;
+  }
+
+  async function sendBracket(req: BracketRequest): Promise<ListSent> {
     const e = req.entry;
-    if (e.type !== 'limit' && e.type !== 'market')
-      return refused('unsupported', 'A Binance bracket (OTOCO) enters with a limit order.');
+    const limitEntry = (): ListSent => ({
+      ok: false,
+      ack: refused('unsupported', 'A Binance bracket (OTOCO) enters with a limit order.'),
+    });
+    if (e.type !== 'limit' && e.type !== 'market') return limitEntry();
     const entryPrice = e.limitPrice ?? lastPrice(e.symbol);
     const bad = check(e.symbol, e.qty, entryPrice) ?? check(e.symbol, e.qty, req.exits.takeProfit);
-    if (bad !== null) return bad;
-    if (e.limitPrice === undefined)
-      return refused('unsupported', 'A Binance bracket (OTOCO) enters with a limit order.');
+    if (bad !== null) return { ok: false, ack: bad };
+    if (e.limitPrice === undefined) return limitEntry();
     const exitSide: Side = e.side === 'buy' ? 'sell' : 'buy';
     const base = e.clientOrderId.slice(0, 32);
     st.rememberClientId(e.clientOrderId, e.symbol);
+    st.rememberClientId(req.exits.takeProfitClientOrderId ?? `${base}-tp`, e.symbol);
+    st.rememberClientId(req.exits.stopLossClientOrderId ?? `${base}-sl`, e.symbol);
     try {
       const body = OrderListBody.parse(
         await channel.request('orderList.place.otoco', {
@@ -256,10 +274,77 @@ export function binanceOrders(
         }),
       );
       st.lists.set(body.orderListId, 'bracket');
-      return { status: 'accepted', brokerOrderId: String(body.orders[0]?.orderId ?? body.orderListId) };
+      return { ok: true, body };
     } catch (err) {
-      return ack(err);
+      return { ok: false, ack: ack(err) };
     }
+  }
+
+  async function placeBracket(req: BracketRequest): Promise<OrderAck> {
+    const r = await sendBracket(req);
+    return r.ok ? listAck(r.body) : r.ack;
+  }
+
+  /** Every order of the list as Binance reports it (the stream confirms them too). */
+  function listOrders(body: OrderListBody): OrderListAck {
+    return {
+      status: 'accepted',
+      orders: (body.orderReports ?? []).map((o) => orderFromBody(o, st.o.connectionId, ACCOUNT, st.lists)),
+    };
+  }
+
+  /**
+   * The engine's OCO pair or bracket, with the client order ids it derived for each order (so its
+   * children are recognised when Binance reports them). An OCO is a take-profit limit and a stop
+   * (or stop-limit) on one side; a bracket a limit entry with a limit target and a stop exit.
+   */
+  async function placeOrderList(list: PlaceOrderList): Promise<OrderListAck> {
+    const asList = (a: OrderAck): OrderListAck =>
+      a.status === 'accepted' ? { status: 'accepted', orders: a.order === undefined ? [] : [a.order] } : a;
+    const unsupported = (reason: string): OrderListAck => ({
+      status: 'rejected',
+      code: 'unsupported',
+      reason,
+    });
+    if (list.type === 'oco') {
+      const tp = list.orders.find((o) => o.type === 'limit');
+      const sl = list.orders.find((o) => o.type === 'stop' || o.type === 'stop_limit');
+      if (list.orders.length !== 2 || tp === undefined || sl === undefined)
+        return unsupported('A Binance OCO pairs a limit (take profit) with a stop or stop-limit.');
+      if (tp.side !== sl.side || tp.qty !== sl.qty || tp.symbol !== sl.symbol)
+        return unsupported('Both legs of a Binance OCO share one symbol, side and quantity.');
+      const r = await sendOco({
+        symbol: tp.symbol,
+        side: tp.side,
+        qty: tp.qty,
+        listClientOrderId: list.id,
+        takeProfit: tp.limitPrice ?? 0,
+        stopLoss: sl.stopPrice ?? 0,
+        ...(sl.type === 'stop_limit' && sl.limitPrice !== undefined ? { stopLimit: sl.limitPrice } : {}),
+        takeProfitClientOrderId: tp.clientOrderId,
+        stopLossClientOrderId: sl.clientOrderId,
+      });
+      return r.ok ? listOrders(r.body) : asList(r.ack);
+    }
+    const entry = list.orders.find((o) => o.role === 'entry');
+    const target = list.orders.find((o) => o.role === 'target');
+    const stop = list.orders.find((o) => o.role === 'stop');
+    if (entry === undefined || target === undefined || stop === undefined)
+      return unsupported('A Binance bracket (OTOCO) needs an entry, a target and a stop.');
+    const r = await sendBracket({
+      entry,
+      listClientOrderId: list.id,
+      exits: {
+        takeProfit: target.limitPrice ?? 0,
+        stopLoss: stop.stopPrice ?? 0,
+        ...(stop.type === 'stop_limit' && stop.limitPrice !== undefined
+          ? { stopLimit: stop.limitPrice }
+          : {}),
+        takeProfitClientOrderId: target.clientOrderId,
+        stopLossClientOrderId: stop.clientOrderId,
+      },
+    });
+    return r.ok ? listOrders(r.body) : asList(r.ack);
   }
 
   return {
@@ -276,7 +361,13 @@ export function binanceOrders(
     lookupOrder: (clientOrderId) => lookupOrder(clientOrderId),
     placeOco,
     placeBracket,
+    placeOrderList,
   };
+}
+
+/** A list's answer in single-order terms: the first order's id stands for the list. */
+function listAck(body: OrderListBody): OrderAck {
+  return { status: 'accepted', brokerOrderId: String(body.orders[0]?.orderId ?? body.orderListId) };
 }
 
 /** 429 / 418 are definite refusals (nothing executed); 5xx / -1007 are unknown. */

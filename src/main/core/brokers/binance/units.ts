@@ -42,13 +42,25 @@ export class CostBasis {
     this.qty += kept;
   }
 
-  sell(qty: bigint, baseFee: bigint): void {
+  /** P&L of what was sold against the average, in units × units (quote, 1e-16). */
+  realized = 0n;
+
+  /** `price` (units) books the sale's P&L against the average; the base fee leaves at cost. */
+  sell(qty: bigint, baseFee: bigint, price?: bigint): void {
     const out = qty + baseFee;
     if (this.qty <= 0n) return;
     const take = out > this.qty ? this.qty : out;
+    // Only what the history explains has a cost: the rest of a sale realizes nothing we can know.
+    const sold = qty > this.qty ? this.qty : qty;
+    if (price !== undefined) this.realized += price * sold - (this.cost * sold) / this.qty;
     this.cost -= (this.cost * take) / this.qty;
     this.qty -= take;
     if (this.qty === 0n) this.cost = 0n;
+  }
+
+  /** Realized P&L in the quote asset, exact to 1e-8. */
+  realizedPnl(): number {
+    return fromUnits(this.realized / 100_000_000n);
   }
 
   /** Average price (quote per base), or null with nothing known. */

@@ -48,7 +48,12 @@ export class BrokerSocket {
   private closedFlag = false;
 
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.deliver((h) => h.message(data, isBinary)));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // The hot path: once attached, no closure per frame.
+      const h = this.handlers;
+      if (h !== null) h.message(data, isBinary);
+      else this.deliver((x) => x.message(data, isBinary));
+    });
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         this.localClose = { code: 1009, reason: 'frame too large' };

@@ -3,13 +3,19 @@
  * two-socket link, Tradovate order routes (broker-held OCO, brackets and trailing stops), quote
  * subscriptions from the terminal's interest, and chart history through `md/getChart`.
  *
- * The protection engine reaches the broker-held lists through `placeOco` / `placeBracket` on this
- * class (the kit's `OrderRoutes` has single orders only; see the seam note in the report).
+ * The protection engine reaches the broker-held lists through `placeOrderList`, which sends an OCO
+ * pair as `placeoco` and a bracket as `placeoso` (the kit's `OrderRoutes` has single orders only).
  */
 import { z } from 'zod';
 import type { Bar, Capabilities, Timeframe } from '../../../../shared/domain';
 import { timeframeMs } from '../../../../shared/domain';
-import { UnsupportedTimeframe, type OrderAck, type PlaceOrder } from '../../connection';
+import {
+  UnsupportedTimeframe,
+  type OrderAck,
+  type OrderListAck,
+  type PlaceOrder,
+  type PlaceOrderList,
+} from '../../connection';
 import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, type OrderChannel, SupervisedConnection } from '../kit/connection';
 import { TradovateAdapter, type TradovateState } from './adapter';
@@ -132,6 +138,48 @@ export class TradovateConnection extends SupervisedConnection {
   /** An entry with its exits held at Tradovate (`order/placeoso`). */
   placeBracket(entry: PlaceOrder, exits: { takeProfit?: ListLeg; stopLoss?: ListLeg }): Promise<OrderAck> {
     return this.listRoutes().placeBracket(entry, exits);
+  }
+
+  /**
+   * The protection engine's native lists, each order under the client order id the engine derived
+   * (Tradovate echoes it as `clOrdId`, so the children are recognised on the stream).
+   */
+  async placeOrderList(list: PlaceOrderList): Promise<OrderListAck> {
+    const leg = (o: PlaceOrderList['orders'][number]): ListLeg => ({
+      side: o.side,
+      type: o.type,
+      clientOrderId: o.clientOrderId,
+      ...(o.limitPrice === undefined ? {} : { limitPrice: o.limitPrice }),
+      ...(o.stopPrice === undefined ? {} : { stopPrice: o.stopPrice }),
+      ...(o.trail === undefined ? {} : { trail: o.trail }),
+    });
+    let ack: OrderAck;
+    if (list.type === 'oco') {
+      const [first, other] = list.orders;
+      if (first === undefined || other === undefined || list.orders.length !== 2)
+        return { status: 'rejected', code: 'invalid', reason: 'An OCO is exactly two orders.' };
+      ack = await this.placeOco(first, leg(other));
+    } else {
+      const entry = list.orders.find((o) => o.role === 'entry');
+      const target = list.orders.find((o) => o.role === 'target');
+      const stop = list.orders.find((o) => o.role === 'stop');
+      if (entry === undefined)
+        return { status: 'rejected', code: 'invalid', reason: 'A bracket needs an entry order.' };
+      ack = await this.placeBracket(entry, {
+        ...(target === undefined ? {} : { takeProfit: leg(target) }),
+        ...(stop === undefined ? {} : { stopLoss: leg(stop) }),
+      });
+    }
+    if (ack.status !== 'accepted') return ack;
+    // Tradovate answers with ids only; what the stream has already told us rides along.
+    const store = this.state.store;
+    const orders = list.orders
+      .map((o) => {
+        const id = store.orderIdOfClientId(o.clientOrderId);
+        return id === undefined ? null : store.orderView(id);
+      })
+      .filter((o) => o !== null);
+    return { status: 'accepted', orders };
   }
 
   /** Minute (or daily) bars from `md/getChart` (the history ends at `eoh`), oldest first. */

@@ -113,8 +113,28 @@ describe('binance connection against the simulator', () => {
     expect(btc).toMatchObject({ tickSize: 0.01, qtyStep: 0.00001, assetClass: 'crypto' });
     const snap = events.find((e) => e.type === 'resync');
     if (snap?.type !== 'resync') throw new Error('no resync');
-    expect(snap.snapshot.positions).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', qty: 0.5 })]);
+    expect(snap.snapshot.positions).toEqual([
+      expect.objectContaining({ symbol: 'BTCUSDT', qty: 0.5, costPartial: true }),
+    ]);
     expect(snap.snapshot.accounts[0]?.cash).toBe(100_000);
+    // The ledger carries the flag to the positions table and /status.
+    const ledger = new Ledger();
+    ledger.registerConnection('bn', 'demo');
+    for (const e of events) if (e.type !== 'health') ledger.apply('bn', e);
+    expect(ledger.positions().find((p) => p.symbol === 'BTCUSDT')?.costPartial).toBe(true);
+  });
+
+  it('health carries the request-weight headroom read from rateLimits', async () => {
+    const { c, events } = await connect();
+    // Connecting cost weight (time, exchangeInfo, account, openOrders, myTrades): counted, with headroom left.
+    const h = c.health().rateLimit;
+    expect(h).toBeDefined();
+    expect(h?.limit).toBe(6000);
+    expect(h?.used ?? 0).toBeGreaterThan(0);
+    expect(h?.headroomPct ?? 0).toBeGreaterThan(90);
+    expect(h?.headroomPct ?? 100).toBeLessThan(100);
+    expect(h?.blockedUntil).toBeNull();
+    expect(events.some((e) => e.type === 'health' && e.health.rateLimit !== undefined)).toBe(true);
   });
 
   it('a limit order filled in parts: exact average cost and the base-asset commission off the quantity', async () => {
