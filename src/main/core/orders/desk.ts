@@ -358,33 +358,7 @@ export class OrderDesk {
     reason: string | null,
   ): Order {
     const o = intent.sent;
-    const conn = this.connectionOf(o.connectionId);
-    const t = this.now();
-    return {
-      id: o.clientOrderId,
-      clientOrderId: o.clientOrderId,
-      connectionId: o.connectionId,
-      accountId: o.accountId,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      tif: o.tif,
-      qty: o.qty,
-      filledQty: 0,
-      avgFillPrice: null,
-      limitPrice: o.limitPrice ?? null,
-      stopPrice: o.stopPrice ?? null,
-      status,
-      rejectReason: reason,
-      heldBy: conn?.heldBy ?? 'broker',
-      createdAt: t,
-      updatedAt: t,
-      ...(o.trail === undefined
-        ? {}
-        : {
-            trail: { ...o.trail, stopPrice: null, peak: null, activated: o.trail.activationPrice === null },
-          }),
-    };
+    return deskRow(o, o.clientOrderId, this.connectionOf(o.connectionId)?.heldBy, status, reason, this.now());
   }
 
   /** The desk's row for an order whose answer is outstanding (replaces an earlier one of the id). */
@@ -839,28 +813,10 @@ export class OrderDesk {
     const existing = this.ledger.order(req.connectionId, clientOrderId);
     if (existing !== undefined && existing.placeholder !== true) return;
     if (existing !== undefined) this.ledger.forgetOrder(req.connectionId, clientOrderId);
-    const t = this.now();
     this.ledger.apply(conn.id, {
       type: 'order',
       order: {
-        id: clientOrderId,
-        clientOrderId,
-        connectionId: req.connectionId,
-        accountId: req.accountId,
-        symbol: req.symbol,
-        side: req.side,
-        type: req.type,
-        tif: req.tif,
-        qty: req.qty,
-        filledQty: 0,
-        avgFillPrice: null,
-        limitPrice: req.limitPrice ?? null,
-        stopPrice: req.stopPrice ?? null,
-        status: 'rejected',
-        rejectReason: reason,
-        heldBy: conn.heldBy ?? 'broker',
-        createdAt: t,
-        updatedAt: t,
+        ...deskRow(req, clientOrderId, conn.heldBy, 'rejected', reason, this.now()),
         placeholder: true,
       },
     });
@@ -929,5 +885,39 @@ function closingOrder(where: PositionRequest, positionQty: number): PlaceRequest
     type: 'market',
     qty: Math.abs(positionQty),
     tif: 'day',
+  };
+}
+
+/** The desk's own row for an order as sent (a placeholder, or a refusal kept in the history). */
+function deskRow(
+  o: PlaceOrder,
+  clientOrderId: string,
+  heldBy: Order['heldBy'] | undefined,
+  status: 'pending' | 'unknown' | 'rejected',
+  reason: string | null,
+  t: number,
+): Order {
+  return {
+    id: clientOrderId,
+    clientOrderId,
+    connectionId: o.connectionId,
+    accountId: o.accountId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    tif: o.tif,
+    qty: o.qty,
+    filledQty: 0,
+    avgFillPrice: null,
+    limitPrice: o.limitPrice ?? null,
+    stopPrice: o.stopPrice ?? null,
+    status,
+    rejectReason: reason,
+    heldBy: heldBy ?? 'broker',
+    createdAt: t,
+    updatedAt: t,
+    ...(o.trail === undefined
+      ? {}
+      : { trail: { ...o.trail, stopPrice: null, peak: null, activated: o.trail.activationPrice === null } }),
   };
 }
