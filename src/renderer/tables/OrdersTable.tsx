@@ -204,16 +204,15 @@ const workingColumns: Column<Order>[] = [
     ),
   },
 ];
-const doneColumns: Column<Order>[] = [
-  ...baseColumns,
-  {
-    id: 'avg',
-    header: 'Avg fill',
-    width: '96px',
-    align: 'right',
-    cell: (o) => <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={o.avgFillPrice} />,
-  },
-];
+/** An average of fills: never rounded to the tick. */
+const avgFillColumn: Column<Order> = {
+  id: 'avg',
+  header: 'Avg fill',
+  width: '96px',
+  align: 'right',
+  cell: (o) => <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={o.avgFillPrice} average />,
+};
+const doneColumns: Column<Order>[] = [...baseColumns, avgFillColumn];
 
 /**
  * Rejected rows: what was refused and why. Fill and protection columns say nothing here, so the
@@ -236,13 +235,7 @@ const rejectedColumns: Column<Order>[] = [
 /** Working rows keep their actions; finished rows show their average fill instead. */
 const allColumns: Column<Order>[] = [
   ...baseColumns,
-  {
-    id: 'avg',
-    header: 'Avg fill',
-    width: '96px',
-    align: 'right',
-    cell: (o) => <PriceCell connectionId={o.connectionId} symbol={o.symbol} value={o.avgFillPrice} />,
-  },
+  avgFillColumn,
   {
     id: 'actions',
     header: 'Action',
