@@ -3,14 +3,17 @@
  * dialog against the Binance simulator (in this test process), BTCUSDT ticking in the watchlist and
  * the chart, a limit buy that fills in parts with the position's average cost and P&L right to the
  * cent, a native OCO from the ticket held by Binance whose sibling Binance cancels when one leg
- * fills — and, in the middle of it, Binance's "server shutting down" notice (what it sends before
- * the 24-hour cut) answered by a rotation with the connection live throughout.
+ * fills — and, throughout, Binance's 24-hour connection lifetime scaled down to 16 seconds on both
+ * sides (the simulator cuts every link at that age; the web host's PEREGRINE_MAX_LINK_AGE_MS gives
+ * the terminal the same limit), plus a "server shutting down" notice in the middle, each answered
+ * by a rotation with the connection live throughout.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BinanceSim, DEMO_API_KEY, DEMO_API_SECRET } from '../sim/binance';
 import {
+  addFromSearch,
   cell,
   chooseOption,
   columns,
@@ -26,6 +29,8 @@ import {
 } from './fixtures';
 
 const cents = (x: number): number => Math.round(x * 100) / 100;
+/** Binance's 24 hours, as this run sees them. */
+const LIFETIME_MS = 16_000;
 
 test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a native OCO, a rotation unnoticed', async ({
   page,
@@ -34,8 +39,12 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
   await page.setViewportSize({ width: 1280, height: 720 });
   const sim = new BinanceSim({ world: { tickMs: 100 }, streams: { bookUpdateMs: 100 } });
   await sim.start();
+  sim.setMaxConnectionAge(LIFETIME_MS);
   const dataDir = mkdtempSync(join(tmpdir(), 'peregrine-e2e-bn-'));
-  const { handle, stop } = await launchWebHost({ dataDir, env: { PEREGRINE_CONNECTIONS: '' } });
+  const { handle, stop } = await launchWebHost({
+    dataDir,
+    env: { PEREGRINE_CONNECTIONS: '', PEREGRINE_MAX_LINK_AGE_MS: String(LIFETIME_MS) },
+  });
   const log = (): string => readFileSync(join(dataDir, 'web-host.log'), 'utf8');
   try {
     await page.goto(handle.url);
@@ -89,13 +98,10 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
     // ---- BTCUSDT on the watchlist and the chart, ticking
     // (A new connection's symbols may be on the watchlist already; otherwise it is added.)
     const row = page.getByRole('table', { name: 'Watchlist' }).locator('[role=row][data-symbol="BTCUSDT"]');
-    const add = page.getByRole('button', { name: 'Add symbol' });
-    await expect.poll(async () => (await row.count()) > 0 || (await add.isEnabled())).toBe(true);
-    if ((await row.count()) === 0) {
-      await add.click();
-      await page.getByLabel('Symbol to add').selectOption('BTCUSDT');
-      await page.getByRole('button', { name: 'Add', exact: true }).click();
-    }
+    const listed = async () =>
+      (await handle.snapshot()).instruments.some((i) => i.connectionId === id && i.symbol === 'BTCUSDT');
+    await expect.poll(listed).toBe(true);
+    if ((await row.count()) === 0) await addFromSearch(page, 'BTCUSDT', id);
     await row.click();
     const chart = page.locator('[data-testid=chart]');
     await expect(chart).toHaveAttribute('data-symbol', 'BTCUSDT');
@@ -148,10 +154,16 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
       .toBeLessThan(0.000_01);
     await expect.poll(async () => parseDisplayed(cell(await shown(), columns.qty) ?? '')).toBe(0.4995);
 
+    // ---- the lifetime: by now the simulator would have cut the first links; they were rotated
+    const rotations = (): number => log().split('link rotated').length - 1;
+    await expect.poll(rotations, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await conn()).toMatchObject({ state: 'live', reconnects: 0 });
+
     // ---- Binance announces a shutdown (as before its 24-hour cut): the link rotates, nobody notices
     const acceptedBefore = sim.accepted;
+    const rotatedBefore = rotations();
     sim.fault({ kind: 'server-shutdown' });
-    await expect.poll(() => log().includes('link rotated'), { timeout: 30_000 }).toBe(true);
+    await expect.poll(rotations, { timeout: 30_000 }).toBeGreaterThan(rotatedBefore);
     expect(sim.accepted).toBeGreaterThan(acceptedBefore);
     expect(await conn()).toMatchObject({ state: 'live', reconnects: 0 });
 

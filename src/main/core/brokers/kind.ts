@@ -21,6 +21,8 @@ export interface ConnectionDeps {
   logger?: Logger;
   clock?: Clock;
   random?: Random;
+  /** A host-wide cap on a link's age before it is rotated (`PEREGRINE_MAX_LINK_AGE_MS`). */
+  maxLinkAgeMs?: number;
 }
 
 export type EndpointScheme = 'ws:' | 'wss:' | 'http:' | 'https:';

@@ -10,6 +10,7 @@ import type { AlertsConfig } from '../../../shared/alerts';
 import { installationId, openVault, type CredentialVault } from '../credentials';
 import { registerSecret, type Logger } from '../log';
 import { ENV_VARIABLE, loadProfile, profileFromEnv, resolveSecrets } from '../profile';
+import { linkTuningFromEnv } from '../tuning';
 import { ensurePrivateDir, openSettings, type CreateSettingsStore, type SettingsHandle } from '../settings';
 import type { SessionWatchlist } from '../workspace';
 import {
@@ -124,6 +125,7 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
         session,
         logger,
         confirmNewOrigin,
+        deps: linkTuningFromEnv(env),
         ...(refusalMessage === undefined ? {} : { refusalMessage }),
         ...(sessionWatchlist === undefined ? {} : { sessionWatchlist }),
         ...(sessionAlerts === undefined ? {} : { sessionAlerts }),

@@ -69,6 +69,8 @@ export interface SupervisorOptions {
   staleness?: Partial<StalenessOptions>;
   /** Open the replacement this long before the broker's maximum connection age. */
   rotationLeadMs?: number;
+  /** Rotate links at this age even when the broker allows longer (a host-wide cap). */
+  maxLinkAgeMs?: number;
   /** Minimum spacing of health events. */
   healthThrottleMs?: number;
   clock?: Clock;
@@ -470,7 +472,10 @@ export class Supervisor {
         this.healthChanged();
       }
     });
-    const maxAge = this.opts.adapter.maxConnectionAgeMs;
+    const ages = [this.opts.adapter.maxConnectionAgeMs, this.opts.maxLinkAgeMs].filter(
+      (a): a is number => a !== undefined,
+    );
+    const maxAge = ages.length === 0 ? undefined : Math.min(...ages);
     if (maxAge !== undefined) {
       const lead = Math.min(this.opts.rotationLeadMs ?? 30_000, maxAge / 2);
       this.setTimer(

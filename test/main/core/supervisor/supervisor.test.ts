@@ -399,6 +399,28 @@ describe('verification and rotation', () => {
     expect(sup.state).toBe('live');
   });
 
+  it("a host-wide link age cap rotates sooner than the broker's own maximum, and alone when it has none", async () => {
+    const capped = setup(['ok', 'ok'], { maxAgeMs: 86_400_000, maxLinkAgeMs: 20_000, heartbeatMs: 30_000 });
+    capped.start();
+    await flush();
+    // Half the cap (the lead is at most half the age): 10 s, not 23 h 59 m 30 s.
+    capped.clock.advance(9_999);
+    await flush();
+    expect(capped.adapter.opens).toBe(1);
+    capped.clock.advance(1);
+    await flush();
+    expect(capped.adapter.opens).toBe(2);
+    expect(capped.sup.state).toBe('live');
+    expect(capped.rec.count('unverified')).toBe(0);
+
+    const only = setup(['ok', 'ok'], { maxLinkAgeMs: 20_000, heartbeatMs: 30_000 });
+    only.start();
+    await flush();
+    only.clock.advance(10_000);
+    await flush();
+    expect(only.adapter.opens).toBe(2);
+  });
+
   it('throttles health events to at most two per second', async () => {
     const { clock, adapter, rec, start } = setup(['ok'], { heartbeatMs: 60_000 });
     start();

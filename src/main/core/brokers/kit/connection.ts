@@ -25,6 +25,8 @@ export interface ConnectionDeps {
   logger?: Logger;
   clock?: Clock;
   random?: Random;
+  /** A host-wide cap on a link's age before it is rotated (`PEREGRINE_MAX_LINK_AGE_MS`). */
+  maxLinkAgeMs?: number;
 }
 
 /** What the supervisor lends a kind's order routes: requests over the current link, and its clock. */
@@ -92,6 +94,7 @@ export class SupervisedConnection implements Connection {
       adapter: o.adapter(logger),
       ...(clock === undefined ? {} : { clock }),
       ...(deps.random === undefined ? {} : { random: deps.random }),
+      ...(deps.maxLinkAgeMs === undefined ? {} : { maxLinkAgeMs: deps.maxLinkAgeMs }),
       logger,
     });
     const sup = this.supervisor;
