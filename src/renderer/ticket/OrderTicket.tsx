@@ -9,7 +9,7 @@ import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../sh
 import { formatAverage, formatPrice, formatPriceInput, moveInTicks } from '../../shared/money';
 import { accountKey, instrumentKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
-import { formatPnl, formatQty, formatSignedQty, formatTicks, signClass } from '../format';
+import { formatPnl, formatQty, formatSignedQty, formatTicks, showsTicks, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT } from '../connections/trading';
 import { accountText, ticketAccounts } from './accounts';
 import { OrderIntents } from './intent';
@@ -542,7 +542,7 @@ function PositionSummary({
       <span className="k">Unrealized</span>
       <span className={`v num ${signClass(position.unrealizedPnl)} mark-${f}`}>
         {formatPnl(position.unrealizedPnl, position.currency)}
-        {instrument.assetClass === 'future' && position.last !== null
+        {showsTicks(instrument) && position.last !== null
           ? ` · ${formatTicks(moveInTicks(position.avgPrice, position.last, position.qty >= 0 ? 'long' : 'short', instrument.tickSize))} ticks`
           : null}
       </span>
