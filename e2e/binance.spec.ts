@@ -195,6 +195,30 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
       (await handle.status()).orders.filter((o) => o.connectionId === id && o.listType === 'oco');
     await expect.poll(async () => (await legs()).length, { timeout: 20_000 }).toBe(2);
     for (const leg of await legs()) expect(leg).toMatchObject({ heldBy: 'broker', side: 'sell' });
+    // At 1280x720 with the protection fields shown: presets a crypto trader means, none clipped; the
+    // message scrolled into view inside the ticket (not under the bottom panel); the position's
+    // figures each on one line.
+    const presets = ticket.getByRole('group', { name: 'Quantity presets' }).getByRole('button');
+    await expect(presets).toHaveText(['0.001', '0.01', '0.1', '1']);
+    for (const b of await presets.all())
+      expect(await b.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const message = ticket.locator('.ticket-result').first();
+    const body = await ticket.locator('.ticket-body').boundingBox();
+    const box = await message.boundingBox();
+    expect(
+      box !== null && body !== null && box.y >= body.y && box.y + box.height <= body.y + body.height + 0.5,
+    ).toBe(true);
+    const figures = ticket.getByLabel('Current position').locator('.v');
+    await expect(figures).toHaveCount(3);
+    for (const f of await figures.all()) {
+      const lines = await f.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      expect(lines, (await f.textContent()) ?? '').toBe(1);
+      expect(await f.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    }
     await page.screenshot({ path: screenshotPath('binance-1280x720.png') });
     await expect
       .poll(async () => (await legs()).map((o) => o.status).sort(), { timeout: 60_000 })

@@ -106,6 +106,31 @@ function ladderRow(ladder: Locator, price: number): Locator {
   return ladder.locator(`[role=row][data-price="${price}"]`);
 }
 
+/**
+ * 'shown' when the best bid's and best ask's rows lie wholly inside the ladder's scroll box, below
+ * the column header, with their middle within a row of the box's middle; else what is off.
+ */
+async function marketShown(ladder: Locator): Promise<string> {
+  const box = await ladder.boundingBox();
+  const head = await ladder.page().locator('.ladder-cols').boundingBox();
+  const bid = await ladder.locator('.ladder-row.best-bid').boundingBox();
+  const ask = await ladder.locator('.ladder-row.best-ask').boundingBox();
+  if (box === null || head === null || bid === null || ask === null) return 'not laid out';
+  const off: string[] = [];
+  const top = Math.max(box.y, head.y + head.height);
+  for (const [name, r] of [
+    ['bid', bid],
+    ['ask', ask],
+  ] as const) {
+    if (r.y < top - 0.5 || r.y + r.height > box.y + box.height + 0.5)
+      off.push(`${name} row ${r.y}..${r.y + r.height} outside ${top}..${box.y + box.height}`);
+  }
+  const middle = (Math.min(bid.y, ask.y) + Math.max(bid.y + bid.height, ask.y + ask.height)) / 2;
+  if (Math.abs(middle - (box.y + box.height / 2)) > bid.height)
+    off.push(`market at ${middle}, view middle ${box.y + box.height / 2}`);
+  return off.length === 0 ? 'shown' : off.join('; ');
+}
+
 test('DOM ladder: click to place, drag to move, cancel from the row', async ({ terminal, host }) => {
   const symbol = await chartSymbol(terminal);
   await showTab(terminal, 'DOM');
@@ -130,15 +155,21 @@ test('DOM ladder: click to place, drag to move, cancel from the row', async ({ t
   const chip = ladderRow(ladder, first).getByLabel(new RegExp(`, order ${id}$`));
   await expect(chip).toBeVisible();
 
+  // The market sits in the middle of what the trader sees: after a resize (the click above
+  // scrolled the order's row into view), and after "Centre" once scrolled away.
+  const centre = terminal.getByRole('button', { name: 'Centre', exact: true });
   for (const [w, h] of [
     [1280, 720],
     [1920, 1080],
   ] as const) {
     await terminal.setViewportSize({ width: w, height: h });
-    // The order at the bottom of the view, so the rows above it (up to the market) show too.
-    await chip.evaluate((el) => el.scrollIntoView({ block: 'end' }));
-    await expect(chip).toBeInViewport();
+    await expect.poll(() => marketShown(ladder), { message: `bid/ask in view at ${w}x${h}` }).toBe('shown');
+    await terminal.mouse.move(0, 0); // no crosshair left over from the last click
     await terminal.screenshot({ path: screenshotPath(`dom-ladder-${w}x${h}.png`) });
+    await ladder.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(() => marketShown(ladder)).not.toBe('shown');
+    await centre.click();
+    await expect.poll(() => marketShown(ladder), { message: `Centre at ${w}x${h}` }).toBe('shown');
   }
   await terminal.setViewportSize({ width: 1600, height: 960 });
 

@@ -1,4 +1,5 @@
 /** Display formatting that only the UI needs (prices and money come from src/shared/money). */
+import type { Instrument } from '../shared/domain';
 import { formatMoney, formatNumber, formatQuantity } from '../shared/money';
 
 /**
@@ -59,6 +60,14 @@ export function formatAge(ms: number | null): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return `${Math.floor(s / 3600)}h`;
+}
+
+/**
+ * Whether P&L is also shown in ticks for an instrument: futures, which have a tick value. The
+ * positions table, the ticket and the chart's position line all ask this one rule.
+ */
+export function showsTicks(inst: Pick<Instrument, 'assetClass'> | undefined): boolean {
+  return inst?.assetClass === 'future';
 }
 
 /** A move in ticks, signed, one decimal only when it is a half tick ("+6", "-2.5", "0"). */

@@ -5,6 +5,7 @@ import {
   formatPnl,
   formatSignedQty,
   formatTicks,
+  showsTicks,
   shownValue,
   signClass,
 } from '../../src/renderer/format';
@@ -61,5 +62,14 @@ describe('quantities and ticks as shown', () => {
 
   it('groups percentages', () => {
     expect(formatPct(1234.567)).toBe('+1,234.57%');
+  });
+});
+
+describe('showsTicks', () => {
+  it('shows ticks for futures only, the one rule for table, ticket and chart', () => {
+    expect(showsTicks({ assetClass: 'future' })).toBe(true);
+    expect(showsTicks({ assetClass: 'crypto' })).toBe(false);
+    expect(showsTicks({ assetClass: 'stock' })).toBe(false);
+    expect(showsTicks(undefined)).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Instrument, Order, Position } from '../../shared/domain';
 import { isOrderDone } from '../../shared/domain';
-import { formatPnl } from '../format';
+import { formatPnl, showsTicks } from '../format';
 import { chartTag, heldByText } from '../orders/words';
 import { roundToStep } from '../../shared/money';
 import { formatAverage, formatPrice, formatQuantity } from '../../shared/money';
@@ -46,7 +46,7 @@ function orderColor(o: Order): string {
 
 /** Open P&L in ticks, when the position has a mark: "+12 ticks". */
 function ticksText(p: Position, inst: Instrument): string {
-  if (p.last === null) return '';
+  if (p.last === null || !showsTicks(inst)) return '';
   // A mid-based mark can sit between ticks: one decimal then, never float noise.
   const ticks = Math.round((((p.last - p.avgPrice) * Math.sign(p.qty)) / inst.tickSize) * 10) / 10;
   const text = ticks.toLocaleString('en-US', { maximumFractionDigits: 1 });

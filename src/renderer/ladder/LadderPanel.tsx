@@ -56,11 +56,11 @@ export function LadderPanel() {
   const bodyRef = useRef<HTMLDivElement>(null);
   const scrollToMarket = useCallback(() => {
     const body = bodyRef.current;
-    const tick = model?.marketTick();
-    if (body === null || tick === null || tick === undefined || model === null) return;
-    const el = body.querySelector<HTMLElement>(`[data-price="${model.priceOf(tick)}"]`);
-    if (el === null) return;
-    body.scrollTop = el.offsetTop - (body.clientHeight - el.offsetHeight) / 2;
+    if (body === null || model === null) return;
+    const y = marketMiddle(body, model);
+    if (y === null) return;
+    // `y` is in the body's content; put it in the middle of what the body shows.
+    body.scrollTop = Math.max(0, y - body.clientHeight / 2);
   }, [model]);
   useEffect(() => {
     if (ticks.length > 0) scrollToMarket();
@@ -182,6 +182,29 @@ export function LadderPanel() {
       <Edge side="below" model={model} onGo={scrollToMarket} />
     </div>
   );
+}
+
+/**
+ * Where the market sits in the ladder body's content, in pixels from its top: midway between the
+ * best bid's and the best ask's rows (so both show, whichever is the middle tick), else the row of
+ * the market's middle tick. Measured from the rows' boxes, so it holds whatever the row height.
+ */
+function marketMiddle(body: HTMLElement, model: LadderModel): number | null {
+  const top = body.getBoundingClientRect().top - body.scrollTop;
+  const bid = body.querySelector<HTMLElement>('.ladder-row.best-bid');
+  const ask = body.querySelector<HTMLElement>('.ladder-row.best-ask');
+  const rows = bid !== null && ask !== null ? [bid, ask] : [];
+  if (rows.length === 0) {
+    const tick = model.marketTick();
+    const el =
+      tick === null ? null : body.querySelector<HTMLElement>(`[data-price="${model.priceOf(tick)}"]`);
+    if (el !== null) rows.push(el);
+  }
+  if (rows.length === 0) return null;
+  const boxes = rows.map((r) => r.getBoundingClientRect());
+  const from = Math.min(...boxes.map((b) => b.top));
+  const to = Math.max(...boxes.map((b) => b.bottom));
+  return (from + to) / 2 - top;
 }
 
 /** Working orders beyond the ladder's rows: a line saying how many and where; a click centres on them. */

@@ -13,7 +13,7 @@ import {
   formatPrice,
   moveInTicks,
 } from '../../shared/money';
-import { formatPct, formatPnl, formatSignedQty, formatTicks, signClass } from '../format';
+import { formatPct, formatPnl, formatSignedQty, formatTicks, showsTicks, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
 import { AccountCell, useReadOnly } from './cells';
 import { CloseDialog } from './CloseDialog';
@@ -193,7 +193,7 @@ function AvgCell({ p }: { p: Position }) {
  */
 function TicksCell({ p, ctx }: { p: Position; ctx: RowContext }) {
   const instrument = useStore((s) => s.instruments.get(instrumentKey(p.connectionId, p.symbol)));
-  if (instrument?.assetClass !== 'future' || p.last === null)
+  if (instrument === undefined || !showsTicks(instrument) || p.last === null)
     return (
       <span
         className={`dim mark-${freshness(p.markedAt, ctx.now)}`}

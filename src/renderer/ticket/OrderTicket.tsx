@@ -4,12 +4,12 @@
  * the ticket is valid (an invalid ticket shows its errors and sends nothing); price fields step by
  * ticks with ± and the arrow keys; quantity presets sit under the quantity.
  */
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Account, Instrument, OrderType, Side, TimeInForce } from '../../shared/domain';
 import { formatAverage, formatPrice, formatPriceInput, moveInTicks } from '../../shared/money';
 import { accountKey, instrumentKey, orderKey, positionKey, quoteKey } from '../../shared/keys';
 import { freshness } from '../state/clock';
-import { formatPnl, formatQty, formatSignedQty, formatTicks, signClass } from '../format';
+import { formatPnl, formatQty, formatSignedQty, formatTicks, showsTicks, signClass } from '../format';
 import { isReadOnly, READ_ONLY_TEXT } from '../connections/trading';
 import { accountText, ticketAccounts } from './accounts';
 import { OrderIntents } from './intent';
@@ -254,6 +254,13 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
   };
 
   const errorText = outcome?.kind === 'error' ? outcome.text : streamRejection;
+  // The ticket scrolls within its column: a new message is brought into view, never left under
+  // the bottom panel (protection fields make the form taller than a 720-pixel window allows).
+  const resultRef = useRef<HTMLDivElement>(null);
+  const resultKey = errorText ?? (outcome ? `${outcome.kind}:${outcome.text}` : null);
+  useEffect(() => {
+    if (resultKey !== null) resultRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [resultKey]);
   const disabled = !instrument || busy || readOnly;
   const sideTitle = readOnly ? READ_ONLY_TEXT : undefined;
   return (
@@ -371,6 +378,7 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
                 type="button"
                 tabIndex={-1}
                 className={qty === p ? 'active' : ''}
+                title={`Quantity ${p}`}
                 onClick={() => setQty(p)}
               >
                 {p}
@@ -502,15 +510,15 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
         ) : null}
 
         {errorText ? (
-          <div className="ticket-result error" role="alert">
+          <div className="ticket-result error" role="alert" ref={resultRef}>
             Rejected: {errorText}
           </div>
         ) : outcome?.kind === 'unknown' ? (
-          <div className="ticket-result error" role="alert">
+          <div className="ticket-result error" role="alert" ref={resultRef}>
             Result unknown: {outcome.text}
           </div>
         ) : outcome?.kind === 'sent' ? (
-          <div className="ticket-result ok" role="status">
+          <div className="ticket-result ok" role="status" ref={resultRef}>
             {outcome.text}
           </div>
         ) : null}
@@ -537,12 +545,14 @@ function PositionSummary({
     <div className="ticket-position" aria-label="Current position">
       <span className="k">Position</span>
       <span className={`v num ${signClass(position.qty, 8)}`}>
-        {formatSignedQty(position.qty, instrument.qtyStep)} @ {formatAverage(position.avgPrice, instrument)}
+        {formatSignedQty(position.qty, instrument.qtyStep)}
       </span>
+      <span className="k">Average</span>
+      <span className="v num">{formatAverage(position.avgPrice, instrument)}</span>
       <span className="k">Unrealized</span>
       <span className={`v num ${signClass(position.unrealizedPnl)} mark-${f}`}>
         {formatPnl(position.unrealizedPnl, position.currency)}
-        {instrument.assetClass === 'future' && position.last !== null
+        {showsTicks(instrument) && position.last !== null
           ? ` · ${formatTicks(moveInTicks(position.avgPrice, position.last, position.qty >= 0 ? 'long' : 'short', instrument.tickSize))} ticks`
           : null}
       </span>

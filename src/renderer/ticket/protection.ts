@@ -169,10 +169,11 @@ export function validateProtection(
   return { ok: true, request };
 }
 
+/** Labels short enough for the ticket's field at its narrowest; the hint under the fields explains. */
 export const protectionModes: { value: ProtectionMode; label: string }[] = [
   { value: 'none', label: 'None' },
-  { value: 'bracket', label: 'Bracket (entry + target + stop)' },
-  { value: 'oco', label: 'OCO exit (target + stop)' },
+  { value: 'bracket', label: 'Bracket' },
+  { value: 'oco', label: 'OCO exits' },
   { value: 'trailing', label: 'Trailing stop' },
 ];
 

@@ -3,7 +3,7 @@
  * and the quantity presets offered for an instrument.
  */
 import type { Instrument } from '../../shared/domain';
-import { decimalsOf, roundToStep } from '../../shared/money';
+import { decimalsOf, isOnTick, roundToStep } from '../../shared/money';
 
 /** Ticks per step with Shift held. */
 export const BIG_STEP = 10;
@@ -27,10 +27,22 @@ export function stepPrice(
   return roundToStep(next, inst.tickSize).toFixed(digits);
 }
 
-/** Contracts and shares: 1/2/5/10. Fractional steps (crypto): 1, 10, 100 and 1000 steps. */
+/** The smallest crypto preset worth a click: 0.001 BTC moves about a dollar per thousand points of price. */
+const SMALLEST_FRACTIONAL_PRESET = 0.001;
+
+/**
+ * Contracts and shares: 1/2/5/10 steps. Fractional steps (crypto): four decades that mean
+ * something to a trader (0.001 / 0.01 / 0.1 / 1 for a 0.00001 step), never the step's own
+ * 0.00001 / 0.0001 that no one trades and that cannot be read on a small button. Each is a
+ * multiple of the step; a step that 0.001 is not a multiple of starts the decades itself.
+ */
 export function qtyPresets(inst: Pick<Instrument, 'qtyStep'>): string[] {
   const step = inst.qtyStep;
   if (step >= 1) return [1, 2, 5, 10].map((n) => String(n * step));
-  const d = decimalsOf(step);
-  return [1, 10, 100, 1000].map((n) => Number((n * step).toFixed(d)).toString());
+  const base =
+    step < SMALLEST_FRACTIONAL_PRESET && isOnTick(SMALLEST_FRACTIONAL_PRESET, step)
+      ? SMALLEST_FRACTIONAL_PRESET
+      : step;
+  const d = Math.max(decimalsOf(base), decimalsOf(step));
+  return [1, 10, 100, 1000].map((n) => Number((n * base).toFixed(d)).toString());
 }

@@ -13,6 +13,7 @@ import { ES, order } from '../../main/core/fixtures';
 const BTC: Instrument = {
   ...ES,
   symbol: 'BTCUSDT',
+  assetClass: 'crypto',
   tickSize: 0.01,
   qtyStep: 0.0001,
   pricePrecision: 2,
@@ -98,5 +99,16 @@ describe('chart order lines', () => {
     expect(positionLine(position({ last: 5400.375, unrealizedPnl: 37.5 }), ES).title).toBe(
       'LONG 2 · +$37.50 (+1.5 ticks)',
     );
+  });
+
+  it('shows no ticks where the positions table shows none (crypto has no tick value)', () => {
+    const btc = position({
+      key: 'c1:A1:BTCUSDT',
+      symbol: 'BTCUSDT',
+      qty: 0.4995,
+      avgPrice: 67013.61,
+      last: 67001.575,
+    });
+    expect(positionLine({ ...btc, unrealizedPnl: -6.01 }, BTC).title).toBe('LONG 0.4995 · -$6.01');
   });
 });

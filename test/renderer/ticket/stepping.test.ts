@@ -26,6 +26,17 @@ describe('stepPrice', () => {
 describe('qtyPresets', () => {
   it('offers 1/2/5/10 contracts and step multiples for fractional instruments', () => {
     expect(qtyPresets(es)).toEqual(['1', '2', '5', '10']);
-    expect(qtyPresets(btc)).toEqual(['0.0001', '0.001', '0.01', '0.1']);
+    expect(qtyPresets(btc)).toEqual(['0.001', '0.01', '0.1', '1']);
+  });
+
+  it('offers decades a crypto trader means, not multiples of a tiny step', () => {
+    // Binance BTCUSDT: step 0.00001.
+    expect(qtyPresets({ qtyStep: 0.00001 })).toEqual(['0.001', '0.01', '0.1', '1']);
+    expect(qtyPresets({ qtyStep: 0.00000001 })).toEqual(['0.001', '0.01', '0.1', '1']);
+    // A coarser step starts the decades itself.
+    expect(qtyPresets({ qtyStep: 0.01 })).toEqual(['0.01', '0.1', '1', '10']);
+    expect(qtyPresets({ qtyStep: 0.5 })).toEqual(['0.5', '5', '50', '500']);
+    // 0.001 is off a 0.0003 grid: the step's own decades, each still on the grid.
+    expect(qtyPresets({ qtyStep: 0.0003 })).toEqual(['0.0003', '0.003', '0.03', '0.3']);
   });
 });
