@@ -83,6 +83,16 @@ test('hotkeys: help overlay, cancel all on the symbol, flatten; nothing fires wh
   await quantityField(terminal).click();
   await terminal.keyboard.press('Alt+KeyB');
 
+  // Nor behind a modal dialog, even with focus on one of its buttons (a native <dialog> carries no
+  // aria-modal attribute): the orders checked below show nothing was sent.
+  await terminal.getByRole('tab', { name: 'Connections', exact: true }).click();
+  await terminal.getByRole('button', { name: 'Add connection' }).click();
+  const modal = terminal.getByRole('dialog', { name: 'Add connection' });
+  await modal.getByRole('button', { name: 'Cancel' }).focus();
+  await terminal.keyboard.press('Alt+KeyB');
+  await terminal.keyboard.press('Escape');
+  await expect(modal).toBeHidden();
+
   // Cancel all on the symbol: the working limit is cancelled by the engine.
   await focusOutsideFields(terminal);
   await terminal.keyboard.press('Alt+KeyC');

@@ -57,7 +57,10 @@ const DEFAULT_BAR_SPACING = 6;
 const MARKER_ROW_PX = 18;
 
 /** Where scrolling back stands: more may exist, a page is loading, or there is nothing older. */
-type OlderState = 'more' | 'loading' | 'none';
+/** `failed`: the last request for older bars failed (a rate limit, a dropped link): retried later. */
+type OlderState = 'more' | 'loading' | 'none' | 'failed';
+/** How long a failed request for older bars waits before scrolling may ask again. */
+const OLDER_RETRY_MS = 5_000;
 
 interface View {
   barSpacing: number;
@@ -93,6 +96,7 @@ export class ChartController {
   private onClick: (click: ChartClick) => void = () => undefined;
   private fetchOlder: OlderFetch | null = null;
   private older: OlderState = 'more';
+  private olderRetryAt = 0;
   /** Bumped by `begin`: an older page for a previous symbol/timeframe is dropped. */
   private generation = 0;
   /** Chart time (s) under the crosshair, or null: the legend then shows the last bar. */
@@ -350,8 +354,9 @@ export class ChartController {
     this.scheduleOverlay();
     this.attr('data-bar-spacing', String(this.chart.timeScale().options().barSpacing));
     if (range === null || !this.loaded) return;
-    this.olderNote.hidden = !(this.older === 'none' && range.from < 0);
-    if (this.older === 'more' && range.from < OLDER_TRIGGER_BARS) void this.loadOlder();
+    this.olderNote.hidden = !((this.older === 'none' || this.older === 'failed') && range.from < 0);
+    const mayAsk = this.older === 'more' || (this.older === 'failed' && Date.now() >= this.olderRetryAt);
+    if (mayAsk && range.from < OLDER_TRIGGER_BARS) void this.loadOlder();
   };
 
   private async loadOlder(): Promise<void> {
@@ -365,7 +370,12 @@ export class ChartController {
     try {
       page = await fetch(series, first, OLDER_PAGE);
     } catch (e) {
-      if (generation === this.generation) this.setOlder('none', e instanceof Error ? e.message : String(e));
+      // A failure is not the end of history: scrolling asks again once OLDER_RETRY_MS has passed.
+      if (generation === this.generation) {
+        this.olderRetryAt = Date.now() + OLDER_RETRY_MS;
+        const why = e instanceof Error ? e.message : String(e);
+        this.setOlder('failed', `Older bars could not be loaded (${why}); scroll again to retry.`);
+      }
       return;
     }
     if (generation !== this.generation || !this.candles) return;
@@ -379,8 +389,9 @@ export class ChartController {
   private setOlder(state: OlderState, reason: string): void {
     this.older = state;
     this.attr('data-older', state);
-    this.olderNote.textContent = state === 'none' ? reason || 'No older history.' : '';
-    if (state !== 'none') this.olderNote.hidden = true;
+    this.olderNote.textContent =
+      state === 'none' ? reason || 'No older history.' : state === 'failed' ? reason : '';
+    if (state !== 'none' && state !== 'failed') this.olderNote.hidden = true;
   }
 
   private readonly onCrosshair = (param: MouseEventParams<Time>): void => {

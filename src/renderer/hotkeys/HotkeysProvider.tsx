@@ -37,6 +37,9 @@ export function useHotkeys(): Hotkeys {
   return h;
 }
 
+/** Any open modal: native dialogs carry no aria-modal attribute. */
+const MODAL_OPEN = 'dialog[open], [aria-modal="true"]';
+
 export function HotkeysProvider({ children }: { children: ReactNode }) {
   return (
     <TradeTargetProvider>
@@ -93,7 +96,9 @@ function HotkeyKeys({ children }: { children: ReactNode }) {
     const onKey = (e: KeyboardEvent) => {
       const now = latest.current;
       if (e.defaultPrevented || now.open !== null || e.repeat) return;
-      if (isTypingTarget(e.target) || document.querySelector('[aria-modal="true"]') !== null) return;
+      // A modal (native <dialog> opened with showModal, or an aria-modal one) owns the keyboard: a
+      // hotkey must never trade behind a confirmation the trader is reading.
+      if (isTypingTarget(e.target) || document.querySelector(MODAL_OPEN) !== null) return;
       if (e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey) {
         e.preventDefault();
         setOpen('help');

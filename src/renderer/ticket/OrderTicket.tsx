@@ -275,6 +275,8 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
           // Enter in a text field submits: Buy, or Sell with Shift. Validation still decides.
           if (e.key !== 'Enter' || !(e.target instanceof HTMLInputElement) || disabled) return;
           e.preventDefault();
+          // One press, one order: a held Enter's auto-repeat and an IME's confirming Enter send nothing.
+          if (e.repeat || e.nativeEvent.isComposing) return;
           void submit(e.shiftKey ? 'sell' : 'buy');
         }}
         noValidate

@@ -29,6 +29,7 @@ import { PendingRequests, RequestIds } from '../kit/pending';
 import { type BrokerSocket, openSockets } from '../kit/socket';
 import {
   commissionInQuote,
+  currencyOfQuote,
   fillFromTrade,
   instrumentOf,
   orderFromBody,
@@ -629,7 +630,7 @@ class BinanceLink implements Link {
       account: {
         accountId: ACCOUNT,
         name: this.st.o.label,
-        currency: 'USD',
+        currency: currencyOfQuote(this.st.quoteAsset),
         cash: fromUnits(units),
         spot: true,
       },
@@ -692,7 +693,13 @@ class BinanceLink implements Link {
     const cash = this.balances.get(this.st.quoteAsset)?.units ?? 0n;
     return {
       accounts: [
-        { accountId: ACCOUNT, name: this.st.o.label, currency: 'USD', cash: fromUnits(cash), spot: true },
+        {
+          accountId: ACCOUNT,
+          name: this.st.o.label,
+          currency: currencyOfQuote(this.st.quoteAsset),
+          cash: fromUnits(cash),
+          spot: true,
+        },
       ],
       orders,
       fills,

@@ -253,8 +253,7 @@ export function instrumentOf(r: SymbolRules, connectionId: string): Instrument {
     assetClass: 'crypto',
     tickSize: r.tickSize,
     multiplier: 1,
-    // The domain keeps ISO-style 3-letter currencies; USD-pegged quotes read as USD.
-    currency: /^(USDT|USDC|FDUSD|BUSD|TUSD|USD)$/.test(r.quote) ? 'USD' : r.quote.slice(0, 3),
+    currency: currencyOfQuote(r.quote),
     qtyStep: r.stepSize,
     pricePrecision: Math.max(0, Math.round(-Math.log10(r.tickSize))),
     connectionId,
@@ -283,4 +282,12 @@ export function filterProblem(
   if (ref !== null && r.maxNotional > 0 && qty * ref > r.maxNotional)
     return `Filter failure: NOTIONAL — ${(qty * ref).toFixed(2)} ${r.quote} is above the maximum of ${r.maxNotional} ${r.quote}.`;
   return null;
+}
+
+/**
+ * The domain keeps ISO-style 3-letter currencies; USD-pegged quotes read as USD. One rule for an
+ * instrument's prices and for the account's cash, so a EUR-quoted account is never summed as USD.
+ */
+export function currencyOfQuote(quote: string): string {
+  return /^(USDT|USDC|FDUSD|BUSD|TUSD|USD)$/.test(quote) ? 'USD' : quote.slice(0, 3);
 }

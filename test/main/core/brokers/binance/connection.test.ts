@@ -25,7 +25,9 @@ afterEach(async () => {
   sim = null;
 });
 
-async function connect(): Promise<{ c: BinanceConnection; events: ConnectionEvent[]; s: BinanceSim }> {
+async function connect(
+  options: Record<string, unknown> = {},
+): Promise<{ c: BinanceConnection; events: ConnectionEvent[]; s: BinanceSim }> {
   const s = (sim = new BinanceSim({ world: { tickMs: 50 }, streams: { bookUpdateMs: 50 }, depositBtc: 0.5 }));
   await s.start();
   const spec = kindSpec('binance');
@@ -35,7 +37,7 @@ async function connect(): Promise<{ c: BinanceConnection; events: ConnectionEven
     label: 'Binance (sim)',
     mode: 'demo',
     urls: s.urls(),
-    options: { symbols: ['BTCUSDT'] },
+    options: { symbols: ['BTCUSDT'], ...options },
   });
   expect(problems).toEqual([]);
   const secrets = new Map([
@@ -122,6 +124,13 @@ describe('binance connection against the simulator', () => {
     ledger.registerConnection('bn', 'demo');
     for (const e of events) if (e.type !== 'health') ledger.apply('bn', e);
     expect(ledger.positions().find((p) => p.symbol === 'BTCUSDT')?.costPartial).toBe(true);
+  });
+
+  it("the account's currency is its quote asset's: BTC cash is never summed as dollars", async () => {
+    const { events } = await connect({ quoteAsset: 'BTC' });
+    const snap = events.find((e) => e.type === 'resync');
+    if (snap?.type !== 'resync') throw new Error('no resync');
+    expect(snap.snapshot.accounts[0]).toMatchObject({ currency: 'BTC', cash: 0.5 });
   });
 
   it('health carries the request-weight headroom read from rateLimits', async () => {
