@@ -189,4 +189,16 @@ describe('CSV (RFC 4180)', () => {
     expect(csvField(0.0000001)).toBe('0.0000001');
     expect(toCsv(['a', 'b'], [[1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
   });
+
+  it('defuses text cells a spreadsheet would run as a formula, and leaves numbers as numbers', () => {
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('\tcmd')).toBe("'\tcmd");
+    expect(csvField('\rcmd')).toBe(`"'\rcmd"`);
+    expect(csvField('ES')).toBe('ES');
+    expect(csvField(-12.5)).toBe('-12.5');
+    expect(toCsv(['account', 'pnl'], [['=cmd|calc', -3]])).toBe("account,pnl\r\n'=cmd|calc,-3\r\n");
+  });
 });
