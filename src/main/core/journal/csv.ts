@@ -53,6 +53,7 @@ export const TRIP_COLUMNS = [
   'net_pnl',
   'currency',
   'fill_ids',
+  'note',
 ] as const;
 
 export function tripsCsv(trips: readonly RoundTrip[]): string {
@@ -78,8 +79,17 @@ export function tripsCsv(trips: readonly RoundTrip[]): string {
       t.netPnl,
       t.currency,
       t.fillIds.join(' '),
+      noteOf(t),
     ]),
   );
+}
+
+/** Why a trip's P&L may not be the trader's own: an entry from before the journal, no instrument. */
+function noteOf(t: RoundTrip): string | null {
+  const notes: string[] = [];
+  if (t.openedBeforeJournal === true) notes.push("opened before the journal: entry is the broker's average");
+  if (t.instrumentUnknown === true) notes.push('instrument unknown: P&L in price units');
+  return notes.length === 0 ? null : notes.join('; ');
 }
 
 export const FILL_COLUMNS = [
@@ -110,7 +120,7 @@ export function fillsCsv(fills: readonly RecordedFill[]): string {
       f.qty,
       f.price,
       f.commission,
-      currency,
+      currency ?? null,
     ]),
   );
 }

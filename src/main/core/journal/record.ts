@@ -1,7 +1,7 @@
 /**
  * The fills journal on disk: one JSON line per execution, appended (owner-only) before the fill is
  * shown in the journal, with what pairing needs from the instrument (tick size, multiplier,
- * currency) so old trips read the same after the instrument is gone. A line that does not parse
+ * currency, asset class) when it is known, so old trips read the same after the instrument is gone. A line that does not parse
  * (a torn write, a hand edit) is moved to `fills.corrupt.jsonl` and reported, never silently dropped.
  * Durable as the comments say: each append is fsynced before it returns (fills are a few a second
  * at most, so no batching); an append after a torn one (a full disk) starts on a new line; the
@@ -28,9 +28,21 @@ import { ensurePrivateDir } from '../settings';
 export const RecordedFill = z.object({
   v: z.literal(1),
   fill: Fill,
-  tickSize: z.number().positive(),
-  multiplier: z.number().positive(),
-  currency: z.string(),
+  /**
+   * The instrument as known when recorded; absent when it was not known (never made up). Trips
+   * are shown with the engine's instrument when it has one, these only when it has not.
+   */
+  tickSize: z.number().positive().optional(),
+  multiplier: z.number().positive().optional(),
+  currency: z.string().optional(),
+  assetClass: z.string().optional(),
+  /** The account was spot when recorded (a sell beyond the holding matches nothing). */
+  spot: z.literal(true).optional(),
+  /**
+   * Not an execution: the position the broker held before the journal's first fill on this
+   * account and symbol, at the broker's average price (`fill.id` is `before-journal:<first id>`).
+   */
+  opening: z.literal(true).optional(),
   /** When the terminal wrote it (the fill's own time is `fill.ts`). */
   recordedAt: z.number(),
 });
