@@ -7,8 +7,10 @@
  * Fills are kept in memory per account and symbol, and each one's trips are cached until a new fill
  * (or another instrument) arrives for it: a view re-pairs only what changed. Instruments are
  * resolved when shown (the engine's, else what the record stored), never frozen as guesses. The
- * first fill on an account and symbol where the broker already held a position records that
+ * first fill on an account and symbol that reduces a position the broker already held records that
  * position first (see pairing: trips opened before the journal; spot sells never open shorts).
+ * Limitation: when that first fill is itself a replay of an earlier exit today, the position seen is
+ * already after it, so the opening is smaller than what was held before the journal.
  * An export of all days is refused past `maxExportRows` with a request for a day range.
  */
 import type { Fill, Position } from '../../../shared/domain';
@@ -148,7 +150,12 @@ export class TradeJournal {
     const before = this.byKey.has(tk) ? undefined : this.heldBefore.get(tk);
     this.heldBefore.delete(tk);
     this.frozen.delete(tk);
-    if (before !== undefined && before.avgPrice > 0) {
+    // Only a first fill that reduces the held position proves it predates the journal: one that
+    // adds to it may be the very execution that made it (a replay after connecting, or a spot
+    // balance reported before its trade), so a spot account is never seeded (its excess sells are
+    // unmatched instead).
+    const exits = before !== undefined && (fill.side === 'buy' ? before.qty < 0 : before.qty > 0);
+    if (before !== undefined && exits && !spot && before.avgPrice > 0) {
       // The broker held this before the journal's first fill on it: an opening at its average.
       this.write({
         ...base,

@@ -4,11 +4,12 @@
  * that crosses zero closes the trip with the part that flattens it and opens the next trip with
  * the rest, its fee split by quantity. Pure: the same fills (and instruments) give the same trips.
  *
- * Entries from before the journal: the journal records (at the first fill it sees on an account and
- * symbol) the position the broker already held as an opening fill (`opening`), priced at the
- * broker's average; a trip that starts from it is flagged `openedBeforeJournal`, its P&L based on
- * that average. On a spot account (a balance may be deposited, or older than the trade history) a
- * sell beyond what the journal holds never opens a short: the excess is left unmatched and reported.
+ * Entries from before the journal: when the first fill the journal sees on an account and symbol
+ * reduces a position the broker already held, the journal records that position first as an
+ * opening fill (`opening`), priced at the broker's average; a trip that starts from it is flagged
+ * `openedBeforeJournal`, its P&L based on that average. On a spot account (a balance may be
+ * deposited, or older than the trade history) nothing is seeded and a sell beyond what the journal
+ * holds never opens a short: the excess is left unmatched and reported.
  *
  * The instrument (tick size, multiplier, currency, asset class) is resolved when the trips are
  * shown, not frozen when the fill was recorded: a fill booked before its instrument was known reads

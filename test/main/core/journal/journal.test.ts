@@ -216,12 +216,37 @@ describe('TradeJournal: what the journal did not see', () => {
       type: 'account',
       account: { accountId: 'DEMO1', name: 'Spot', currency: 'USD', cash: 0, spot: true },
     });
+    // A deposited unit whose cost the trade history does not explain, reported before the trade.
+    ledger.apply('tv', {
+      type: 'position',
+      position: {
+        accountId: 'DEMO1',
+        symbol: 'ES',
+        qty: 1,
+        avgPrice: 4000,
+        mark: null,
+        markedAt: null,
+        costPartial: true,
+      },
+    });
     ledger.apply('tv', { type: 'fill', fill: fill('s1', 'sell', 5000, 1) });
     ledger.apply('tv', { type: 'fill', fill: fill('s2', 'buy', 4990, 2) });
     ledger.apply('tv', { type: 'fill', fill: fill('s3', 'sell', 4995, 3) });
     const view = journal.view();
     expect(view.trips.map((t) => [t.direction, t.pnl, t.open])).toEqual([['long', 250, false]]);
     expect(view.problems).toEqual([expect.stringMatching(/1 ES sold on spot account DEMO1 .* left out/)]);
+  });
+
+  it('does not double a position that the replayed fills themselves explain', () => {
+    const { ledger, journal } = boot(dataDir());
+    // After a reconnect: the broker reports the position, then replays the buy that made it.
+    const held = { accountId: 'DEMO1', symbol: 'ES', qty: 1, avgPrice: 5000, mark: null, markedAt: null };
+    ledger.apply('tv', { type: 'position', position: held });
+    ledger.apply('tv', { type: 'fill', fill: fill('r1', 'buy', 5000, 1) });
+    ledger.apply('tv', { type: 'fill', fill: fill('r2', 'sell', 5001, 2) });
+    expect(journal.view().trips.map((t) => [t.qty, t.pnl, t.openedBeforeJournal === true])).toEqual([
+      [1, 50, false],
+    ]);
   });
 
   it('never stores a made-up instrument: a fill booked before its instrument reads right once it is known', () => {
