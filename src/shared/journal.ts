@@ -34,7 +34,7 @@ export const RoundTrip = z.object({
   durationMs: z.number().nullable(),
   /** Realized P&L before fees, in `currency` (FIFO-matched, contract multiplier applied). */
   pnl: z.number(),
-  /** Realized P&L per unit in ticks (null without a closed quantity). */
+  /** Realized P&L per unit in ticks: futures only (null otherwise, or without a closed quantity). */
   pnlTicks: z.number().nullable(),
   /** Commissions of its fills (a reversal fill's fee is split by quantity). */
   fees: z.number(),
@@ -43,6 +43,15 @@ export const RoundTrip = z.object({
   open: z.boolean(),
   /** Execution ids of its fills, oldest first. */
   fillIds: z.array(z.string()),
+  /** The instrument's asset class when shown (null when the instrument is unknown). */
+  assetClass: z.string().nullable().optional(),
+  /**
+   * It starts from a position the broker held before the journal saw a fill on it (its first run,
+   * a deposited balance): its entry and P&L are based on the broker's average price.
+   */
+  openedBeforeJournal: z.boolean().optional(),
+  /** The instrument was never known: P&L is in price units (no multiplier), and has no ticks. */
+  instrumentUnknown: z.boolean().optional(),
 });
 export type RoundTrip = z.infer<typeof RoundTrip>;
 

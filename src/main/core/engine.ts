@@ -288,7 +288,7 @@ export class Engine {
       .register('term:positions.reverse', (req) => this.desk.reverse(req))
       .register('term:orders.cancelAll', (req) => this.desk.cancelAll(req))
       .register('term:journal.trades', (req) => ok(this.trades.view(req)))
-      .register('term:journal.exportCsv', (req) => ok(this.trades.exportCsv(req.what, req)))
+      .register('term:journal.exportCsv', (req) => this.trades.exportCsv(req.what, req))
       .register('term:charts.open', async (req) => {
         const r = await openChart(req, {
           ledger: this.ledger,

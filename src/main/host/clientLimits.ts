@@ -15,6 +15,11 @@ export interface ClientLimits {
   /** Chart history (`charts.open`): a history fetch per call, and the biggest replies. */
   chartHistory: Rate;
   /**
+   * The trade journal (`journal.trades`, `journal.exportCsv`): each pairs or serializes the whole
+   * history in the range; the UI asks at most once a second, and exports on a click.
+   */
+  journal: Rate;
+  /**
    * Refusals of any kind (over the in-flight cap, rate-limited, unknown channel, malformed frame):
    * a client that keeps calling after being told no is flooding, and is disconnected.
    */
@@ -27,6 +32,7 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   snapshots: { burst: 5, perSecond: 1 },
   // A layout opens a handful of charts at once; a trader switches a few a second at most.
   chartHistory: { burst: 20, perSecond: 5 },
+  journal: { burst: 10, perSecond: 2 },
   refusals: { burst: 100, perSecond: 10 },
 };
 
@@ -42,10 +48,14 @@ export class ClientBudget {
     private readonly limits: ClientLimits,
     now?: () => number,
   ) {
+    // One bucket for both journal channels: an export costs what a view does.
+    const journal = new TokenBucket(limits.journal, now);
     this.expensive = new Map<Channel, TokenBucket>([
       ['term:stream.snapshot', new TokenBucket(limits.snapshots, now)],
       ['term:charts.open', new TokenBucket(limits.chartHistory, now)],
       ['term:charts.history', new TokenBucket(limits.chartHistory, now)],
+      ['term:journal.trades', journal],
+      ['term:journal.exportCsv', journal],
     ]);
     this.refusals = new TokenBucket(limits.refusals, now);
   }

@@ -58,7 +58,7 @@ export interface WebHostOptions {
    * would pass twice this (a reply cannot be skipped) is disconnected.
    */
   maxBufferedBytes?: number;
-  /** Per-client call limits (calls in flight, snapshot and chart-history rates, refusals). */
+  /** Per-client call limits (calls in flight, snapshot, chart-history and journal rates, refusals). */
   limits?: Partial<ClientLimits>;
 }
 

@@ -1,15 +1,17 @@
 /**
  * The Journal tab: round trips paired in main from every fill (kept in the data directory across
  * restarts), for one local day or all days, with totals per currency and CSV exports of the trips
- * and of the fills. It asks main again whenever a fill arrives.
+ * and of the fills. It asks main again when fills arrive, at most once a second. Ticks are shown
+ * for futures only; a trip opened before the journal says its P&L is based on the broker's average.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { JournalTotals, JournalView, RoundTrip } from '../../shared/journal';
 import { useStore, useTerminal } from '../state/context';
 import { formatPnl, formatQty, formatTime, signClass } from '../format';
 import { useUi } from '../layout/dialogs';
 import { PriceCell } from '../tables/cells';
 import { VirtualTable, type Column } from '../tables/VirtualTable';
+import { coalescer, type Coalescer } from './coalesce';
 import { dayRange, formatDuration, localDay } from './day';
 import './journal.css';
 
@@ -35,6 +37,26 @@ function TripAccountCell({ connectionId, accountId }: { connectionId: string; ac
   );
 }
 
+/** The symbol, marked when the trip's P&L rests on something other than its own fills. */
+function TripSymbolCell({ trip: t }: { trip: RoundTrip }) {
+  const notes: string[] = [];
+  if (t.openedBeforeJournal === true)
+    notes.push("Opened before the journal: entry and P&L are based on the broker's average price.");
+  if (t.instrumentUnknown === true)
+    notes.push('Instrument not known yet: P&L is in price points, without its contract multiplier.');
+  return (
+    <span title={notes.length > 0 ? notes.join(' ') : undefined}>
+      <strong>{t.symbol}</strong>
+      {notes.length > 0 ? (
+        <span className="journal-note" data-testid="journal-note">
+          {' '}
+          *
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
 function columnsFor(allDays: boolean): Column<RoundTrip>[] {
   return [
     {
@@ -44,7 +66,7 @@ function columnsFor(allDays: boolean): Column<RoundTrip>[] {
       width: allDays ? '112px' : '74px',
       cell: (t) => <TimeCell ts={t.exitTime} allDays={allDays} />,
     },
-    { id: 'symbol', header: 'Symbol', width: '80px', cell: (t) => <strong>{t.symbol}</strong> },
+    { id: 'symbol', header: 'Symbol', width: '80px', cell: (t) => <TripSymbolCell trip={t} /> },
     {
       id: 'account',
       header: 'Connection · account',
@@ -108,7 +130,7 @@ function columnsFor(allDays: boolean): Column<RoundTrip>[] {
     {
       id: 'ticks',
       header: 'Ticks',
-      title: 'P&L per contract (unit) in ticks of the instrument.',
+      title: 'P&L per contract in ticks of the instrument (futures only).',
       width: '64px',
       align: 'right',
       cell: (t) => (
@@ -186,6 +208,20 @@ export function JournalPanel() {
   const [view, setView] = useState<JournalView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const range = useMemo(() => (allDays ? {} : (dayRange(day) ?? {})), [allDays, day]);
+  // A new fill can close or open a trip: ask again, at most once a second through a burst.
+  const [asked, setAsked] = useState(0);
+  const again = useRef<Coalescer | null>(null);
+  useEffect(() => {
+    const c = coalescer(() => setAsked((n) => n + 1), 1_000);
+    again.current = c;
+    return () => c.cancel();
+  }, []);
+  const fillsAsked = useRef(fills);
+  useEffect(() => {
+    if (fillsAsked.current === fills) return;
+    fillsAsked.current = fills;
+    again.current?.poke();
+  }, [fills]);
 
   useEffect(() => {
     let live = true;
@@ -202,8 +238,7 @@ export function JournalPanel() {
     return () => {
       live = false;
     };
-    // A new fill can close or open a trip: ask again.
-  }, [api, range, fills]);
+  }, [api, range, asked]);
 
   const exportCsv = useCallback(
     async (what: 'trades' | 'fills') => {

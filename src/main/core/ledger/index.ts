@@ -263,6 +263,10 @@ export class Ledger {
     const s = this.accountMap.get(`${connectionId}:${accountId}`);
     return s !== undefined && (s.reportedDayPnl !== null || s.reportedEquity !== null);
   }
+  /** The broker reported the account as spot: cash paid for its holdings, so it never holds a short. */
+  isSpot(connectionId: string, accountId: string): boolean {
+    return this.accountMap.get(`${connectionId}:${accountId}`)?.spot === true;
+  }
   connections(): ConnectionHealth[] {
     return [...this.healthMap.values()];
   }

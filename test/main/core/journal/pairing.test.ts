@@ -25,6 +25,7 @@ function es(side: Side, qty: number, price: number, ts: number, symbol = 'ES'): 
     tickSize: 0.25,
     multiplier: 50,
     currency: 'USD',
+    assetClass: 'future',
     recordedAt: ts,
   };
 }
@@ -106,5 +107,56 @@ describe('pairRoundTrips', () => {
     });
     const [t] = pairRoundTrips([btc('buy', 0.1, 100, 1), btc('buy', 0.2, 100, 2), btc('sell', 0.3, 110, 3)]);
     expect(t).toMatchObject({ qty: 0.3, closedQty: 0.3, pnl: 3, open: false });
+  });
+
+  it('never opens a short on a spot account: a sell of a balance from before the journal is unmatched', () => {
+    const unmatched: number[] = [];
+    const btc = (side: Side, price: number, ts: number): RecordedFill => {
+      const r = es(side, 1, price, ts, 'BTCUSDT');
+      return {
+        ...r,
+        fill: { ...r.fill, commission: 0 },
+        tickSize: 0.01,
+        multiplier: 1,
+        assetClass: 'crypto',
+      };
+    };
+    const fills = [btc('sell', 100, 1), btc('buy', 90, 2), btc('sell', 95, 3)];
+    const trips = pairRoundTrips(fills, { spot: () => true, onUnmatched: (_r, q) => unmatched.push(q) });
+    expect(trips).toHaveLength(1);
+    expect(trips[0]).toMatchObject({ direction: 'long', pnl: 5, open: false, entryPrice: 90, exitPrice: 95 });
+    expect(unmatched).toEqual([1]);
+    // Without the spot rule the same fills invent a short.
+    expect(pairRoundTrips(fills).map((t) => t.direction)).toEqual(['short', 'short']);
+  });
+
+  it('starts a trip from the position held before the journal, at the broker average, flagged', () => {
+    const seed = es('buy', 2, 5000, 10);
+    const opening: RecordedFill = {
+      ...seed,
+      opening: true,
+      fill: { ...seed.fill, id: 'before-journal:X', commission: 0 },
+    };
+    const [t] = pairRoundTrips([opening, es('sell', 2, 5001, 10)]);
+    expect(t).toMatchObject({
+      direction: 'long',
+      pnl: 100,
+      openedBeforeJournal: true,
+      durationMs: null,
+      open: false,
+      fees: 4.5,
+    });
+    expect(t?.fillIds).toHaveLength(1);
+  });
+
+  it('gives ticks for futures only', () => {
+    const crypto = (r: RecordedFill): RecordedFill => ({
+      ...r,
+      tickSize: 0.01,
+      multiplier: 1,
+      assetClass: 'crypto',
+    });
+    const [t] = pairRoundTrips([crypto(es('buy', 1, 100, 1)), crypto(es('sell', 1, 110, 2))]);
+    expect(t).toMatchObject({ pnl: 10, pnlTicks: null, assetClass: 'crypto' });
   });
 });
