@@ -4,7 +4,13 @@
  * be made to miss an order that is still "in flight". It counts what it received, so a test can
  * prove the broker saw exactly one submission.
  */
-import { blankHealth, type ConnectionHealth, type Instrument, type Order } from '../../src/shared/domain';
+import {
+  blankHealth,
+  type ConnectionHealth,
+  type ConnectionState,
+  type Instrument,
+  type Order,
+} from '../../src/shared/domain';
 import type {
   Capabilities,
   Connection,
@@ -30,6 +36,8 @@ export class ScriptedBroker implements Connection {
   replies: Reply[] = [];
   /** While false, lookups do not find orders (the order is still in flight at the broker). */
   lookupsSee = true;
+  /** The link's state as health reports it (a stale link: anything but `live`). */
+  state: ConnectionState = 'live';
   private sink: ConnectionSink | null = null;
   private seq = 0;
 
@@ -189,7 +197,7 @@ export class ScriptedBroker implements Connection {
       kind: this.kind,
       label: this.label,
       mode: this.mode,
-      state: 'live',
+      state: this.state,
       since: 0,
     });
   }

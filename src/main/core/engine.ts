@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { AlertsConfig } from '../../shared/alerts';
-import { fail, ok } from '../../shared/contract';
+import { fail, ok, type Result } from '../../shared/contract';
 import type { ConnectionHealth } from '../../shared/domain';
 import { positionKey } from '../../shared/keys';
 import type { StatusReport } from '../../shared/status';
@@ -277,12 +277,15 @@ export class Engine {
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
       // Cancelling the symbol's orders also ends its protection, so nothing re-opens the position.
       .register('term:positions.close', async (req) => {
-        if (req.cancelWorking === true && this.hasPosition(req))
-          await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        if (req.cancelWorking === true && this.hasPosition(req)) {
+          const cleared = await this.clearProtection(req, 'position was not closed');
+          if (!cleared.ok) return cleared;
+        }
         return this.desk.close(req);
       })
       .register('term:positions.flatten', async (req) => {
-        await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        const cleared = await this.clearProtection(req, 'position was not flattened');
+        if (!cleared.ok) return cleared;
         return this.desk.flatten(req);
       })
       .register('term:positions.reverse', (req) => this.desk.reverse(req))
@@ -331,6 +334,26 @@ export class Engine {
         ok(await this.risk.fire(req.reason ?? 'kill switch fired by hand', req.flatten)),
       )
       .register('term:risk.unlock', () => this.risk.unlock('trader'));
+  }
+
+  /**
+   * Ends the protection on one account's symbol before its orders are touched — only on a live
+   * trading link (a stale one would drop the terminal's watch while the legs stay at the broker),
+   * and never silently: a protection whose orders could not all be cancelled stays active and the
+   * action stops with why.
+   */
+  private async clearProtection(
+    req: { connectionId: string; accountId: string; symbol: string },
+    outcome: string,
+  ): Promise<Result<void>> {
+    const live = this.desk.tradingConnection(req.connectionId);
+    if (!live.ok) return live;
+    const { failed } = await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+    if (failed.length === 0) return ok(undefined);
+    return fail(
+      'protection_not_cancelled',
+      `The ${req.symbol} ${outcome}: ${failed.map((f) => f.message).join(' ')}`,
+    );
   }
 
   private hasPosition(where: { connectionId: string; accountId: string; symbol: string }): boolean {

@@ -781,7 +781,11 @@ export class OrderDesk {
       );
   }
 
-  private tradingConnection(connectionId: string): Result<Connection> {
+  /**
+   * The connection, when it can take orders now: known, trading, live. Callers that clear a
+   * symbol (protection first, then orders) ask this before touching anything.
+   */
+  tradingConnection(connectionId: string): Result<Connection> {
     const c = this.connectionOf(connectionId);
     if (c === undefined) return fail('not_found', `There is no connection named "${connectionId}".`);
     if (!c.capabilities.trading)

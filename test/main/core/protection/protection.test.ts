@@ -469,6 +469,42 @@ describe('cancelling a protection', () => {
   });
 });
 
+describe('flatten and close with their protection', () => {
+  const where = { connectionId: 'b', accountId: 'ACC', symbol: 'ES' };
+
+  it('on a stale link touches nothing: the OCO stays watched and its legs stay working', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    b.state = 'stale';
+    for (const channel of ['term:positions.flatten', 'term:positions.close'] as const) {
+      const r = (await e.dispatch(channel, { ...where, cancelWorking: true })) as Result<Order[]>;
+      if (channel === 'term:positions.flatten') expect(!r.ok && r.error.code).toBe('not_connected');
+    }
+    expect(e.protection.list()[0]).toMatchObject({ id: v.id, status: 'active' });
+    expect(e.protection.activeTerminal()).toHaveLength(1);
+    expect(b.received.filter((x) => x.op === 'cancel')).toEqual([]);
+    // Back live, the OCO still does its job: a leg fill cancels the other.
+    b.state = 'live';
+    b.fill(orderOf(e, v.orders.l1).id, 2, 5010);
+    await e.protection.idle();
+    expect(orderOf(e, v.orders.l2).status).toBe('cancelled');
+  });
+
+  it('keeps the protection managed and does not close when a leg cancel fails', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    const placed = b.placed();
+    b.replies = ['reject'];
+    const r = (await e.dispatch('term:positions.flatten', where)) as Result<Order[]>;
+    expect(!r.ok && r.error.code).toBe('protection_not_cancelled');
+    expect(!r.ok && r.error.message).toMatch(/ES position was not flattened.*could not be cancelled/);
+    await e.protection.idle();
+    expect(e.protection.list()[0]).toMatchObject({ id: v.id, status: 'active' });
+    expect(orderOf(e, v.orders.l1).status).toBe('working');
+    expect(b.placed()).toBe(placed);
+  });
+});
+
 describe('native protection on the paper broker (nativeProtection)', () => {
   it('an OCO goes to the paper book as one list, labelled broker, not managed by the terminal', async () => {
     const paper = new PaperConnection({
