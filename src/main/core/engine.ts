@@ -288,7 +288,14 @@ export class Engine {
         if (!cleared.ok) return cleared;
         return this.desk.flatten(req);
       })
-      .register('term:positions.reverse', (req) => this.desk.reverse(req))
+      // The old side's protection goes first: its exits would add to the reversed position.
+      .register('term:positions.reverse', async (req) => {
+        if (this.hasPosition(req)) {
+          const cleared = await this.clearProtection(req, 'position was not reversed');
+          if (!cleared.ok) return cleared;
+        }
+        return this.desk.reverse(req);
+      })
       .register('term:orders.cancelAll', (req) => this.desk.cancelAll(req))
       .register('term:journal.trades', (req) => ok(this.trades.view(req)))
       .register('term:journal.exportCsv', (req) => ok(this.trades.exportCsv(req.what, req)))

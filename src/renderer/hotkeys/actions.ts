@@ -82,10 +82,12 @@ export async function runHotkey(action: HotkeyAction, ctx: HotkeyContext): Promi
     case 'reverse': {
       const r = await api.positions.reverse(where);
       if (!r.ok) return { ok: false, text: r.error.message };
-      const o = r.value[0];
+      // The symbol's working orders are cancelled first; the reversing order comes last.
+      const o = r.value.at(-1);
+      const cancelled = r.value.length - 1;
       return {
         ok: true,
-        text: `${instrument.symbol} reversed: ${o ? `${o.side} ${o.qty} at market` : 'done'}.`,
+        text: `${instrument.symbol} reversed: ${o ? `${o.side} ${o.qty} at market` : 'done'}${cancelled > 0 ? `; ${cancelled} working order${cancelled === 1 ? '' : 's'} cancelled first` : ''}.`,
       };
     }
     case 'flattenAll':

@@ -706,17 +706,9 @@ export class OrderDesk {
   async flatten(req: PositionRequest): Promise<Result<Order[]>> {
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
-    const touched: Order[] = [];
-    for (const o of this.workingOn(req)) {
-      const r = await this.cancel({ connectionId: o.connectionId, orderId: o.id });
-      if (r.ok) touched.push(r.value);
-      // Finished meanwhile (e.g. the stop filled): its fills are in the position closed below.
-      else if (r.error.code !== 'order_done')
-        return fail(
-          'flatten_incomplete',
-          `Could not cancel order ${o.id} (${r.error.message}), so the ${req.symbol} position was not closed${touched.length > 0 ? `; cancelled before that: ${touched.map((x) => x.id).join(', ')}` : ''}.`,
-        );
-    }
+    const cancelled = await this.cancelWorkingOn(req, 'position was not closed');
+    if (!cancelled.ok) return cancelled;
+    const touched = cancelled.value;
     const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
     if (p !== undefined && p.qty !== 0) {
       const r = await this.place(closingOrder(req, p.qty));
@@ -726,6 +718,25 @@ export class OrderDesk {
           `${touched.length} working order(s) cancelled, but the ${req.symbol} position was not closed: ${r.error.message}`,
         );
       touched.push(r.value);
+    }
+    return ok(touched);
+  }
+
+  /**
+   * Cancels the symbol's working orders one by one; the first that cannot be cancelled stops
+   * there (`outcome` says what was then not done). An order that finished meanwhile (the stop
+   * filled) is not a failure: its fills are in the position.
+   */
+  private async cancelWorkingOn(req: PositionRequest, outcome: string): Promise<Result<Order[]>> {
+    const touched: Order[] = [];
+    for (const o of this.workingOn(req)) {
+      const r = await this.cancel({ connectionId: o.connectionId, orderId: o.id });
+      if (r.ok) touched.push(r.value);
+      else if (r.error.code !== 'order_done')
+        return fail(
+          'flatten_incomplete',
+          `Could not cancel order ${o.id} (${r.error.message}), so the ${req.symbol} ${outcome}${touched.length > 0 ? `; cancelled before that: ${touched.map((x) => x.id).join(', ')}` : ''}.`,
+        );
     }
     return ok(touched);
   }
@@ -753,16 +764,38 @@ export class OrderDesk {
   }
 
   /**
-   * Reverse the position: one market order of twice its size on the other side, so long 2 becomes
-   * short 2 with no moment flat in between. Working orders stay (they may be the trader's exits
-   * for the new side); the same checks and guards as any order apply.
+   * Reverse the position: cancel the symbol's working orders first (the old side's stop and
+   * target would otherwise add to the new position), then one market order of twice what is
+   * left, so long 2 becomes short 2 with no moment flat in between. A cancel that fails stops it
+   * before anything is sent. The same checks and guards as any order apply. Returns the cancels,
+   * then the reversing order.
    */
   async reverse(req: PositionRequest): Promise<Result<Order[]>> {
-    const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
+    const key = positionKey(req.connectionId, req.accountId, req.symbol);
+    const p = this.ledger.position(key);
     if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to reverse.`);
-    const close = closingOrder(req, p.qty);
+    const conn = this.tradingConnection(req.connectionId);
+    if (!conn.ok) return conn;
+    const cancelled = await this.cancelWorkingOn(req, 'position was not reversed');
+    if (!cancelled.ok) return fail('reverse_incomplete', cancelled.error.message);
+    const touched = cancelled.value;
+    // An exit may have filled while it was being cancelled: reverse what is held now.
+    const now = this.ledger.position(key)?.qty ?? 0;
+    if (now === 0)
+      return fail(
+        'flat',
+        `The ${req.symbol} position closed while its working orders were being cancelled; nothing was reversed.`,
+      );
+    const close = closingOrder(req, now);
     const r = await this.place({ ...close, qty: close.qty * 2 });
-    return r.ok ? ok([r.value]) : r;
+    if (!r.ok)
+      return touched.length === 0
+        ? r
+        : fail(
+            r.error.code,
+            `${touched.length} working order(s) cancelled, but the ${req.symbol} position was not reversed: ${r.error.message}`,
+          );
+    return ok([...touched, r.value]);
   }
 
   // ---------------------------------------------------------------- shared

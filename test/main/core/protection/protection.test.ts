@@ -505,6 +505,36 @@ describe('flatten and close with their protection', () => {
   });
 });
 
+describe('reverse with a working exit', () => {
+  it('does not reverse when an exit cannot be cancelled, and says which', async () => {
+    const { e, b } = await setup();
+    b.emit({
+      type: 'position',
+      position: { accountId: 'ACC', symbol: 'ES', qty: 2, avgPrice: 5000, mark: null, markedAt: null },
+    });
+    const stop = (await e.dispatch('term:orders.place', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+      side: 'sell',
+      type: 'stop',
+      qty: 2,
+      stopPrice: 4990,
+    })) as Result<Order>;
+    if (!stop.ok) throw new Error(stop.error.message);
+    const placed = b.placed();
+    b.replies = ['reject'];
+    const r = (await e.dispatch('term:positions.reverse', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+    })) as Result<Order[]>;
+    expect(!r.ok && r.error.code).toBe('reverse_incomplete');
+    expect(!r.ok && r.error.message).toMatch(new RegExp(`order ${stop.value.id} .*not reversed`));
+    expect(b.placed()).toBe(placed);
+  });
+});
+
 describe('native protection on the paper broker (nativeProtection)', () => {
   it('an OCO goes to the paper book as one list, labelled broker, not managed by the terminal', async () => {
     const paper = new PaperConnection({
