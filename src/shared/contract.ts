@@ -211,6 +211,11 @@ export const ClosePositionRequest = z.object({
 export const CancelAllResult = z.object({
   cancelled: z.array(Order),
   failed: z.array(z.object({ orderId: z.string(), message: z.string() })),
+  /**
+   * Orders still being placed whose outcome is unknown: not cancelled yet, but the desk cancels
+   * each once the broker confirms it. Absent when there are none.
+   */
+  pending: z.array(z.object({ clientOrderId: z.string(), message: z.string() })).optional(),
 });
 export type CancelAllResult = z.infer<typeof CancelAllResult>;
 export const OpenChartRequest = z.object({ symbol: z.string().min(1), timeframe: Timeframe });

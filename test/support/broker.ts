@@ -24,7 +24,8 @@ import type {
   PlaceOrderList,
 } from '../../src/main/core/connection';
 
-export type Reply = 'answer' | 'reject' | 'hang' | 'unknown';
+/** `hold`: the answer comes when the test calls `release()` (an answer on its way). */
+export type Reply = 'answer' | 'reject' | 'hang' | 'unknown' | 'hold';
 
 export class ScriptedBroker implements Connection {
   readonly kind = 'scripted';
@@ -210,9 +211,16 @@ export class ScriptedBroker implements Connection {
     this.emit({ type: 'order', order: o });
   }
 
+  private readonly held: (() => void)[] = [];
+  /** Answers every call held by a `hold` reply. */
+  release(): void {
+    for (const answer of this.held.splice(0)) answer();
+  }
+
   private reply(ack: () => OrderAck): Promise<OrderAck> {
     const r = this.replies.shift() ?? 'answer';
     if (r === 'hang') return new Promise(() => {});
+    if (r === 'hold') return new Promise((resolve) => this.held.push(() => resolve(ack())));
     if (r === 'unknown') return Promise.resolve({ status: 'unknown', reason: 'status unknown (-1007)' });
     if (r === 'reject') return Promise.resolve({ status: 'rejected', code: 'broker_rejected', reason: 'no' });
     return Promise.resolve(ack());

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { AlertsConfig } from '../../shared/alerts';
 import { fail, ok, type Result } from '../../shared/contract';
-import type { ConnectionHealth } from '../../shared/domain';
+import { type ConnectionHealth, isOrderDone, type Order } from '../../shared/domain';
 import { positionKey } from '../../shared/keys';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
@@ -296,7 +296,33 @@ export class Engine {
         }
         return this.desk.reverse(req);
       })
-      .register('term:orders.cancelAll', (req) => this.desk.cancelAll(req))
+      // Protection first: a terminal trailing stop awaiting activation would otherwise survive and
+      // open a position later. What it could not cancel is reported with the orders.
+      .register('term:orders.cancelAll', async (req) => {
+        const live = this.desk.tradingConnection(req.connectionId);
+        if (!live.ok) return live;
+        const before = this.ledger
+          .orders()
+          .filter(
+            (o) =>
+              o.connectionId === req.connectionId &&
+              o.accountId === req.accountId &&
+              o.symbol === req.symbol &&
+              !isOrderDone(o.status),
+          );
+        const prot = await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        // The protection's own orders it cancelled count as cancelled here too.
+        const byProtection = before
+          .map((o) => this.ledger.order(o.connectionId, o.id))
+          .filter((o): o is Order => o !== undefined && o.status === 'cancelled');
+        const r = await this.desk.cancelAll(req);
+        if (!r.ok) return r;
+        return ok({
+          ...r.value,
+          cancelled: [...byProtection, ...r.value.cancelled],
+          failed: [...prot.failed.map((f) => ({ orderId: f.id, message: f.message })), ...r.value.failed],
+        });
+      })
       .register('term:journal.trades', (req) => ok(this.trades.view(req)))
       .register('term:journal.exportCsv', (req) => ok(this.trades.exportCsv(req.what, req)))
       .register('term:charts.open', async (req) => {

@@ -64,14 +64,16 @@ export async function runHotkey(action: HotkeyAction, ctx: HotkeyContext): Promi
     case 'cancelAll': {
       const r = await api.orders.cancelAll(where);
       if (!r.ok) return { ok: false, text: r.error.message };
-      const { cancelled, failed } = r.value;
-      if (cancelled.length === 0 && failed.length === 0)
+      const { cancelled, failed, pending = [] } = r.value;
+      if (cancelled.length === 0 && failed.length === 0 && pending.length === 0)
         return { ok: true, text: `No working orders on ${instrument.symbol}.` };
       const done = `${cancelled.length} ${instrument.symbol} order${cancelled.length === 1 ? '' : 's'} cancelled`;
-      if (failed.length === 0) return { ok: true, text: `${done}.` };
+      const later =
+        pending.length === 0 ? '' : `; ${pending.length} still being placed — will cancel when acknowledged`;
+      if (failed.length === 0) return { ok: true, text: `${done}${later}.` };
       return {
         ok: false,
-        text: `${done}; not cancelled: ${failed.map((f) => `${f.orderId} (${f.message})`).join('; ')}`,
+        text: `${done}${later}; not cancelled: ${failed.map((f) => `${f.orderId} (${f.message})`).join('; ')}`,
       };
     }
     case 'flatten': {

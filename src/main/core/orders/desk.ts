@@ -75,6 +75,8 @@ interface PlaceIntent {
   result: Promise<Result<Order>>;
   lookups: number;
   timer: unknown;
+  /** A cancel-all asked for it while its outcome was unknown: cancelled once the broker has it. */
+  cancelWhenPlaced?: boolean;
 }
 
 /** One modify or cancel, by idempotency key. */
@@ -341,6 +343,10 @@ export class OrderDesk {
       },
       'order accepted',
     );
+    if (intent.cancelWhenPlaced === true) {
+      intent.cancelWhenPlaced = false;
+      if (!isOrderDone(order.status)) void this.cancelPromised(o.connectionId, brokerOrderId);
+    }
     return ok(order);
   }
 
@@ -388,6 +394,18 @@ export class OrderDesk {
     );
     if (ack.status === 'accepted') this.placed(intent, ack.brokerOrderId, ack.order);
     else if (ack.status === 'rejected') this.notPlaced(conn, intent, `Rejected by the broker: ${ack.reason}`);
+  }
+
+  /** The cancel a cancel-all promised for an order it found still being placed. */
+  private async cancelPromised(connectionId: string, orderId: string): Promise<void> {
+    const r = await this.cancel({ connectionId, orderId });
+    if (r.ok || r.error.code === 'order_done')
+      this.log.info({ connectionId, orderId }, 'cancel-all: order cancelled once acknowledged');
+    else
+      this.log.warn(
+        { connectionId, orderId, code: r.error.code, reason: r.error.message },
+        'cancel-all: order acknowledged late could not be cancelled',
+      );
   }
 
   /** Definitely not placed: the row says why, and the trader may place it again. */
@@ -744,23 +762,70 @@ export class OrderDesk {
   /**
    * Cancel every working order of one account on one symbol. Each cancel runs through `cancel`
    * (same checks, same idempotency), and each outcome is reported: one refusal does not stop the
-   * others, and an order that finished meanwhile is neither cancelled nor a failure.
+   * others, and an order that finished meanwhile is neither cancelled nor a failure. Orders still
+   * being placed are included: one whose answer is on the way is cancelled once it arrives; one
+   * whose outcome is unknown is reported as pending and cancelled when the broker confirms it.
    */
   async cancelAll(req: PositionRequest): Promise<Result<CancelAllResult>> {
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
     const working = this.workingOn(req);
-    const results = await Promise.all(
-      working.map((o) => this.cancel({ connectionId: o.connectionId, orderId: o.id })),
+    const seen = new Set(working.map((o) => o.clientOrderId));
+    const inFlight = [...this.intents.values()].filter(
+      (i) =>
+        (i.state === 'sending' || i.state === 'unknown') &&
+        i.sent.connectionId === req.connectionId &&
+        i.sent.accountId === req.accountId &&
+        i.sent.symbol === req.symbol &&
+        !seen.has(i.clientOrderId),
     );
+    const [results, late] = await Promise.all([
+      Promise.all(working.map((o) => this.cancel({ connectionId: o.connectionId, orderId: o.id }))),
+      Promise.all(inFlight.map((i) => this.cancelInFlight(i))),
+    ]);
     const cancelled: Order[] = [];
     const failed: CancelAllResult['failed'] = [];
+    const pending: NonNullable<CancelAllResult['pending']> = [];
     results.forEach((r, i) => {
       const o = working[i] as Order;
       if (r.ok) cancelled.push(r.value);
       else if (r.error.code !== 'order_done') failed.push({ orderId: o.id, message: r.error.message });
     });
-    return ok({ cancelled, failed });
+    for (const l of late) {
+      if (l.kind === 'cancelled') cancelled.push(l.order);
+      else if (l.kind === 'failed') failed.push({ orderId: l.orderId, message: l.message });
+      else if (l.kind === 'pending') pending.push({ clientOrderId: l.clientOrderId, message: l.message });
+    }
+    return ok({ cancelled, failed, ...(pending.length > 0 ? { pending } : {}) });
+  }
+
+  /** One order still being placed, for a cancel-all: cancelled once acknowledged, or promised. */
+  private async cancelInFlight(
+    intent: PlaceIntent,
+  ): Promise<
+    | { kind: 'cancelled'; order: Order }
+    | { kind: 'failed'; orderId: string; message: string }
+    | { kind: 'pending'; clientOrderId: string; message: string }
+    | { kind: 'none' }
+  > {
+    const { connectionId, clientOrderId } = intent.sent;
+    // The answer is on the way (the call has its deadline): wait for it.
+    if (intent.state === 'sending') await intent.result;
+    if (intent.state === 'unknown') {
+      intent.cancelWhenPlaced = true;
+      this.log.info({ connectionId, clientOrderId }, 'cancel-all: order outcome unknown, cancel promised');
+      return {
+        kind: 'pending',
+        clientOrderId,
+        message: `Order ${clientOrderId} (${describeAsk(intent.asked)}) is still being placed — it will be cancelled when the broker acknowledges it.`,
+      };
+    }
+    const placed = this.brokerOrderFor(connectionId, clientOrderId);
+    if (placed === undefined || isOrderDone(placed.status)) return { kind: 'none' };
+    const r = await this.cancel({ connectionId, orderId: placed.id });
+    if (r.ok) return { kind: 'cancelled', order: r.value };
+    if (r.error.code === 'order_done') return { kind: 'none' };
+    return { kind: 'failed', orderId: placed.id, message: r.error.message };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../../src/main/core/engine';
-import type { Result } from '../../../../src/shared/contract';
+import type { CancelAllResult, Result } from '../../../../src/shared/contract';
 import type { Order } from '../../../../src/shared/domain';
 import { Snapshot } from '../../../../src/shared/stream';
 import { StatusReport } from '../../../../src/shared/status';
@@ -318,5 +318,61 @@ describe('order desk: rejected orders stay in the history', () => {
     await settle();
     const rows = e.snapshot().orders.filter((o) => o.clientOrderId === id);
     expect(rows.map((o) => [o.id, o.status, o.placeholder])).toEqual([['A-99', 'rejected', undefined]]);
+  });
+});
+
+describe('order desk: cancel all includes orders still being placed', () => {
+  const where = { connectionId: 'a', accountId: 'ACC', symbol: 'ES' };
+
+  it('cancels an order whose answer was on the way once it arrives', async () => {
+    const { e, brokers } = await setup('a');
+    const [b] = brokers;
+    const id = await newId(e);
+    b.replies = ['hold'];
+    const placing = e.dispatch('term:orders.place', buy('a', { clientOrderId: id })) as Promise<
+      Result<Order>
+    >;
+    await settle();
+    expect(rowOf(e, 'a', id)).toMatchObject({ status: 'pending', placeholder: true });
+    const all = e.dispatch('term:orders.cancelAll', where) as Promise<Result<CancelAllResult>>;
+    await settle();
+    b.release();
+    const [placed, r] = await Promise.all([placing, all]);
+    expect(placed.ok).toBe(true);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.cancelled.map((o) => [o.clientOrderId, o.status])).toEqual([[id, 'cancelled']]);
+    expect(r.value.failed).toEqual([]);
+    expect(b.byClientId(id)?.status).toBe('cancelled');
+    expect(rowOf(e, 'a', id)?.status).toBe('cancelled');
+  });
+
+  it('reports an order of unknown outcome as still being placed, and cancels it once confirmed', async () => {
+    const { e, timers, brokers } = await setup('a');
+    const [b] = brokers;
+    const id = await newId(e);
+    b.replies = ['hang'];
+    const placing = e.dispatch('term:orders.place', buy('a', { clientOrderId: id })) as Promise<
+      Result<Order>
+    >;
+    await settle();
+    await timers.advance(DEADLINE);
+    expect(((await placing) as { ok: false; error: { code: string } }).error.code).toBe('outcome_unknown');
+    const r = (await e.dispatch('term:orders.cancelAll', where)) as Result<CancelAllResult>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.cancelled).toEqual([]);
+    expect(r.value.pending).toEqual([
+      {
+        clientOrderId: id,
+        message: expect.stringMatching(
+          /still being placed — it will be cancelled when the broker acknowledges it/,
+        ),
+      },
+    ]);
+    // The lookup finds it at the broker: the promised cancel goes out.
+    await timers.advance(SCHEDULE[0] ?? 0);
+    await settle();
+    expect(b.received.filter((x) => x.op === 'cancel')).toHaveLength(1);
+    expect(b.byClientId(id)?.status).toBe('cancelled');
+    expect(rowOf(e, 'a', id)?.status).toBe('cancelled');
   });
 });

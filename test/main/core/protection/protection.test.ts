@@ -10,7 +10,12 @@ import { Engine } from '../../../../src/main/core/engine';
 import { PaperConnection } from '../../../../src/main/core/paper/connection';
 import { PAPER_ACCOUNT_ID } from '../../../../src/main/core/paper/exchange';
 import { JOURNAL_FILE } from '../../../../src/main/core/protection/journal';
-import type { ProtectionRequest, ProtectionView, Result } from '../../../../src/shared/contract';
+import type {
+  CancelAllResult,
+  ProtectionRequest,
+  ProtectionView,
+  Result,
+} from '../../../../src/shared/contract';
 import type { Capabilities, Order } from '../../../../src/shared/domain';
 import { ES } from '../fixtures';
 import { ScriptedBroker } from '../../../support/broker';
@@ -502,6 +507,42 @@ describe('flatten and close with their protection', () => {
     expect(e.protection.list()[0]).toMatchObject({ id: v.id, status: 'active' });
     expect(orderOf(e, v.orders.l1).status).toBe('working');
     expect(b.placed()).toBe(placed);
+  });
+});
+
+describe('cancel all on the symbol', () => {
+  it('ends a trailing stop still waiting for its activation: it never places an order later', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, {
+      kind: 'trailing',
+      qty: 1,
+      trail: { by: 'amount', offset: 2, activationPrice: 5005 },
+    });
+    const r = (await e.dispatch('term:orders.cancelAll', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+    })) as Result<CancelAllResult>;
+    expect(r).toEqual({ ok: true, value: { cancelled: [], failed: [] } });
+    expect(e.protection.list()[0]).toMatchObject({ id: v.id, status: 'done' });
+    b.quote('ES', 5006);
+    await e.protection.idle();
+    expect(e.ledger.orderByClientOrderId(v.orders.ts ?? '')).toBeUndefined();
+    expect(b.placed()).toBe(0);
+  });
+
+  it("counts the OCO's legs among the cancelled orders", async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    const r = (await e.dispatch('term:orders.cancelAll', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+    })) as Result<CancelAllResult>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.cancelled.map((o) => o.clientOrderId).sort()).toEqual([v.orders.l1, v.orders.l2].sort());
+    expect(e.protection.list()[0]).toMatchObject({ status: 'done' });
+    expect(b.byClientId(v.orders.l1 ?? '')?.status).toBe('cancelled');
   });
 });
 
