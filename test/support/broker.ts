@@ -5,6 +5,7 @@
  * prove the broker saw exactly one submission.
  */
 import {
+  type AccountMode,
   blankHealth,
   type ConnectionHealth,
   type ConnectionState,
@@ -29,7 +30,8 @@ export type Reply = 'answer' | 'reject' | 'hang' | 'unknown' | 'hold';
 
 export class ScriptedBroker implements Connection {
   readonly kind = 'scripted';
-  readonly mode = 'demo' as const;
+  /** The account mode it reports (set before the engine registers it). */
+  mode: AccountMode = 'demo';
   readonly capabilities: Capabilities;
   readonly orders = new Map<string, Order>();
   readonly received: { op: 'place' | 'modify' | 'cancel' | 'lookup'; id: string }[] = [];

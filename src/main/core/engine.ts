@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { AlertsConfig } from '../../shared/alerts';
-import { fail, ok, type Result } from '../../shared/contract';
+import { fail, ok, type OrderOrigin, type Result } from '../../shared/contract';
 import { type ConnectionHealth, isOrderDone, type Order } from '../../shared/domain';
 import { positionKey } from '../../shared/keys';
 import type { StatusReport } from '../../shared/status';
@@ -199,6 +199,15 @@ export class Engine {
     this.risk.evaluate();
   }
 
+  /**
+   * Where the trader's "hotkeys and one-click orders on live accounts" choice is read (the hosts:
+   * the workspace's saved hotkey settings). Without one, hotkey and DOM actions are refused on
+   * live accounts.
+   */
+  allowLiveOneClickWhen(allowed: () => boolean): void {
+    this.desk.allowLiveOneClickWhen(allowed);
+  }
+
   /** The trader's main watchlist changed (null: none chosen). */
   setWatchlist(symbols: readonly string[] | null): void {
     this.watchlist = symbols === null ? null : [...symbols];
@@ -248,6 +257,8 @@ export class Engine {
       .register('term:orders.place', (req) => {
         // A trailing stop the broker cannot hold is the protection engine's to manage.
         const c = this.conns.get(req.connectionId);
+        const origin = this.desk.checkOrigin(req, req.origin);
+        if (!origin.ok) return origin;
         if (
           req.type === 'trailing_stop' &&
           req.trail !== undefined &&
@@ -299,6 +310,8 @@ export class Engine {
       // Protection first: a terminal trailing stop awaiting activation would otherwise survive and
       // open a position later. What it could not cancel is reported with the orders.
       .register('term:orders.cancelAll', async (req) => {
+        const origin = this.desk.checkOrigin(req, req.origin);
+        if (!origin.ok) return origin;
         const live = this.desk.tradingConnection(req.connectionId);
         if (!live.ok) return live;
         const before = this.ledger
@@ -376,9 +389,11 @@ export class Engine {
    * action stops with why.
    */
   private async clearProtection(
-    req: { connectionId: string; accountId: string; symbol: string },
+    req: { connectionId: string; accountId: string; symbol: string; origin?: OrderOrigin },
     outcome: string,
   ): Promise<Result<void>> {
+    const origin = this.desk.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const live = this.desk.tradingConnection(req.connectionId);
     if (!live.ok) return live;
     const { failed } = await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);

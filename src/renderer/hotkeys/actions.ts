@@ -37,15 +37,24 @@ export async function runHotkey(action: HotkeyAction, ctx: HotkeyContext): Promi
     connectionId: account.connectionId,
     accountId: account.accountId,
     symbol: instrument.symbol,
+    origin: 'hotkey' as const,
   };
   const quote = state.quotes.get(quoteKey(instrument.connectionId, instrument.symbol));
   const order = (side: 'buy' | 'sell', at: 'bid' | 'ask' | 'market'): Promise<QuickOutcome> => {
     if (at === 'market')
-      return placeQuick(api, { instrument, account, side, type: 'market', qty: target.qty }, ctx.confirm);
+      return placeQuick(
+        api,
+        { instrument, account, side, type: 'market', qty: target.qty, origin: 'hotkey' },
+        ctx.confirm,
+      );
     if (quote === undefined)
       return Promise.resolve({ ok: false, text: `No ${at} for ${instrument.symbol} yet.` });
     const price = at === 'bid' ? quote.bid : quote.ask;
-    return placeQuick(api, { instrument, account, side, type: 'limit', qty: target.qty, price }, ctx.confirm);
+    return placeQuick(
+      api,
+      { instrument, account, side, type: 'limit', qty: target.qty, price, origin: 'hotkey' },
+      ctx.confirm,
+    );
   };
 
   switch (action) {
@@ -122,7 +131,7 @@ async function flattenAll(
   const results = await Promise.all(
     [...symbols].map(async (symbol) => ({
       symbol,
-      r: await ctx.api.positions.flatten({ connectionId, accountId, symbol }),
+      r: await ctx.api.positions.flatten({ connectionId, accountId, symbol, origin: 'hotkey' }),
     })),
   );
   const failed = results.filter((x) => !x.r.ok);

@@ -11,7 +11,14 @@
  * clearly marked placeholder row while an answer is outstanding.
  */
 import { randomBytes } from 'node:crypto';
-import { type CancelAllResult, fail, ok, type ParsedRequestOf, type Result } from '../../../shared/contract';
+import {
+  type CancelAllResult,
+  fail,
+  ok,
+  type OrderOrigin,
+  type ParsedRequestOf,
+  type Result,
+} from '../../../shared/contract';
 import { type Instrument, type Order, isOrderDone } from '../../../shared/domain';
 import { isSameOrderIntent } from '../../../shared/intent';
 import { positionKey } from '../../../shared/keys';
@@ -37,6 +44,8 @@ export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_LOOKUP_SCHEDULE_MS: readonly number[] = [500, 1_500, 3_500, 7_500, 15_000, 30_000];
 /** The risk limits' "confirm this size" answer (the fat-finger guard): asked, not refused. */
 const NEEDS_CONFIRMATION = 'needs_confirmation';
+/** The refusal of a hotkey or DOM action on a live account the trader did not allow. */
+export const ONE_CLICK_LIVE_OFF = 'one_click_live_off';
 /** Settled intents remembered for retries of the same click (oldest forgotten first). */
 const MAX_REMEMBERED = 10_000;
 
@@ -106,6 +115,8 @@ export class OrderDesk {
   private readonly changes = new Map<string, ChangeIntent>();
   private readonly unsubscribe: () => void;
   private guard: OrderGuard | null = null;
+  /** Whether hotkeys and the DOM may trade live accounts (the trader's saved hotkey setting). */
+  private liveOneClick: () => boolean = () => false;
 
   constructor(opts: OrderDeskOptions) {
     this.ledger = opts.ledger;
@@ -131,6 +142,36 @@ export class OrderDesk {
     this.guard = guard;
   }
 
+  /**
+   * Where the trader's "hotkeys and one-click orders on live accounts" choice is read (the
+   * workspace's saved hotkey settings); until one is given, they are off on live accounts.
+   */
+  allowLiveOneClickWhen(allowed: () => boolean): void {
+    this.liveOneClick = allowed;
+  }
+
+  /**
+   * Hotkey and DOM actions are one keystroke or click with no confirmation: on a live-mode account
+   * they are refused unless the trader turned them on. The ticket, the tables and the chart's
+   * confirmed Alt+click are not affected. Every path's origin is asked here, before anything else.
+   */
+  checkOrigin(
+    where: { connectionId: string; accountId: string },
+    origin: OrderOrigin | undefined,
+  ): Result<void> {
+    if (origin !== 'hotkey' && origin !== 'dom') return ok(undefined);
+    const mode =
+      this.ledger.account(where.connectionId, where.accountId)?.mode ??
+      this.connectionOf(where.connectionId)?.mode;
+    if (mode !== 'live' || this.liveOneClick()) return ok(undefined);
+    return fail(
+      ONE_CLICK_LIVE_OFF,
+      origin === 'hotkey'
+        ? `Trading hotkeys are off for live accounts, so nothing was sent to ${where.accountId}. Turn them on in hotkey settings if you want them there.`
+        : `One-click trading from the DOM is off for live accounts, so nothing was sent to ${where.accountId}. Turn it on in hotkey settings (press ?) if you want it there.`,
+    );
+  }
+
   /** A fresh client order id for one trader intent. */
   newClientOrderId(): string {
     return this.ids.next();
@@ -148,6 +189,11 @@ export class OrderDesk {
     if (id !== undefined) {
       const retried = this.retryOf(id, req);
       if (retried !== null) return retried;
+    }
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) {
+      this.refused('place', req, origin.error.code, origin.error.message);
+      return origin;
     }
     const clientOrderId = id ?? this.ids.next();
     const checked = this.checkPlace(req, clientOrderId);
@@ -227,7 +273,7 @@ export class OrderDesk {
       );
     const grid = this.checkGrid(inst, req);
     if (!grid.ok) return grid;
-    const { clientOrderId: _asked, confirmLarge: _confirmed, ...rest } = req;
+    const { clientOrderId: _asked, confirmLarge: _confirmed, origin: _origin, ...rest } = req;
     return ok({ conn: c, order: { ...rest, ...grid.value, clientOrderId } });
   }
 
@@ -284,6 +330,7 @@ export class OrderDesk {
         stopPrice: o.stopPrice,
         trail: o.trail,
         tif: o.tif,
+        origin: intent.asked.origin ?? 'ticket',
       },
       'place order',
     );
@@ -505,6 +552,8 @@ export class OrderDesk {
     const target = this.changeTarget(req.connectionId, req.orderId, 'modified');
     if (!target.ok) return this.refusedChange('modify', req, target);
     const { conn, order } = target.value;
+    const origin = this.checkOrigin(order, req.origin);
+    if (!origin.ok) return this.refusedChange('modify', req, origin);
     if (!conn.capabilities.modify)
       return this.refusedChange(
         'modify',
@@ -527,6 +576,7 @@ export class OrderDesk {
         idempotencyKey: key,
         before: { qty: order.qty, limitPrice: order.limitPrice, stopPrice: order.stopPrice },
         after: change.value,
+        origin: req.origin ?? 'ticket',
       },
       'modify order',
     );
@@ -545,6 +595,8 @@ export class OrderDesk {
     const target = this.changeTarget(req.connectionId, req.orderId, 'cancelled');
     if (!target.ok) return this.refusedChange('cancel', req, target);
     const { conn, order } = target.value;
+    const origin = this.checkOrigin(order, req.origin);
+    if (!origin.ok) return this.refusedChange('cancel', req, origin);
     const intent = this.startChange('cancel', key, order);
     this.log.info(
       {
@@ -552,6 +604,7 @@ export class OrderDesk {
         orderId: order.id,
         clientOrderId: order.clientOrderId,
         idempotencyKey: key,
+        origin: req.origin ?? 'ticket',
       },
       'cancel order',
     );
@@ -709,6 +762,8 @@ export class OrderDesk {
    * first, exactly as flatten does; without, they stay working (and may re-open the position).
    */
   async close(req: PositionRequest): Promise<Result<Order[]>> {
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
     if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to close.`);
     if (req.cancelWorking === true) return this.flatten(req);
@@ -722,6 +777,8 @@ export class OrderDesk {
    * position after it was closed. Returns the orders touched, cancels first.
    */
   async flatten(req: PositionRequest): Promise<Result<Order[]>> {
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
     const cancelled = await this.cancelWorkingOn(req, 'position was not closed');
@@ -767,6 +824,8 @@ export class OrderDesk {
    * whose outcome is unknown is reported as pending and cancelled when the broker confirms it.
    */
   async cancelAll(req: PositionRequest): Promise<Result<CancelAllResult>> {
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
     const working = this.workingOn(req);
@@ -836,6 +895,8 @@ export class OrderDesk {
    * then the reversing order.
    */
   async reverse(req: PositionRequest): Promise<Result<Order[]>> {
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const key = positionKey(req.connectionId, req.accountId, req.symbol);
     const p = this.ledger.position(key);
     if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to reverse.`);
