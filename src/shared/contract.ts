@@ -63,6 +63,14 @@ export const IdempotencyKey = z
   .string()
   .regex(/^[A-Za-z0-9_-]{8,64}$/, 'an idempotency key is 8–64 letters, digits, "_" or "-"');
 
+/**
+ * Where an order action came from: the ticket or a table (the default when absent), a trading
+ * hotkey, the DOM ladder (one click), or the chart (Alt+click, confirmed in a popover). The desk
+ * refuses hotkey and DOM actions on live accounts unless the trader allowed them, and logs it.
+ */
+const OrderOrigin = z.enum(['ticket', 'hotkey', 'dom', 'chart']);
+export type OrderOrigin = z.infer<typeof OrderOrigin>;
+
 export const PlaceOrderRequest = z
   .object({
     connectionId: z.string().min(1),
@@ -84,6 +92,7 @@ export const PlaceOrderRequest = z
     clientOrderId: ClientOrderId.optional(),
     /** The trader confirmed an order above the fat-finger size (risk limits ask for it). */
     confirmLarge: z.boolean().optional(),
+    origin: OrderOrigin.optional(),
   })
   .superRefine((o, ctx) => {
     if ((o.type === 'limit' || o.type === 'stop_limit') && o.limitPrice === undefined)
@@ -109,12 +118,16 @@ export const ModifyOrderRequest = OrderRef.extend({
   stopPrice: z.number().positive().finite().optional(),
   /** One per edit, reused by its retries; the desk makes one when absent. */
   idempotencyKey: IdempotencyKey.optional(),
+  origin: OrderOrigin.optional(),
 }).refine(
   (m) => m.qty !== undefined || m.limitPrice !== undefined || m.stopPrice !== undefined,
   'a modify changes at least one of qty, limitPrice or stopPrice',
 );
 export type ModifyOrderRequest = z.input<typeof ModifyOrderRequest>;
-export const CancelOrderRequest = OrderRef.extend({ idempotencyKey: IdempotencyKey.optional() });
+export const CancelOrderRequest = OrderRef.extend({
+  idempotencyKey: IdempotencyKey.optional(),
+  origin: OrderOrigin.optional(),
+});
 /**
  * Where a protective exit goes: an absolute price, or a whole number of ticks from the entry's
  * fill price (a bracket's exits; resolved when the entry fills, so a market entry gets exits at
@@ -206,11 +219,17 @@ export const ClosePositionRequest = z.object({
    * Absent or false: only the closing order is sent and resting orders stay working.
    */
   cancelWorking: z.boolean().optional(),
+  origin: OrderOrigin.optional(),
 });
 /** What a cancel-all did, order by order: one refusal does not hide the others. */
 export const CancelAllResult = z.object({
   cancelled: z.array(Order),
   failed: z.array(z.object({ orderId: z.string(), message: z.string() })),
+  /**
+   * Orders still being placed whose outcome is unknown: not cancelled yet, but the desk cancels
+   * each once the broker confirms it. Absent when there are none.
+   */
+  pending: z.array(z.object({ clientOrderId: z.string(), message: z.string() })).optional(),
 });
 export type CancelAllResult = z.infer<typeof CancelAllResult>;
 export const OpenChartRequest = z.object({ symbol: z.string().min(1), timeframe: Timeframe });

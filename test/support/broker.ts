@@ -4,7 +4,14 @@
  * be made to miss an order that is still "in flight". It counts what it received, so a test can
  * prove the broker saw exactly one submission.
  */
-import { blankHealth, type ConnectionHealth, type Instrument, type Order } from '../../src/shared/domain';
+import {
+  type AccountMode,
+  blankHealth,
+  type ConnectionHealth,
+  type ConnectionState,
+  type Instrument,
+  type Order,
+} from '../../src/shared/domain';
 import type {
   Capabilities,
   Connection,
@@ -18,11 +25,13 @@ import type {
   PlaceOrderList,
 } from '../../src/main/core/connection';
 
-export type Reply = 'answer' | 'reject' | 'hang' | 'unknown';
+/** `hold`: the answer comes when the test calls `release()` (an answer on its way). */
+export type Reply = 'answer' | 'reject' | 'hang' | 'unknown' | 'hold';
 
 export class ScriptedBroker implements Connection {
   readonly kind = 'scripted';
-  readonly mode = 'demo' as const;
+  /** The account mode it reports (set before the engine registers it). */
+  mode: AccountMode = 'demo';
   readonly capabilities: Capabilities;
   readonly orders = new Map<string, Order>();
   readonly received: { op: 'place' | 'modify' | 'cancel' | 'lookup'; id: string }[] = [];
@@ -30,6 +39,8 @@ export class ScriptedBroker implements Connection {
   replies: Reply[] = [];
   /** While false, lookups do not find orders (the order is still in flight at the broker). */
   lookupsSee = true;
+  /** The link's state as health reports it (a stale link: anything but `live`). */
+  state: ConnectionState = 'live';
   private sink: ConnectionSink | null = null;
   private seq = 0;
 
@@ -189,7 +200,7 @@ export class ScriptedBroker implements Connection {
       kind: this.kind,
       label: this.label,
       mode: this.mode,
-      state: 'live',
+      state: this.state,
       since: 0,
     });
   }
@@ -202,9 +213,16 @@ export class ScriptedBroker implements Connection {
     this.emit({ type: 'order', order: o });
   }
 
+  private readonly held: (() => void)[] = [];
+  /** Answers every call held by a `hold` reply. */
+  release(): void {
+    for (const answer of this.held.splice(0)) answer();
+  }
+
   private reply(ack: () => OrderAck): Promise<OrderAck> {
     const r = this.replies.shift() ?? 'answer';
     if (r === 'hang') return new Promise(() => {});
+    if (r === 'hold') return new Promise((resolve) => this.held.push(() => resolve(ack())));
     if (r === 'unknown') return Promise.resolve({ status: 'unknown', reason: 'status unknown (-1007)' });
     if (r === 'reject') return Promise.resolve({ status: 'rejected', code: 'broker_rejected', reason: 'no' });
     return Promise.resolve(ack());

@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import type { AlertsConfig } from '../../shared/alerts';
-import { fail, ok } from '../../shared/contract';
-import type { ConnectionHealth } from '../../shared/domain';
+import { fail, ok, type OrderOrigin, type Result } from '../../shared/contract';
+import { type ConnectionHealth, isOrderDone, type Order } from '../../shared/domain';
 import { positionKey } from '../../shared/keys';
 import type { StatusReport } from '../../shared/status';
 import type { Snapshot, StreamMessage } from '../../shared/stream';
@@ -199,6 +199,15 @@ export class Engine {
     this.risk.evaluate();
   }
 
+  /**
+   * Where the trader's "hotkeys and one-click orders on live accounts" choice is read (the hosts:
+   * the workspace's saved hotkey settings). Without one, hotkey and DOM actions are refused on
+   * live accounts.
+   */
+  allowLiveOneClickWhen(allowed: () => boolean): void {
+    this.desk.allowLiveOneClickWhen(allowed);
+  }
+
   /** The trader's main watchlist changed (null: none chosen). */
   setWatchlist(symbols: readonly string[] | null): void {
     this.watchlist = symbols === null ? null : [...symbols];
@@ -248,6 +257,8 @@ export class Engine {
       .register('term:orders.place', (req) => {
         // A trailing stop the broker cannot hold is the protection engine's to manage.
         const c = this.conns.get(req.connectionId);
+        const origin = this.desk.checkOrigin(req, req.origin);
+        if (!origin.ok) return origin;
         if (
           req.type === 'trailing_stop' &&
           req.trail !== undefined &&
@@ -277,16 +288,54 @@ export class Engine {
       .register('term:orders.newClientOrderId', () => ok({ clientOrderId: this.desk.newClientOrderId() }))
       // Cancelling the symbol's orders also ends its protection, so nothing re-opens the position.
       .register('term:positions.close', async (req) => {
-        if (req.cancelWorking === true && this.hasPosition(req))
-          await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        if (req.cancelWorking === true && this.hasPosition(req)) {
+          const cleared = await this.clearProtection(req, 'position was not closed');
+          if (!cleared.ok) return cleared;
+        }
         return this.desk.close(req);
       })
       .register('term:positions.flatten', async (req) => {
-        await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        const cleared = await this.clearProtection(req, 'position was not flattened');
+        if (!cleared.ok) return cleared;
         return this.desk.flatten(req);
       })
-      .register('term:positions.reverse', (req) => this.desk.reverse(req))
-      .register('term:orders.cancelAll', (req) => this.desk.cancelAll(req))
+      // The old side's protection goes first: its exits would add to the reversed position.
+      .register('term:positions.reverse', async (req) => {
+        if (this.hasPosition(req)) {
+          const cleared = await this.clearProtection(req, 'position was not reversed');
+          if (!cleared.ok) return cleared;
+        }
+        return this.desk.reverse(req);
+      })
+      // Protection first: a terminal trailing stop awaiting activation would otherwise survive and
+      // open a position later. What it could not cancel is reported with the orders.
+      .register('term:orders.cancelAll', async (req) => {
+        const origin = this.desk.checkOrigin(req, req.origin);
+        if (!origin.ok) return origin;
+        const live = this.desk.tradingConnection(req.connectionId);
+        if (!live.ok) return live;
+        const before = this.ledger
+          .orders()
+          .filter(
+            (o) =>
+              o.connectionId === req.connectionId &&
+              o.accountId === req.accountId &&
+              o.symbol === req.symbol &&
+              !isOrderDone(o.status),
+          );
+        const prot = await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+        // The protection's own orders it cancelled count as cancelled here too.
+        const byProtection = before
+          .map((o) => this.ledger.order(o.connectionId, o.id))
+          .filter((o): o is Order => o !== undefined && o.status === 'cancelled');
+        const r = await this.desk.cancelAll(req);
+        if (!r.ok) return r;
+        return ok({
+          ...r.value,
+          cancelled: [...byProtection, ...r.value.cancelled],
+          failed: [...prot.failed.map((f) => ({ orderId: f.id, message: f.message })), ...r.value.failed],
+        });
+      })
       .register('term:journal.trades', (req) => ok(this.trades.view(req)))
       .register('term:journal.exportCsv', (req) => this.trades.exportCsv(req.what, req))
       .register('term:charts.open', async (req) => {
@@ -331,6 +380,28 @@ export class Engine {
         ok(await this.risk.fire(req.reason ?? 'kill switch fired by hand', req.flatten)),
       )
       .register('term:risk.unlock', () => this.risk.unlock('trader'));
+  }
+
+  /**
+   * Ends the protection on one account's symbol before its orders are touched — only on a live
+   * trading link (a stale one would drop the terminal's watch while the legs stay at the broker),
+   * and never silently: a protection whose orders could not all be cancelled stays active and the
+   * action stops with why.
+   */
+  private async clearProtection(
+    req: { connectionId: string; accountId: string; symbol: string; origin?: OrderOrigin },
+    outcome: string,
+  ): Promise<Result<void>> {
+    const origin = this.desk.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
+    const live = this.desk.tradingConnection(req.connectionId);
+    if (!live.ok) return live;
+    const { failed } = await this.protection.cancelOn(req.connectionId, req.accountId, req.symbol);
+    if (failed.length === 0) return ok(undefined);
+    return fail(
+      'protection_not_cancelled',
+      `The ${req.symbol} ${outcome}: ${failed.map((f) => f.message).join(' ')}`,
+    );
   }
 
   private hasPosition(where: { connectionId: string; accountId: string; symbol: string }): boolean {

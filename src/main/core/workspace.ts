@@ -17,6 +17,7 @@ import {
   type Result,
   type Workspace as WorkspaceView,
 } from '../../shared/contract';
+import { HotkeySettings } from '../../shared/hotkeys';
 import type { Logger } from './log';
 import type { CommandRouter } from './commands/router';
 import { SettingsValidationError, type Settings, type SettingsHandle } from './settings';
@@ -79,6 +80,16 @@ export class Workspace {
   watchlistSymbols(): readonly string[] | null {
     const symbols = this.get().watchlists[0]?.symbols ?? [];
     return symbols.length === 0 ? null : symbols;
+  }
+
+  /**
+   * The trader's saved "trading hotkeys on live accounts" choice (`layout.hotkeys.liveEnabled`);
+   * off when never set or unreadable. The order desk asks it before a hotkey or DOM action on a
+   * live account.
+   */
+  liveOneClickAllowed(): boolean {
+    const parsed = HotkeySettings.safeParse(this.settings.get().layout.hotkeys);
+    return parsed.success && parsed.data.liveEnabled;
   }
 
   update(patch: Patch): Result<WorkspaceView> {

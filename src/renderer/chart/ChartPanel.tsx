@@ -79,6 +79,7 @@ export function ChartPanel({ instrument, timeframe, onTimeframe }: Props) {
           orderId: d.orderId,
           ...dropChange(d, price, tick),
           idempotencyKey: newRequestKey(),
+          origin: 'chart',
         })
         .then(
           (r) => (r.ok ? undefined : refused(r.error.message)),

@@ -86,7 +86,8 @@ export function ChartPlacePopover({ instrument, click, onClose }: Props) {
     try {
       const id = await api.orders.newClientOrderId({});
       if (!id.ok) throw new Error(id.error.message);
-      const request = { ...check.request, clientOrderId: id.value.clientOrderId };
+      // Confirmed here, so allowed on live accounts; the origin is for the log.
+      const request = { ...check.request, clientOrderId: id.value.clientOrderId, origin: 'chart' as const };
       let res = await api.orders.place(request);
       // The fat-finger guard applies here as in the ticket: a large size is asked about.
       if (!res.ok && res.error.code === 'needs_confirmation') {

@@ -37,15 +37,24 @@ export async function runHotkey(action: HotkeyAction, ctx: HotkeyContext): Promi
     connectionId: account.connectionId,
     accountId: account.accountId,
     symbol: instrument.symbol,
+    origin: 'hotkey' as const,
   };
   const quote = state.quotes.get(quoteKey(instrument.connectionId, instrument.symbol));
   const order = (side: 'buy' | 'sell', at: 'bid' | 'ask' | 'market'): Promise<QuickOutcome> => {
     if (at === 'market')
-      return placeQuick(api, { instrument, account, side, type: 'market', qty: target.qty }, ctx.confirm);
+      return placeQuick(
+        api,
+        { instrument, account, side, type: 'market', qty: target.qty, origin: 'hotkey' },
+        ctx.confirm,
+      );
     if (quote === undefined)
       return Promise.resolve({ ok: false, text: `No ${at} for ${instrument.symbol} yet.` });
     const price = at === 'bid' ? quote.bid : quote.ask;
-    return placeQuick(api, { instrument, account, side, type: 'limit', qty: target.qty, price }, ctx.confirm);
+    return placeQuick(
+      api,
+      { instrument, account, side, type: 'limit', qty: target.qty, price, origin: 'hotkey' },
+      ctx.confirm,
+    );
   };
 
   switch (action) {
@@ -64,14 +73,16 @@ export async function runHotkey(action: HotkeyAction, ctx: HotkeyContext): Promi
     case 'cancelAll': {
       const r = await api.orders.cancelAll(where);
       if (!r.ok) return { ok: false, text: r.error.message };
-      const { cancelled, failed } = r.value;
-      if (cancelled.length === 0 && failed.length === 0)
+      const { cancelled, failed, pending = [] } = r.value;
+      if (cancelled.length === 0 && failed.length === 0 && pending.length === 0)
         return { ok: true, text: `No working orders on ${instrument.symbol}.` };
       const done = `${cancelled.length} ${instrument.symbol} order${cancelled.length === 1 ? '' : 's'} cancelled`;
-      if (failed.length === 0) return { ok: true, text: `${done}.` };
+      const later =
+        pending.length === 0 ? '' : `; ${pending.length} still being placed — will cancel when acknowledged`;
+      if (failed.length === 0) return { ok: true, text: `${done}${later}.` };
       return {
         ok: false,
-        text: `${done}; not cancelled: ${failed.map((f) => `${f.orderId} (${f.message})`).join('; ')}`,
+        text: `${done}${later}; not cancelled: ${failed.map((f) => `${f.orderId} (${f.message})`).join('; ')}`,
       };
     }
     case 'flatten': {
@@ -82,10 +93,12 @@ export async function runHotkey(action: HotkeyAction, ctx: HotkeyContext): Promi
     case 'reverse': {
       const r = await api.positions.reverse(where);
       if (!r.ok) return { ok: false, text: r.error.message };
-      const o = r.value[0];
+      // The symbol's working orders are cancelled first; the reversing order comes last.
+      const o = r.value.at(-1);
+      const cancelled = r.value.length - 1;
       return {
         ok: true,
-        text: `${instrument.symbol} reversed: ${o ? `${o.side} ${o.qty} at market` : 'done'}.`,
+        text: `${instrument.symbol} reversed: ${o ? `${o.side} ${o.qty} at market` : 'done'}${cancelled > 0 ? `; ${cancelled} working order${cancelled === 1 ? '' : 's'} cancelled first` : ''}.`,
       };
     }
     case 'flattenAll':
@@ -118,7 +131,7 @@ async function flattenAll(
   const results = await Promise.all(
     [...symbols].map(async (symbol) => ({
       symbol,
-      r: await ctx.api.positions.flatten({ connectionId, accountId, symbol }),
+      r: await ctx.api.positions.flatten({ connectionId, accountId, symbol, origin: 'hotkey' }),
     })),
   );
   const failed = results.filter((x) => !x.r.ok);

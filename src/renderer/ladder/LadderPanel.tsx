@@ -103,13 +103,21 @@ export function LadderPanel() {
           return report(false, LIVE_DOM_OFF_TEXT);
         void placeQuick(
           api,
-          { instrument: t.instrument, account: t.account, side, type: 'limit', qty: t.qty, price },
+          {
+            instrument: t.instrument,
+            account: t.account,
+            side,
+            type: 'limit',
+            qty: t.qty,
+            price,
+            origin: 'dom',
+          },
           ui.confirm,
         ).then((r) => report(r.ok, r.text));
       },
       cancel(o) {
         void api.orders
-          .cancel({ connectionId: o.connectionId, orderId: o.orderId })
+          .cancel({ connectionId: o.connectionId, orderId: o.orderId, origin: 'dom' })
           .then((r) => report(r.ok, r.ok ? `Order ${o.orderId} cancelled.` : r.error.message));
       },
       startDrag(o) {
@@ -130,7 +138,7 @@ export function LadderPanel() {
         if (o.priceField === 'stopPrice' && full.limitPrice !== null)
           change.limitPrice = Number((full.limitPrice + (price - from)).toFixed(inst.pricePrecision + 2));
         void api.orders
-          .modify({ connectionId: o.connectionId, orderId: o.orderId, ...change })
+          .modify({ connectionId: o.connectionId, orderId: o.orderId, ...change, origin: 'dom' })
           .then((r) =>
             report(r.ok, r.ok ? `Order ${o.orderId} moved to ${formatPrice(price, inst)}.` : r.error.message),
           );

@@ -4,6 +4,7 @@
  * checks and risk limits run exactly as for a ticket order. Answers in a sentence for a notice.
  */
 import type { TerminalApi } from '../../shared/api';
+import type { OrderOrigin } from '../../shared/contract';
 import type { Account, Instrument, Side } from '../../shared/domain';
 import { roundToStep } from '../../shared/money';
 import { validateTicket } from './validate';
@@ -17,6 +18,8 @@ export interface QuickOrder {
   qty: string;
   /** Limit or stop price; snapped to the instrument's tick. */
   price?: number;
+  /** Where the click or key came from (the desk refuses hotkey / DOM orders on live accounts unless allowed). */
+  origin?: OrderOrigin;
 }
 
 export interface QuickOutcome {
@@ -54,7 +57,11 @@ export async function placeQuick(
   if (!check.ok) return { ok: false, text: Object.values(check.errors).join(' ') };
   const id = await api.orders.newClientOrderId({});
   if (!id.ok) return { ok: false, text: id.error.message };
-  const request = { ...check.request, clientOrderId: id.value.clientOrderId };
+  const request = {
+    ...check.request,
+    clientOrderId: id.value.clientOrderId,
+    ...(q.origin === undefined ? {} : { origin: q.origin }),
+  };
   let res = await api.orders.place(request);
   if (!res.ok && res.error.code === 'needs_confirmation') {
     const yes = await confirm('Confirm a large order', res.error.message, `Send ${check.request.qty}`);

@@ -72,6 +72,7 @@ export type ManagedEngine = Pick<
   | 'commands'
   | 'setWatchlist'
   | 'useAlertsStore'
+  | 'allowLiveOneClickWhen'
 >;
 
 export interface ConnectionManagerOptions {
@@ -145,6 +146,8 @@ export class ConnectionManager {
       onWatchlist: (symbols) => this.engine.setWatchlist(symbols),
     });
     this.engine.setWatchlist(this.workspace.watchlistSymbols());
+    // Hotkeys and the DOM trade live accounts only when the saved hotkey settings say so.
+    this.engine.allowLiveOneClickWhen(() => this.workspace.liveOneClickAllowed());
     this.registerCommands(this.engine.commands);
     // Rules and limits from settings (or the profile) are applied now and saved there from here on.
     this.alertSettings = new AlertSettings({

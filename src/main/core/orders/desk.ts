@@ -11,7 +11,14 @@
  * clearly marked placeholder row while an answer is outstanding.
  */
 import { randomBytes } from 'node:crypto';
-import { type CancelAllResult, fail, ok, type ParsedRequestOf, type Result } from '../../../shared/contract';
+import {
+  type CancelAllResult,
+  fail,
+  ok,
+  type OrderOrigin,
+  type ParsedRequestOf,
+  type Result,
+} from '../../../shared/contract';
 import { type Instrument, type Order, isOrderDone } from '../../../shared/domain';
 import { isSameOrderIntent } from '../../../shared/intent';
 import { positionKey } from '../../../shared/keys';
@@ -37,6 +44,8 @@ export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_LOOKUP_SCHEDULE_MS: readonly number[] = [500, 1_500, 3_500, 7_500, 15_000, 30_000];
 /** The risk limits' "confirm this size" answer (the fat-finger guard): asked, not refused. */
 const NEEDS_CONFIRMATION = 'needs_confirmation';
+/** The refusal of a hotkey or DOM action on a live account the trader did not allow. */
+export const ONE_CLICK_LIVE_OFF = 'one_click_live_off';
 /** Settled intents remembered for retries of the same click (oldest forgotten first). */
 const MAX_REMEMBERED = 10_000;
 
@@ -75,6 +84,8 @@ interface PlaceIntent {
   result: Promise<Result<Order>>;
   lookups: number;
   timer: unknown;
+  /** A cancel-all asked for it while its outcome was unknown: cancelled once the broker has it. */
+  cancelWhenPlaced?: boolean;
 }
 
 /** One modify or cancel, by idempotency key. */
@@ -104,6 +115,8 @@ export class OrderDesk {
   private readonly changes = new Map<string, ChangeIntent>();
   private readonly unsubscribe: () => void;
   private guard: OrderGuard | null = null;
+  /** Whether hotkeys and the DOM may trade live accounts (the trader's saved hotkey setting). */
+  private liveOneClick: () => boolean = () => false;
 
   constructor(opts: OrderDeskOptions) {
     this.ledger = opts.ledger;
@@ -129,6 +142,36 @@ export class OrderDesk {
     this.guard = guard;
   }
 
+  /**
+   * Where the trader's "hotkeys and one-click orders on live accounts" choice is read (the
+   * workspace's saved hotkey settings); until one is given, they are off on live accounts.
+   */
+  allowLiveOneClickWhen(allowed: () => boolean): void {
+    this.liveOneClick = allowed;
+  }
+
+  /**
+   * Hotkey and DOM actions are one keystroke or click with no confirmation: on a live-mode account
+   * they are refused unless the trader turned them on. The ticket, the tables and the chart's
+   * confirmed Alt+click are not affected. Every path's origin is asked here, before anything else.
+   */
+  checkOrigin(
+    where: { connectionId: string; accountId: string },
+    origin: OrderOrigin | undefined,
+  ): Result<void> {
+    if (origin !== 'hotkey' && origin !== 'dom') return ok(undefined);
+    const mode =
+      this.ledger.account(where.connectionId, where.accountId)?.mode ??
+      this.connectionOf(where.connectionId)?.mode;
+    if (mode !== 'live' || this.liveOneClick()) return ok(undefined);
+    return fail(
+      ONE_CLICK_LIVE_OFF,
+      origin === 'hotkey'
+        ? `Trading hotkeys are off for live accounts, so nothing was sent to ${where.accountId}. Turn them on in hotkey settings if you want them there.`
+        : `One-click trading from the DOM is off for live accounts, so nothing was sent to ${where.accountId}. Turn it on in hotkey settings (press ?) if you want it there.`,
+    );
+  }
+
   /** A fresh client order id for one trader intent. */
   newClientOrderId(): string {
     return this.ids.next();
@@ -146,6 +189,11 @@ export class OrderDesk {
     if (id !== undefined) {
       const retried = this.retryOf(id, req);
       if (retried !== null) return retried;
+    }
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) {
+      this.refused('place', req, origin.error.code, origin.error.message);
+      return origin;
     }
     const clientOrderId = id ?? this.ids.next();
     const checked = this.checkPlace(req, clientOrderId);
@@ -225,7 +273,7 @@ export class OrderDesk {
       );
     const grid = this.checkGrid(inst, req);
     if (!grid.ok) return grid;
-    const { clientOrderId: _asked, confirmLarge: _confirmed, ...rest } = req;
+    const { clientOrderId: _asked, confirmLarge: _confirmed, origin: _origin, ...rest } = req;
     return ok({ conn: c, order: { ...rest, ...grid.value, clientOrderId } });
   }
 
@@ -282,6 +330,7 @@ export class OrderDesk {
         stopPrice: o.stopPrice,
         trail: o.trail,
         tif: o.tif,
+        origin: intent.asked.origin ?? 'ticket',
       },
       'place order',
     );
@@ -341,6 +390,10 @@ export class OrderDesk {
       },
       'order accepted',
     );
+    if (intent.cancelWhenPlaced === true) {
+      intent.cancelWhenPlaced = false;
+      if (!isOrderDone(order.status)) void this.cancelPromised(o.connectionId, brokerOrderId);
+    }
     return ok(order);
   }
 
@@ -388,6 +441,18 @@ export class OrderDesk {
     );
     if (ack.status === 'accepted') this.placed(intent, ack.brokerOrderId, ack.order);
     else if (ack.status === 'rejected') this.notPlaced(conn, intent, `Rejected by the broker: ${ack.reason}`);
+  }
+
+  /** The cancel a cancel-all promised for an order it found still being placed. */
+  private async cancelPromised(connectionId: string, orderId: string): Promise<void> {
+    const r = await this.cancel({ connectionId, orderId });
+    if (r.ok || r.error.code === 'order_done')
+      this.log.info({ connectionId, orderId }, 'cancel-all: order cancelled once acknowledged');
+    else
+      this.log.warn(
+        { connectionId, orderId, code: r.error.code, reason: r.error.message },
+        'cancel-all: order acknowledged late could not be cancelled',
+      );
   }
 
   /** Definitely not placed: the row says why, and the trader may place it again. */
@@ -487,6 +552,8 @@ export class OrderDesk {
     const target = this.changeTarget(req.connectionId, req.orderId, 'modified');
     if (!target.ok) return this.refusedChange('modify', req, target);
     const { conn, order } = target.value;
+    const origin = this.checkOrigin(order, req.origin);
+    if (!origin.ok) return this.refusedChange('modify', req, origin);
     if (!conn.capabilities.modify)
       return this.refusedChange(
         'modify',
@@ -509,6 +576,7 @@ export class OrderDesk {
         idempotencyKey: key,
         before: { qty: order.qty, limitPrice: order.limitPrice, stopPrice: order.stopPrice },
         after: change.value,
+        origin: req.origin ?? 'ticket',
       },
       'modify order',
     );
@@ -527,6 +595,8 @@ export class OrderDesk {
     const target = this.changeTarget(req.connectionId, req.orderId, 'cancelled');
     if (!target.ok) return this.refusedChange('cancel', req, target);
     const { conn, order } = target.value;
+    const origin = this.checkOrigin(order, req.origin);
+    if (!origin.ok) return this.refusedChange('cancel', req, origin);
     const intent = this.startChange('cancel', key, order);
     this.log.info(
       {
@@ -534,6 +604,7 @@ export class OrderDesk {
         orderId: order.id,
         clientOrderId: order.clientOrderId,
         idempotencyKey: key,
+        origin: req.origin ?? 'ticket',
       },
       'cancel order',
     );
@@ -691,6 +762,8 @@ export class OrderDesk {
    * first, exactly as flatten does; without, they stay working (and may re-open the position).
    */
   async close(req: PositionRequest): Promise<Result<Order[]>> {
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
     if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to close.`);
     if (req.cancelWorking === true) return this.flatten(req);
@@ -704,19 +777,13 @@ export class OrderDesk {
    * position after it was closed. Returns the orders touched, cancels first.
    */
   async flatten(req: PositionRequest): Promise<Result<Order[]>> {
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
-    const touched: Order[] = [];
-    for (const o of this.workingOn(req)) {
-      const r = await this.cancel({ connectionId: o.connectionId, orderId: o.id });
-      if (r.ok) touched.push(r.value);
-      // Finished meanwhile (e.g. the stop filled): its fills are in the position closed below.
-      else if (r.error.code !== 'order_done')
-        return fail(
-          'flatten_incomplete',
-          `Could not cancel order ${o.id} (${r.error.message}), so the ${req.symbol} position was not closed${touched.length > 0 ? `; cancelled before that: ${touched.map((x) => x.id).join(', ')}` : ''}.`,
-        );
-    }
+    const cancelled = await this.cancelWorkingOn(req, 'position was not closed');
+    if (!cancelled.ok) return cancelled;
+    const touched = cancelled.value;
     const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
     if (p !== undefined && p.qty !== 0) {
       const r = await this.place(closingOrder(req, p.qty));
@@ -731,38 +798,130 @@ export class OrderDesk {
   }
 
   /**
+   * Cancels the symbol's working orders one by one; the first that cannot be cancelled stops
+   * there (`outcome` says what was then not done). An order that finished meanwhile (the stop
+   * filled) is not a failure: its fills are in the position.
+   */
+  private async cancelWorkingOn(req: PositionRequest, outcome: string): Promise<Result<Order[]>> {
+    const touched: Order[] = [];
+    for (const o of this.workingOn(req)) {
+      const r = await this.cancel({ connectionId: o.connectionId, orderId: o.id });
+      if (r.ok) touched.push(r.value);
+      else if (r.error.code !== 'order_done')
+        return fail(
+          'flatten_incomplete',
+          `Could not cancel order ${o.id} (${r.error.message}), so the ${req.symbol} ${outcome}${touched.length > 0 ? `; cancelled before that: ${touched.map((x) => x.id).join(', ')}` : ''}.`,
+        );
+    }
+    return ok(touched);
+  }
+
+  /**
    * Cancel every working order of one account on one symbol. Each cancel runs through `cancel`
    * (same checks, same idempotency), and each outcome is reported: one refusal does not stop the
-   * others, and an order that finished meanwhile is neither cancelled nor a failure.
+   * others, and an order that finished meanwhile is neither cancelled nor a failure. Orders still
+   * being placed are included: one whose answer is on the way is cancelled once it arrives; one
+   * whose outcome is unknown is reported as pending and cancelled when the broker confirms it.
    */
   async cancelAll(req: PositionRequest): Promise<Result<CancelAllResult>> {
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
     const conn = this.tradingConnection(req.connectionId);
     if (!conn.ok) return conn;
     const working = this.workingOn(req);
-    const results = await Promise.all(
-      working.map((o) => this.cancel({ connectionId: o.connectionId, orderId: o.id })),
+    const seen = new Set(working.map((o) => o.clientOrderId));
+    const inFlight = [...this.intents.values()].filter(
+      (i) =>
+        (i.state === 'sending' || i.state === 'unknown') &&
+        i.sent.connectionId === req.connectionId &&
+        i.sent.accountId === req.accountId &&
+        i.sent.symbol === req.symbol &&
+        !seen.has(i.clientOrderId),
     );
+    const [results, late] = await Promise.all([
+      Promise.all(working.map((o) => this.cancel({ connectionId: o.connectionId, orderId: o.id }))),
+      Promise.all(inFlight.map((i) => this.cancelInFlight(i))),
+    ]);
     const cancelled: Order[] = [];
     const failed: CancelAllResult['failed'] = [];
+    const pending: NonNullable<CancelAllResult['pending']> = [];
     results.forEach((r, i) => {
       const o = working[i] as Order;
       if (r.ok) cancelled.push(r.value);
       else if (r.error.code !== 'order_done') failed.push({ orderId: o.id, message: r.error.message });
     });
-    return ok({ cancelled, failed });
+    for (const l of late) {
+      if (l.kind === 'cancelled') cancelled.push(l.order);
+      else if (l.kind === 'failed') failed.push({ orderId: l.orderId, message: l.message });
+      else if (l.kind === 'pending') pending.push({ clientOrderId: l.clientOrderId, message: l.message });
+    }
+    return ok({ cancelled, failed, ...(pending.length > 0 ? { pending } : {}) });
+  }
+
+  /** One order still being placed, for a cancel-all: cancelled once acknowledged, or promised. */
+  private async cancelInFlight(
+    intent: PlaceIntent,
+  ): Promise<
+    | { kind: 'cancelled'; order: Order }
+    | { kind: 'failed'; orderId: string; message: string }
+    | { kind: 'pending'; clientOrderId: string; message: string }
+    | { kind: 'none' }
+  > {
+    const { connectionId, clientOrderId } = intent.sent;
+    // The answer is on the way (the call has its deadline): wait for it.
+    if (intent.state === 'sending') await intent.result;
+    if (intent.state === 'unknown') {
+      intent.cancelWhenPlaced = true;
+      this.log.info({ connectionId, clientOrderId }, 'cancel-all: order outcome unknown, cancel promised');
+      return {
+        kind: 'pending',
+        clientOrderId,
+        message: `Order ${clientOrderId} (${describeAsk(intent.asked)}) is still being placed — it will be cancelled when the broker acknowledges it.`,
+      };
+    }
+    const placed = this.brokerOrderFor(connectionId, clientOrderId);
+    if (placed === undefined || isOrderDone(placed.status)) return { kind: 'none' };
+    const r = await this.cancel({ connectionId, orderId: placed.id });
+    if (r.ok) return { kind: 'cancelled', order: r.value };
+    if (r.error.code === 'order_done') return { kind: 'none' };
+    return { kind: 'failed', orderId: placed.id, message: r.error.message };
   }
 
   /**
-   * Reverse the position: one market order of twice its size on the other side, so long 2 becomes
-   * short 2 with no moment flat in between. Working orders stay (they may be the trader's exits
-   * for the new side); the same checks and guards as any order apply.
+   * Reverse the position: cancel the symbol's working orders first (the old side's stop and
+   * target would otherwise add to the new position), then one market order of twice what is
+   * left, so long 2 becomes short 2 with no moment flat in between. A cancel that fails stops it
+   * before anything is sent. The same checks and guards as any order apply. Returns the cancels,
+   * then the reversing order.
    */
   async reverse(req: PositionRequest): Promise<Result<Order[]>> {
-    const p = this.ledger.position(positionKey(req.connectionId, req.accountId, req.symbol));
+    const origin = this.checkOrigin(req, req.origin);
+    if (!origin.ok) return origin;
+    const key = positionKey(req.connectionId, req.accountId, req.symbol);
+    const p = this.ledger.position(key);
     if (p === undefined || p.qty === 0) return fail('flat', `There is no ${req.symbol} position to reverse.`);
-    const close = closingOrder(req, p.qty);
+    const conn = this.tradingConnection(req.connectionId);
+    if (!conn.ok) return conn;
+    const cancelled = await this.cancelWorkingOn(req, 'position was not reversed');
+    if (!cancelled.ok) return fail('reverse_incomplete', cancelled.error.message);
+    const touched = cancelled.value;
+    // An exit may have filled while it was being cancelled: reverse what is held now.
+    const now = this.ledger.position(key)?.qty ?? 0;
+    if (now === 0)
+      return fail(
+        'flat',
+        `The ${req.symbol} position closed while its working orders were being cancelled; nothing was reversed.`,
+      );
+    const close = closingOrder(req, now);
     const r = await this.place({ ...close, qty: close.qty * 2 });
-    return r.ok ? ok([r.value]) : r;
+    if (!r.ok)
+      return touched.length === 0
+        ? r
+        : fail(
+            r.error.code,
+            `${touched.length} working order(s) cancelled, but the ${req.symbol} position was not reversed: ${r.error.message}`,
+          );
+    return ok([...touched, r.value]);
   }
 
   // ---------------------------------------------------------------- shared
@@ -781,7 +940,11 @@ export class OrderDesk {
       );
   }
 
-  private tradingConnection(connectionId: string): Result<Connection> {
+  /**
+   * The connection, when it can take orders now: known, trading, live. Callers that clear a
+   * symbol (protection first, then orders) ask this before touching anything.
+   */
+  tradingConnection(connectionId: string): Result<Connection> {
     const c = this.connectionOf(connectionId);
     if (c === undefined) return fail('not_found', `There is no connection named "${connectionId}".`);
     if (!c.capabilities.trading)

@@ -70,6 +70,8 @@ interface Protection {
   trail: TrailingState | null;
   running: boolean;
   again: boolean;
+  /** Its orders are being cancelled: no evaluation acts on it meanwhile. */
+  cancelling: boolean;
   /** Alerts already raised (by kind), so a re-evaluation does not repeat them. */
   alerted: Set<string>;
 }
@@ -174,6 +176,7 @@ export class ProtectionEngine {
           : null,
       running: false,
       again: false,
+      cancelling: false,
       alerted: new Set(),
     };
     this.track(p);
@@ -193,43 +196,71 @@ export class ProtectionEngine {
     return this.resultOf(p);
   }
 
-  /** Cancels every working order of a protection and stops managing it. */
+  /**
+   * Cancels every working order of a protection, then stops managing it. It ends only once every
+   * child cancel succeeded: when one fails (a stale link, a refusal, no answer) it stays active —
+   * still watched by the terminal, or still held at the broker — and the failure is returned, so
+   * no caller goes on as if the symbol were clear.
+   */
   async cancel(id: string): Promise<Result<ProtectionView>> {
     const p = this.protections.get(id);
     if (p === undefined) return fail('not_found', `There is no protection ${id}.`);
     if (p.status !== 'active') return ok(this.view(p));
-    if (p.managed) this.finish(p, 'done', 'cancelled by the trader');
-    else p.status = 'done';
+    if (p.cancelling) return fail('change_pending', `Protection ${id} is already being cancelled.`);
+    p.cancelling = true;
     const problems: string[] = [];
-    for (const o of this.childOrders(p)) {
-      if (isOrderDone(o.status) || o.placeholder === true) continue;
-      if (p.managed) this.act(p, 'cancel', this.roleOf(o), o.clientOrderId);
-      const r = await this.desk.cancel({ connectionId: o.connectionId, orderId: o.id });
-      if (!r.ok && r.error.code !== 'order_done') problems.push(`${o.id}: ${r.error.message}`);
+    try {
+      // An evaluation under way may be placing a child right now: let it land first.
+      while (p.running) await this.idle();
+      for (const o of this.childOrders(p)) {
+        if (isOrderDone(o.status)) continue;
+        if (o.placeholder === true) {
+          problems.push(`${o.id}: not yet confirmed by the broker, so it can't be cancelled yet`);
+          continue;
+        }
+        if (p.managed) this.act(p, 'cancel', this.roleOf(o), o.clientOrderId);
+        const r = await this.desk.cancel({ connectionId: o.connectionId, orderId: o.id });
+        if (!r.ok && r.error.code !== 'order_done') problems.push(`${o.id}: ${r.error.message}`);
+      }
+      if (problems.length === 0) {
+        if (p.managed) this.finish(p, 'done', 'cancelled by the trader');
+        else p.status = 'done';
+      }
+    } finally {
+      p.cancelling = false;
     }
-    if (problems.length > 0)
-      return fail(
-        'cancel_incomplete',
-        `Some orders of protection ${id} could not be cancelled: ${problems.join('; ')}`,
-      );
-    return ok(this.view(p));
+    if (problems.length === 0) return ok(this.view(p));
+    this.log.warn({ protectionId: id, problems }, 'protection cancel incomplete: still active');
+    // What happened meanwhile (a leg cancelled, a fill) is evaluated again.
+    if (p.managed) void this.kick(p);
+    return fail(
+      'cancel_incomplete',
+      `Some orders of ${describe(p)} could not be cancelled (${problems.join('; ')}); it stays ${p.managed ? 'watched by the terminal' : 'held at the broker'}.`,
+    );
   }
 
   /**
    * Cancels every active protection on one account's symbol (a close that cancels the symbol's
-   * working orders, a flatten): a terminal-managed one stops being managed, so a trailing stop
-   * still waiting for its activation cannot re-open the position later. Returns those cancelled.
+   * working orders, a flatten, a reverse, a cancel-all): a terminal-managed one stops being
+   * managed, so a trailing stop still waiting for its activation cannot re-open the position
+   * later. Returns those cancelled and those that could not be (still active, with why).
    */
-  async cancelOn(connectionId: string, accountId: string, symbol: string): Promise<ProtectionView[]> {
-    const out: ProtectionView[] = [];
+  async cancelOn(
+    connectionId: string,
+    accountId: string,
+    symbol: string,
+  ): Promise<{ cancelled: ProtectionView[]; failed: { id: string; message: string }[] }> {
+    const cancelled: ProtectionView[] = [];
+    const failed: { id: string; message: string }[] = [];
     for (const p of [...this.protections.values()]) {
       const r = p.req;
       if (p.status !== 'active' || r.connectionId !== connectionId || r.accountId !== accountId) continue;
       if (r.symbol !== symbol) continue;
       const done = await this.cancel(p.id);
-      if (done.ok) out.push(done.value);
+      if (done.ok) cancelled.push(done.value);
+      else failed.push({ id: p.id, message: done.error.message });
     }
-    return out;
+    return { cancelled, failed };
   }
 
   /** Active protections the terminal manages (the quit guard lists them). */
@@ -470,6 +501,7 @@ export class ProtectionEngine {
               : null,
           running: false,
           again: false,
+          cancelling: false,
           alerted: new Set(),
         });
         continue;
@@ -589,7 +621,7 @@ export class ProtectionEngine {
     try {
       do {
         p.again = false;
-        if (p.status !== 'active' || !p.managed || !p.resumed || !this.verified(p)) return;
+        if (p.status !== 'active' || !p.managed || !p.resumed || p.cancelling || !this.verified(p)) return;
         await this.evaluate(p);
         // A leg placed after its sibling: the sibling's links (siblingIds, parentId) name it now.
         for (const role of ROLES[p.req.kind]) this.refreshChild(p, role);

@@ -13,6 +13,9 @@ import { ConnectionManager, UnavailableConnection } from '../../../../src/main/c
 import { openVault, type CredentialVault } from '../../../../src/main/core/credentials';
 import { Engine } from '../../../../src/main/core/engine';
 import { silentLogger } from '../../../../src/main/core/log';
+import type { Result } from '../../../../src/shared/contract';
+import { ES } from '../fixtures';
+import { ScriptedBroker } from '../../../support/broker';
 import { openSettings } from '../../../../src/main/core/settings';
 
 const SECRET = `S3cr3t-manager-${Math.random().toString(36).slice(2)}`;
@@ -286,5 +289,37 @@ describe('ConnectionManager', () => {
       ok: true,
       value: { mode: 'live' },
     });
+  });
+});
+
+describe('ConnectionManager: hotkeys on live accounts follow the saved hotkey settings', () => {
+  it('refuses a hotkey order on a live account until layout.hotkeys allows live', async () => {
+    const { engine } = await session();
+    const live = new ScriptedBroker('live', 'Live broker', [ES]);
+    live.mode = 'live';
+    await engine.addConnection(live);
+    const order = {
+      connectionId: 'live',
+      accountId: 'ACC',
+      symbol: 'ES',
+      side: 'buy',
+      type: 'limit',
+      qty: 1,
+      limitPrice: 5000,
+      origin: 'hotkey',
+    };
+    const off = (await engine.dispatch('term:orders.place', order)) as Result<unknown>;
+    expect(!off.ok && off.error.code).toBe('one_click_live_off');
+    const saved = (await engine.dispatch('term:workspace.update', {
+      layout: { hotkeys: { bindings: {}, liveEnabled: true } },
+    })) as Result<unknown>;
+    expect(saved.ok).toBe(true);
+    const on = (await engine.dispatch('term:orders.place', order)) as Result<unknown>;
+    expect(on.ok).toBe(true);
+    await engine.dispatch('term:workspace.update', {
+      layout: { hotkeys: { bindings: {}, liveEnabled: false } },
+    });
+    const offAgain = (await engine.dispatch('term:orders.place', order)) as Result<unknown>;
+    expect(!offAgain.ok && offAgain.error.code).toBe('one_click_live_off');
   });
 });

@@ -23,8 +23,34 @@ async function setup() {
   await engine.start();
   const es = paper.exchange.quote('ES');
   if (es === undefined) throw new Error('no ES quote');
-  return { e: engine, es };
+  return { e: engine, es, paper };
 }
+
+/** Long 2 ES with its exits working: a sell stop below and a sell limit target above. */
+async function longWithExits(e: Engine, es: { bid: number; ask: number }) {
+  const bought = await place(e, { side: 'buy', type: 'market', qty: 2 });
+  expect(bought.ok && bought.value.status).toBe('filled');
+  const stop = await place(e, {
+    side: 'sell',
+    type: 'stop',
+    qty: 2,
+    stopPrice: Math.floor((es.bid * 0.98) / 0.25) * 0.25,
+    tif: 'gtc',
+  });
+  const target = await place(e, {
+    side: 'sell',
+    type: 'limit',
+    qty: 2,
+    limitPrice: Math.ceil((es.ask * 1.02) / 0.25) * 0.25,
+    tif: 'gtc',
+  });
+  expect(stop.ok && target.ok && [stop.value.status, target.value.status]).toEqual(['working', 'working']);
+}
+
+const workingEs = (e: Engine) =>
+  e
+    .snapshot()
+    .orders.filter((o) => o.symbol === 'ES' && !['filled', 'cancelled', 'rejected'].includes(o.status));
 
 function place(e: Engine, req: Record<string, unknown>): Promise<Result<Order>> {
   return e.dispatch('term:orders.place', { ...where, qty: 1, ...req }) as Promise<Result<Order>>;
@@ -77,6 +103,54 @@ describe('reverse a position', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.map((o) => [o.side, o.type, o.qty, o.status])).toEqual([['sell', 'market', 4, 'filled']]);
     expect(e.ledger.positions().find((p) => p.symbol === 'ES')?.qty).toBe(-2);
+  });
+
+  it("cancels the old side's stop and target first: nothing left working adds to the short", async () => {
+    const { e, es } = await setup();
+    await longWithExits(e, es);
+    const r = (await e.dispatch('term:positions.reverse', where)) as Result<Order[]>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.map((o) => [o.side, o.type, o.qty, o.status])).toEqual([
+      ['sell', 'stop', 2, 'cancelled'],
+      ['sell', 'limit', 2, 'cancelled'],
+      ['sell', 'market', 4, 'filled'],
+    ]);
+    expect(workingEs(e)).toEqual([]);
+    expect(e.ledger.positions().find((p) => p.symbol === 'ES')?.qty).toBe(-2);
+  });
+
+  it("ends the symbol's terminal-managed protection too", async () => {
+    const { e, es } = await setup();
+    await place(e, { side: 'buy', type: 'market', qty: 2 });
+    const prot = (await e.dispatch('term:protection.place', {
+      ...where,
+      kind: 'oco',
+      side: 'sell',
+      qty: 2,
+      legs: [
+        { type: 'limit', limitPrice: Math.ceil((es.ask * 1.02) / 0.25) * 0.25 },
+        { type: 'stop', stopPrice: Math.floor((es.bid * 0.98) / 0.25) * 0.25 },
+      ],
+    })) as Result<{ id: string; heldBy: string }>;
+    if (!prot.ok) throw new Error(prot.error.message);
+    expect(prot.value.heldBy).toBe('terminal');
+    await e.protection.idle();
+    expect(workingEs(e)).toHaveLength(2);
+    const r = (await e.dispatch('term:positions.reverse', where)) as Result<Order[]>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(e.protection.list()).toMatchObject([{ id: prot.value.id, status: 'done' }]);
+    expect(workingEs(e)).toEqual([]);
+    expect(e.ledger.positions().find((p) => p.symbol === 'ES')?.qty).toBe(-2);
+  });
+
+  it('sends nothing on a link that is not live, and says why', async () => {
+    const { e, es, paper } = await setup();
+    await longWithExits(e, es);
+    paper.disconnect();
+    const r = (await e.dispatch('term:positions.reverse', where)) as Result<Order[]>;
+    expect(!r.ok && r.error.code).toBe('not_connected');
+    expect(workingEs(e)).toHaveLength(2);
+    expect(e.ledger.positions().find((p) => p.symbol === 'ES')?.qty).toBe(2);
   });
 
   it('says there is nothing to reverse when flat', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../../src/main/core/engine';
-import type { Result } from '../../../../src/shared/contract';
+import type { CancelAllResult, Result } from '../../../../src/shared/contract';
 import type { Order } from '../../../../src/shared/domain';
 import { Snapshot } from '../../../../src/shared/stream';
 import { StatusReport } from '../../../../src/shared/status';
@@ -21,6 +21,8 @@ const SCHEDULE = [500, 1_500, 3_500];
 async function setup(...ids: string[]) {
   const timers = new ManualTimers();
   const brokers = ids.map((id) => new ScriptedBroker(id, `Broker ${id}`, [ES]));
+  // A broker named "live…" reports a live-mode account.
+  for (const b of brokers) if (b.id.startsWith('live')) b.mode = 'live';
   const e = Engine.create({
     paper: false,
     connections: brokers,
@@ -318,5 +320,132 @@ describe('order desk: rejected orders stay in the history', () => {
     await settle();
     const rows = e.snapshot().orders.filter((o) => o.clientOrderId === id);
     expect(rows.map((o) => [o.id, o.status, o.placeholder])).toEqual([['A-99', 'rejected', undefined]]);
+  });
+});
+
+describe('order desk: cancel all includes orders still being placed', () => {
+  const where = { connectionId: 'a', accountId: 'ACC', symbol: 'ES' };
+
+  it('cancels an order whose answer was on the way once it arrives', async () => {
+    const { e, brokers } = await setup('a');
+    const [b] = brokers;
+    const id = await newId(e);
+    b.replies = ['hold'];
+    const placing = e.dispatch('term:orders.place', buy('a', { clientOrderId: id })) as Promise<
+      Result<Order>
+    >;
+    await settle();
+    expect(rowOf(e, 'a', id)).toMatchObject({ status: 'pending', placeholder: true });
+    const all = e.dispatch('term:orders.cancelAll', where) as Promise<Result<CancelAllResult>>;
+    await settle();
+    b.release();
+    const [placed, r] = await Promise.all([placing, all]);
+    expect(placed.ok).toBe(true);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.cancelled.map((o) => [o.clientOrderId, o.status])).toEqual([[id, 'cancelled']]);
+    expect(r.value.failed).toEqual([]);
+    expect(b.byClientId(id)?.status).toBe('cancelled');
+    expect(rowOf(e, 'a', id)?.status).toBe('cancelled');
+  });
+
+  it('reports an order of unknown outcome as still being placed, and cancels it once confirmed', async () => {
+    const { e, timers, brokers } = await setup('a');
+    const [b] = brokers;
+    const id = await newId(e);
+    b.replies = ['hang'];
+    const placing = e.dispatch('term:orders.place', buy('a', { clientOrderId: id })) as Promise<
+      Result<Order>
+    >;
+    await settle();
+    await timers.advance(DEADLINE);
+    expect(((await placing) as { ok: false; error: { code: string } }).error.code).toBe('outcome_unknown');
+    const r = (await e.dispatch('term:orders.cancelAll', where)) as Result<CancelAllResult>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.cancelled).toEqual([]);
+    expect(r.value.pending).toEqual([
+      {
+        clientOrderId: id,
+        message: expect.stringMatching(
+          /still being placed — it will be cancelled when the broker acknowledges it/,
+        ),
+      },
+    ]);
+    // The lookup finds it at the broker: the promised cancel goes out.
+    await timers.advance(SCHEDULE[0] ?? 0);
+    await settle();
+    expect(b.received.filter((x) => x.op === 'cancel')).toHaveLength(1);
+    expect(b.byClientId(id)?.status).toBe('cancelled');
+    expect(rowOf(e, 'a', id)?.status).toBe('cancelled');
+  });
+});
+
+describe('order desk: hotkeys and the DOM on live accounts', () => {
+  const where = { connectionId: 'live', accountId: 'ACC', symbol: 'ES' };
+
+  it('refuses every hotkey and DOM action on a live account unless the trader allowed it', async () => {
+    const { e, brokers } = await setup('live');
+    const [b] = brokers;
+    const resting = (await e.dispatch('term:orders.place', buy('live'))) as Result<Order>;
+    if (!resting.ok) throw new Error(resting.error.message);
+    const ref = { connectionId: 'live', orderId: resting.value.id };
+    const asks: [string, Record<string, unknown>][] = [];
+    for (const origin of ['hotkey', 'dom'] as const)
+      asks.push(
+        ['term:orders.place', buy('live', { origin })],
+        ['term:orders.modify', { ...ref, limitPrice: 4999, origin }],
+        ['term:orders.cancel', { ...ref, origin }],
+        ['term:orders.cancelAll', { ...where, origin }],
+        ['term:positions.flatten', { ...where, origin }],
+        ['term:positions.reverse', { ...where, origin }],
+        ['term:positions.close', { ...where, cancelWorking: true, origin }],
+      );
+    const received = b.received.length;
+    for (const [channel, req] of asks) {
+      const r = (await e.dispatch(channel, req)) as Result<unknown>;
+      expect([channel, !r.ok && r.error.code]).toEqual([channel, 'one_click_live_off']);
+    }
+    const hotkey = (await e.dispatch(
+      'term:orders.place',
+      buy('live', { origin: 'hotkey' }),
+    )) as Result<Order>;
+    expect(!hotkey.ok && hotkey.error.message).toMatch(/^Trading hotkeys are off for live accounts/);
+    const dom = (await e.dispatch('term:orders.cancel', { ...ref, origin: 'dom' })) as Result<Order>;
+    expect(!dom.ok && dom.error.message).toMatch(/^One-click trading from the DOM is off for live accounts/);
+    expect(b.received.length).toBe(received);
+    expect(e.ledger.order('live', resting.value.id)?.status).toBe('working');
+
+    // The ticket, the tables and the chart's confirmed Alt+click are not affected.
+    const chart = (await e.dispatch('term:orders.place', buy('live', { origin: 'chart' }))) as Result<Order>;
+    const ticket = (await e.dispatch(
+      'term:orders.place',
+      buy('live', { origin: 'ticket' }),
+    )) as Result<Order>;
+    expect(chart.ok && ticket.ok).toBe(true);
+
+    // Allowed in the hotkey settings: the same keys go through.
+    e.allowLiveOneClickWhen(() => true);
+    const allowed = (await e.dispatch(
+      'term:orders.place',
+      buy('live', { origin: 'hotkey' }),
+    )) as Result<Order>;
+    expect(allowed.ok && allowed.value.status).toBe('working');
+    const all = (await e.dispatch('term:orders.cancelAll', {
+      ...where,
+      origin: 'dom',
+    })) as Result<CancelAllResult>;
+    expect(all.ok && all.value.cancelled).toHaveLength(4);
+  });
+
+  it('lets hotkeys and the DOM trade a demo account', async () => {
+    const { e } = await setup('a');
+    const r = (await e.dispatch('term:orders.place', buy('a', { origin: 'dom' }))) as Result<Order>;
+    expect(r.ok && r.value.status).toBe('working');
+    const all = (await e.dispatch('term:orders.cancelAll', {
+      connectionId: 'a',
+      accountId: 'ACC',
+      symbol: 'ES',
+      origin: 'hotkey',
+    })) as Result<CancelAllResult>;
+    expect(all.ok && all.value.cancelled).toHaveLength(1);
   });
 });

@@ -10,7 +10,12 @@ import { Engine } from '../../../../src/main/core/engine';
 import { PaperConnection } from '../../../../src/main/core/paper/connection';
 import { PAPER_ACCOUNT_ID } from '../../../../src/main/core/paper/exchange';
 import { JOURNAL_FILE } from '../../../../src/main/core/protection/journal';
-import type { ProtectionRequest, ProtectionView, Result } from '../../../../src/shared/contract';
+import type {
+  CancelAllResult,
+  ProtectionRequest,
+  ProtectionView,
+  Result,
+} from '../../../../src/shared/contract';
 import type { Capabilities, Order } from '../../../../src/shared/domain';
 import { ES } from '../fixtures';
 import { ScriptedBroker } from '../../../support/broker';
@@ -466,6 +471,108 @@ describe('cancelling a protection', () => {
     expect(b.byClientId(v.orders.l2 ?? '')?.status).toBe('cancelled');
     const unknown = (await e.dispatch('term:protection.cancel', { id: 'nope' })) as Result<ProtectionView>;
     expect(!unknown.ok && unknown.error.code).toBe('not_found');
+  });
+});
+
+describe('flatten and close with their protection', () => {
+  const where = { connectionId: 'b', accountId: 'ACC', symbol: 'ES' };
+
+  it('on a stale link touches nothing: the OCO stays watched and its legs stay working', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    b.state = 'stale';
+    for (const channel of ['term:positions.flatten', 'term:positions.close'] as const) {
+      const r = (await e.dispatch(channel, { ...where, cancelWorking: true })) as Result<Order[]>;
+      if (channel === 'term:positions.flatten') expect(!r.ok && r.error.code).toBe('not_connected');
+    }
+    expect(e.protection.list()[0]).toMatchObject({ id: v.id, status: 'active' });
+    expect(e.protection.activeTerminal()).toHaveLength(1);
+    expect(b.received.filter((x) => x.op === 'cancel')).toEqual([]);
+    // Back live, the OCO still does its job: a leg fill cancels the other.
+    b.state = 'live';
+    b.fill(orderOf(e, v.orders.l1).id, 2, 5010);
+    await e.protection.idle();
+    expect(orderOf(e, v.orders.l2).status).toBe('cancelled');
+  });
+
+  it('keeps the protection managed and does not close when a leg cancel fails', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    const placed = b.placed();
+    b.replies = ['reject'];
+    const r = (await e.dispatch('term:positions.flatten', where)) as Result<Order[]>;
+    expect(!r.ok && r.error.code).toBe('protection_not_cancelled');
+    expect(!r.ok && r.error.message).toMatch(/ES position was not flattened.*could not be cancelled/);
+    await e.protection.idle();
+    expect(e.protection.list()[0]).toMatchObject({ id: v.id, status: 'active' });
+    expect(orderOf(e, v.orders.l1).status).toBe('working');
+    expect(b.placed()).toBe(placed);
+  });
+});
+
+describe('cancel all on the symbol', () => {
+  it('ends a trailing stop still waiting for its activation: it never places an order later', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, {
+      kind: 'trailing',
+      qty: 1,
+      trail: { by: 'amount', offset: 2, activationPrice: 5005 },
+    });
+    const r = (await e.dispatch('term:orders.cancelAll', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+    })) as Result<CancelAllResult>;
+    expect(r).toEqual({ ok: true, value: { cancelled: [], failed: [] } });
+    expect(e.protection.list()[0]).toMatchObject({ id: v.id, status: 'done' });
+    b.quote('ES', 5006);
+    await e.protection.idle();
+    expect(e.ledger.orderByClientOrderId(v.orders.ts ?? '')).toBeUndefined();
+    expect(b.placed()).toBe(0);
+  });
+
+  it("counts the OCO's legs among the cancelled orders", async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, OCO);
+    const r = (await e.dispatch('term:orders.cancelAll', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+    })) as Result<CancelAllResult>;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.cancelled.map((o) => o.clientOrderId).sort()).toEqual([v.orders.l1, v.orders.l2].sort());
+    expect(e.protection.list()[0]).toMatchObject({ status: 'done' });
+    expect(b.byClientId(v.orders.l1 ?? '')?.status).toBe('cancelled');
+  });
+});
+
+describe('reverse with a working exit', () => {
+  it('does not reverse when an exit cannot be cancelled, and says which', async () => {
+    const { e, b } = await setup();
+    b.emit({
+      type: 'position',
+      position: { accountId: 'ACC', symbol: 'ES', qty: 2, avgPrice: 5000, mark: null, markedAt: null },
+    });
+    const stop = (await e.dispatch('term:orders.place', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+      side: 'sell',
+      type: 'stop',
+      qty: 2,
+      stopPrice: 4990,
+    })) as Result<Order>;
+    if (!stop.ok) throw new Error(stop.error.message);
+    const placed = b.placed();
+    b.replies = ['reject'];
+    const r = (await e.dispatch('term:positions.reverse', {
+      connectionId: 'b',
+      accountId: 'ACC',
+      symbol: 'ES',
+    })) as Result<Order[]>;
+    expect(!r.ok && r.error.code).toBe('reverse_incomplete');
+    expect(!r.ok && r.error.message).toMatch(new RegExp(`order ${stop.value.id} .*not reversed`));
+    expect(b.placed()).toBe(placed);
   });
 });
 
