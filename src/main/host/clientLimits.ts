@@ -46,6 +46,8 @@ export class ClientBudget {
       ['term:stream.snapshot', new TokenBucket(limits.snapshots, now)],
       ['term:charts.open', new TokenBucket(limits.chartHistory, now)],
       ['term:charts.history', new TokenBucket(limits.chartHistory, now)],
+      // A ladder watches one listing per symbol switch, like a chart opening.
+      ['term:depth.watch', new TokenBucket(limits.chartHistory, now)],
     ]);
     this.refusals = new TokenBucket(limits.refusals, now);
   }
