@@ -131,6 +131,26 @@ async function marketShown(ladder: Locator): Promise<string> {
   return off.length === 0 ? 'shown' : off.join('; ');
 }
 
+/**
+ * Whether at least five rows show a bid size and five an ask size, and all bid sizes sit at or
+ * below every ask size's row (the book is not crossed).
+ */
+async function bookSides(ladder: Locator): Promise<{ bids: boolean; asks: boolean; ordered: boolean }> {
+  return ladder.evaluate((el) => {
+    const prices = (side: string) =>
+      [...el.querySelectorAll<HTMLElement>('.ladder-row')]
+        .filter((r) => (r.querySelector(`.cell.${side}`)?.textContent ?? '').trim() !== '')
+        .map((r) => Number(r.dataset.price));
+    const bids = prices('bid');
+    const asks = prices('ask');
+    return {
+      bids: bids.length >= 5,
+      asks: asks.length >= 5,
+      ordered: bids.length > 0 && asks.length > 0 && Math.max(...bids) < Math.min(...asks),
+    };
+  });
+}
+
 test('DOM ladder: click to place, drag to move, cancel from the row', async ({ terminal, host }) => {
   const symbol = await chartSymbol(terminal);
   await showTab(terminal, 'DOM');
@@ -142,6 +162,17 @@ test('DOM ladder: click to place, drag to move, cancel from the row', async ({ t
   const tick = instrument.tickSize;
   const bid = Number(await ladder.locator('.ladder-row.best-bid').getAttribute('data-price'));
   const at = (ticks: number) => Number((bid + ticks * tick).toFixed(instrument.pricePrecision));
+
+  // The paper broker streams its book while the ladder is open: sizes on many rows of each side,
+  // every bid size at or under the best bid and every ask size at or over the best ask.
+  await expect(terminal.locator('.ladder-hint')).toContainText('book depth');
+  await expect
+    .poll(() => bookSides(ladder), { message: 'book sizes on both sides' })
+    .toEqual({
+      bids: true,
+      asks: true,
+      ordered: true,
+    });
 
   // Click the bid side ten ticks under the market: a buy limit there, in /status.
   const first = at(-10);

@@ -58,9 +58,11 @@ describe('PaperExchange.depth', () => {
           expect(isOnStep(size, inst.qtyStep)).toBe(true);
         }
         // Sorted away from the touch, never crossed.
-        for (let k = 1; k < d.bids.length; k++) expect(d.bids[k]![0]).toBeLessThan(d.bids[k - 1]![0]);
-        for (let k = 1; k < d.asks.length; k++) expect(d.asks[k]![0]).toBeGreaterThan(d.asks[k - 1]![0]);
-        expect(d.bids[0]![0]).toBeLessThan(d.asks[0]![0]);
+        const bidPrices = d.bids.map((l) => l[0]);
+        const askPrices = d.asks.map((l) => l[0]);
+        expect(bidPrices).toEqual([...bidPrices].sort((a, b) => b - a));
+        expect(askPrices).toEqual([...askPrices].sort((a, b) => a - b));
+        expect(Math.max(...bidPrices)).toBeLessThan(Math.min(...askPrices));
       }
     }
     expect(ex.depth('NOPE')).toBeUndefined();
