@@ -5,6 +5,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import {
+  bookSides,
   chartSymbol,
   chooseOption,
   expect,
@@ -129,26 +130,6 @@ async function marketShown(ladder: Locator): Promise<string> {
   if (Math.abs(middle - (box.y + box.height / 2)) > bid.height)
     off.push(`market at ${middle}, view middle ${box.y + box.height / 2}`);
   return off.length === 0 ? 'shown' : off.join('; ');
-}
-
-/**
- * Whether at least five rows show a bid size and five an ask size, and all bid sizes sit at or
- * below every ask size's row (the book is not crossed).
- */
-async function bookSides(ladder: Locator): Promise<{ bids: boolean; asks: boolean; ordered: boolean }> {
-  return ladder.evaluate((el) => {
-    const prices = (side: string) =>
-      [...el.querySelectorAll<HTMLElement>('.ladder-row')]
-        .filter((r) => (r.querySelector(`.cell.${side}`)?.textContent ?? '').trim() !== '')
-        .map((r) => Number(r.dataset.price));
-    const bids = prices('bid');
-    const asks = prices('ask');
-    return {
-      bids: bids.length >= 5,
-      asks: asks.length >= 5,
-      ordered: bids.length > 0 && asks.length > 0 && Math.max(...bids) < Math.min(...asks),
-    };
-  });
 }
 
 test('DOM ladder: click to place, drag to move, cancel from the row', async ({ terminal, host }) => {
