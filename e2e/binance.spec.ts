@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { BinanceSim, DEMO_API_KEY, DEMO_API_SECRET } from '../sim/binance';
 import {
   addFromSearch,
+  bookSides,
   cell,
   chooseOption,
   columns,
@@ -24,6 +25,7 @@ import {
   placeOrder,
   quantityField,
   screenshotPath,
+  showTab,
   tableRows,
   test,
 } from './fixtures';
@@ -113,6 +115,20 @@ test('Binance added in the dialog: BTCUSDT ticks, a limit buy fills in parts, a 
       .not.toBe(firstLast);
     const firstClose = await chart.getAttribute('data-last-close');
     await expect.poll(() => chart.getAttribute('data-last-close'), { timeout: 20_000 }).not.toBe(firstClose);
+
+    // ---- the DOM ladder on BTCUSDT: Binance's 20-level partial book, sizes on many rows
+    await showTab(page, 'DOM');
+    await expect(page.locator('.ladder-hint')).toContainText('book depth');
+    const ladder = page.getByRole('grid', { name: 'Price ladder' });
+    await expect
+      .poll(() => bookSides(ladder), { message: 'book sizes on both sides' })
+      .toEqual({
+        bids: true,
+        asks: true,
+        ordered: true,
+      });
+    await page.screenshot({ path: screenshotPath('dom-ladder-binance-1280x720.png') });
+    await openPositions(page);
 
     // ---- a limit buy above the ask, larger than the displayed size: it fills in parts
     const ask = (await handle.snapshot()).quotes.find((q) => q.symbol === 'BTCUSDT')?.ask ?? 0;

@@ -257,6 +257,28 @@ export async function showTab(page: Page, name: string): Promise<void> {
   await expect(tab).toHaveAttribute('aria-selected', 'true');
 }
 
+/**
+ * Whether at least five rows show a bid size and five an ask size, and all bid sizes sit at or
+ * below every ask size's row (the book is not crossed).
+ */
+export async function bookSides(
+  ladder: Locator,
+): Promise<{ bids: boolean; asks: boolean; ordered: boolean }> {
+  return ladder.evaluate((el) => {
+    const prices = (side: string) =>
+      [...el.querySelectorAll<HTMLElement>('.ladder-row')]
+        .filter((r) => (r.querySelector(`.cell.${side}`)?.textContent ?? '').trim() !== '')
+        .map((r) => Number(r.dataset.price));
+    const bids = prices('bid');
+    const asks = prices('ask');
+    return {
+      bids: bids.length >= 5,
+      asks: asks.length >= 5,
+      ordered: bids.length > 0 && asks.length > 0 && Math.max(...bids) < Math.min(...asks),
+    };
+  });
+}
+
 /** The positions table, brought into view. */
 export async function openPositions(page: Page): Promise<Locator> {
   await showTab(page, 'Positions');

@@ -5,6 +5,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import {
+  bookSides,
   chartSymbol,
   chooseOption,
   expect,
@@ -152,6 +153,17 @@ test('DOM ladder: click to place, drag to move, cancel from the row', async ({ t
   const tick = instrument.tickSize;
   const bid = Number(await ladder.locator('.ladder-row.best-bid').getAttribute('data-price'));
   const at = (ticks: number) => Number((bid + ticks * tick).toFixed(instrument.pricePrecision));
+
+  // The paper broker streams its book while the ladder is open: sizes on many rows of each side,
+  // every bid size at or under the best bid and every ask size at or over the best ask.
+  await expect(terminal.locator('.ladder-hint')).toContainText('book depth');
+  await expect
+    .poll(() => bookSides(ladder), { message: 'book sizes on both sides' })
+    .toEqual({
+      bids: true,
+      asks: true,
+      ordered: true,
+    });
 
   // Click the bid side ten ticks under the market: a buy limit there, in /status.
   const first = at(-10);

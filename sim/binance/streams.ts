@@ -5,7 +5,9 @@
  * and 1024 streams per connection, server pings every 20 s (a client that does not pong within a
  * minute is dropped), `serverShutdown`, and the 24-hour lifetime. Streams: `<s>@bookTicker`
  * (every book change; the book's displayed size moves between trades too), `<s>@aggTrade`,
- * `<s>@trade`, `<s>@ticker`, `<s>@miniTicker`, `<s>@kline_1m`, `!miniTicker@arr`.
+ * `<s>@trade`, `<s>@ticker`, `<s>@miniTicker`, `<s>@kline_1m`, `!miniTicker@arr`, and the
+ * partial book depth `<s>@depth<5|10|20>[@100ms]` (`{lastUpdateId, bids, asks}` as decimal-string
+ * pairs, every 1000 ms or 100 ms: the venue's synthetic book around the current touch).
  */
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
@@ -13,6 +15,10 @@ import type { MarketTick } from '../../src/exchange/priceProcess';
 import { type Authorization, type SimClient, SimServer } from '../base';
 import type { World } from '../world';
 import { dec } from './market';
+import { syntheticBook } from '../../src/exchange/depth';
+
+/** `<symbol>@depth<levels>[@100ms]`, Binance's partial book depth stream names. */
+const PARTIAL_DEPTH = /^([a-z0-9]+)@depth(5|10|20)(@100ms)?$/;
 
 export interface StreamMeta {
   combined: boolean;
@@ -52,6 +58,7 @@ export class BinanceStreamServer extends SimServer<StreamMeta> {
   private unsubscribe: (() => void) | null = null;
   private timers: ReturnType<typeof setInterval>[] = [];
   private bookSeq = 1;
+  private depthRound = 0;
   private aggSeq = 1;
   private tradeSeq = 1;
   private maxAgeMs: number | null;
@@ -211,6 +218,7 @@ export class BinanceStreamServer extends SimServer<StreamMeta> {
     this.timers.push(setInterval(() => this.klines(), 2000));
     const book = this.streamOpts.bookUpdateMs ?? 100;
     if (book > 0) this.timers.push(setInterval(() => this.bookFlicker(), book));
+    this.timers.push(setInterval(() => this.partialDepth(), 100));
     this.timers.push(setInterval(() => this.cutOld(), 50));
   }
 
@@ -305,6 +313,36 @@ export class BinanceStreamServer extends SimServer<StreamMeta> {
       name,
       `{"u":${this.bookSeq++},"s":"${symbol}","b":"${dec(bid)}","B":"${dec(bidSize)}","a":"${dec(ask)}","A":"${dec(askSize)}"}`,
     );
+  }
+
+  /** Every subscribed partial-depth stream: the @100ms ones each round, the others every tenth. */
+  private partialDepth(): void {
+    const slow = this.depthRound++ % 10 === 0;
+    const symbols = new Map<string, string>();
+    for (const sym of this.world.venue.symbols()) symbols.set(sym.toLowerCase(), sym);
+    for (const [name, set] of this.subscribers) {
+      if (set.size === 0) continue;
+      const m = PARTIAL_DEPTH.exec(name);
+      if (m === null) continue;
+      if (m[3] === undefined && !slow) continue;
+      const symbol = symbols.get(m[1] ?? '');
+      const spec = symbol === undefined ? undefined : this.world.venue.spec(symbol);
+      if (symbol === undefined || spec === undefined) continue;
+      const q = this.world.venue.quote(symbol);
+      const book = syntheticBook(q, {
+        tickSize: spec.instrument.tickSize,
+        qtyStep: spec.instrument.qtyStep,
+        bookSize: spec.bookSize,
+        levels: Number(m[2]),
+        symbol,
+      });
+      const side = (levels: [number, number][]) =>
+        levels.map(([p, n]) => `["${dec(p)}","${dec(n)}"]`).join(',');
+      this.publish(
+        name,
+        `{"lastUpdateId":${this.bookSeq++},"bids":[${side(book.bids)}],"asks":[${side(book.asks)}]}`,
+      );
+    }
   }
 
   /** Resting size at the touch changes between trades (other traders' orders). */

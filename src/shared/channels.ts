@@ -44,6 +44,14 @@ export const verbs = {
     /** Older bars of an open series, for scrolling back past what `open` returned. */
     history: 'term:charts.history',
   },
+  /**
+   * The DOM ladder's order book: while watched (counted per listing), a connection that can
+   * stream depth does so for that listing; unwatch ends it.
+   */
+  depth: {
+    watch: 'term:depth.watch',
+    unwatch: 'term:depth.unwatch',
+  },
   connections: {
     reconnect: 'term:connections.reconnect',
     disconnect: 'term:connections.disconnect',

@@ -241,6 +241,11 @@ export const ChartHistory = z.object({
 });
 export type ChartHistory = z.infer<typeof ChartHistory>;
 export const CloseChartRequest = z.object({ series: z.string().min(1) });
+/** One listing's order book, watched by a DOM ladder. */
+export const DepthWatchRequest = z.object({
+  connectionId: z.string().min(1).max(200),
+  symbol: z.string().min(1).max(100),
+});
 /** Scrolling back: bars of an open series that open before `before` (epoch ms). */
 export const OlderChartRequest = z.object({
   series: z.string().min(1),
@@ -516,6 +521,8 @@ export const contract = {
   'term:charts.open': { request: OpenChartRequest, response: result(ChartHistory) },
   'term:charts.close': { request: CloseChartRequest, response: Done },
   'term:charts.history': { request: OlderChartRequest, response: result(OlderChartHistory) },
+  'term:depth.watch': { request: DepthWatchRequest, response: Done },
+  'term:depth.unwatch': { request: DepthWatchRequest, response: Done },
   'term:connections.reconnect': { request: ConnectionRequest, response: Done },
   'term:connections.disconnect': { request: ConnectionRequest, response: Done },
   'term:connections.list': { request: Empty, response: result(ConnectionsListing) },

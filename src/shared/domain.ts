@@ -43,6 +43,25 @@ export const Quote = z.object({
 });
 export type Quote = z.infer<typeof Quote>;
 
+/** Levels per side a depth snapshot carries at most. */
+export const MAX_DEPTH_LEVELS = 20;
+/** One price level: [price, size]. */
+export const DepthLevel = z.tuple([z.number(), z.number()]);
+export type DepthLevel = z.infer<typeof DepthLevel>;
+/**
+ * An order-book snapshot of one listing: the best levels per side (bids highest first, asks
+ * lowest first), streamed only while someone watches it (the DOM ladder), latest wins.
+ */
+export const Depth = z.object({
+  connectionId: z.string(),
+  symbol: z.string(),
+  bids: z.array(DepthLevel).max(MAX_DEPTH_LEVELS),
+  asks: z.array(DepthLevel).max(MAX_DEPTH_LEVELS),
+  /** Exchange (or venue) time of the snapshot. */
+  ts: z.number(),
+});
+export type Depth = z.infer<typeof Depth>;
+
 // Seconds only where the connection streams trades (bars are built from prints); 1D is a UTC day.
 export const Timeframe = z.enum(['5s', '15s', '1m', '5m', '15m', '1h', '4h', '1D']);
 export type Timeframe = z.infer<typeof Timeframe>;
@@ -277,6 +296,8 @@ export const Capabilities = z.object({
   snapshotResync: z.boolean(),
   /** Historical bars are available for charts. */
   history: z.boolean(),
+  /** Order-book depth (several levels per side) can be streamed; otherwise sizes at the touch only. */
+  depth: z.boolean().optional(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 

@@ -7,6 +7,7 @@ import {
   Account,
   Bar,
   ConnectionHealth,
+  Depth,
   Fill,
   Instrument,
   Order,
@@ -68,6 +69,8 @@ export const Snapshot = z.object({
   bars: z.array(FormingBar),
   /** Alerts still active or not yet acknowledged. */
   alerts: z.array(Alert).default([]),
+  /** Latest order book per watched listing (only where the connection streams depth). */
+  depth: z.array(Depth).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
@@ -109,6 +112,8 @@ export const Batch = z.object({
   sentAt: z.number(),
   /** Latest quote per symbol in the window (conflated). */
   quotes: z.array(Quote),
+  /** Latest order book per watched listing in the window (conflated like quotes). */
+  depth: z.array(Depth).optional(),
   /** Forming bar per subscribed series, latest state only. */
   bars: z.array(FormingBar),
   /** Everything below is lossless: every changed entity, latest state. */

@@ -1,7 +1,7 @@
 /**
  * The StreamBatcher: the only way state leaves the engine. A snapshot on request, then one
- * `seq`-numbered batch per flush window with the latest quote per listing (connection + symbol)
- * and forming bar per series (conflated), and every changed order / fill / position / account /
+ * `seq`-numbered batch per flush window with the latest quote and order book per listing
+ * (connection + symbol) and forming bar per series (conflated), and every changed order / fill / position / account /
  * connection / instrument / alert and every removal (lossless). Batch size is bounded: quotes by
  * the listing count, lossless entities by a cap, with any excess carried into the next batch —
  * never dropped. Removals are never carried over: they are ids only and rare (a user removing a
@@ -17,7 +17,7 @@ import {
   emptyBatch,
 } from '../../shared/stream';
 import type { LedgerRemovals } from './ledger';
-import type { Fill, Instrument, Quote } from '../../shared/domain';
+import type { Depth, Fill, Instrument, Quote } from '../../shared/domain';
 import type { BarStore } from './bars';
 import type { Ledger } from './ledger';
 
@@ -47,6 +47,8 @@ export class StreamBatcher {
   // Pending state, in arrival order. Keyed entities are looked up at flush time (latest state).
   /** Keyed by listing (`${connectionId}:${symbol}`): two connections' ES never conflate. */
   private readonly quotes = new Map<string, Quote>();
+  /** Order books, keyed and conflated like quotes (latest wins). */
+  private readonly depth = new Map<string, Depth>();
   private readonly bars = new Map<string, FormingBar>();
   private readonly orders = new Set<string>();
   private readonly positions = new Set<string>();
@@ -102,6 +104,7 @@ export class StreamBatcher {
       connections: l.connections(),
       bars: this.barStore.forming(),
       alerts: l.alerts(),
+      depth: l.depths(),
     };
   }
 
@@ -132,6 +135,7 @@ export class StreamBatcher {
       // Removals first: the changes that follow in `c` all happened after them.
       this.collectRemovals(c.removed);
       for (const [k, q] of c.quotes) this.quotes.set(k, q);
+      for (const [k, d] of c.depth) this.depth.set(k, d);
       for (const k of c.orders) this.orders.add(k);
       for (const k of c.positions) this.positions.add(k);
       for (const k of c.accounts) this.accounts.add(k);
@@ -152,6 +156,7 @@ export class StreamBatcher {
       this.connections.delete(id);
       // Its quotes, fills and instruments go with it (the consumer drops them by connection id).
       for (const [k, q] of this.quotes) if (q.connectionId === id) this.quotes.delete(k);
+      for (const [k, d] of this.depth) if (d.connectionId === id) this.depth.delete(k);
       this.fills = this.fills.filter((f) => f.connectionId !== id);
       this.instruments = this.instruments.filter((i) => i.connectionId !== id);
     }
@@ -198,6 +203,7 @@ export class StreamBatcher {
     this.collect();
     if (
       this.quotes.size === 0 &&
+      this.depth.size === 0 &&
       this.bars.size === 0 &&
       this.pendingLossless() === 0 &&
       this.pendingRemovals() === 0
@@ -219,6 +225,8 @@ export class StreamBatcher {
     r.fills.clear();
     for (const q of this.quotes.values()) b.quotes.push(q);
     this.quotes.clear();
+    if (this.depth.size > 0) b.depth = [...this.depth.values()];
+    this.depth.clear();
     for (const fb of this.bars.values()) b.bars.push(fb);
     this.bars.clear();
     let budget = this.maxLossless;

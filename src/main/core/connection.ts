@@ -9,6 +9,7 @@ import type {
   Bar,
   Capabilities,
   ConnectionHealth,
+  Depth,
   Fill,
   Instrument,
   Order,
@@ -64,6 +65,8 @@ export interface ResyncSnapshot {
 export type ConnectionEvent =
   | { type: 'instrument'; instrument: Instrument }
   | { type: 'quote'; quote: Quote }
+  /** An order-book snapshot (only for listings in the depth interest, only with `capabilities.depth`). */
+  | { type: 'depth'; depth: Depth }
   | { type: 'trade'; symbol: string; price: number; size: number; ts: number }
   | { type: 'order'; order: Order }
   | { type: 'fill'; fill: Fill }
@@ -177,6 +180,11 @@ export interface Connection {
    * protection triggers). Connections that stream everything may ignore it.
    */
   setInterest?(symbols: ReadonlySet<string>): void;
+  /**
+   * The symbols whose order book the terminal wants (a DOM ladder is open on them); always a
+   * subset of the interest set. Only connections with `capabilities.depth` stream it.
+   */
+  setDepthInterest?(symbols: ReadonlySet<string>): void;
   /**
    * Bars up to now, oldest first. Only when `capabilities.history`. A timeframe the connection
    * has no bars for throws `UnsupportedTimeframe` (never bars of another length).

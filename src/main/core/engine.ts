@@ -33,7 +33,7 @@ import { ProtectionEngine } from './protection/engine';
 import { FileJournal, type IntentJournal, MemoryJournal } from './protection/journal';
 import { type PnlSummary, pnlSummary, statusReport } from './reports';
 import { RiskGuard } from './risk/guard';
-import { interestByConnection, sameSymbols } from './subscriptions/interest';
+import { depthByConnection, interestByConnection, sameSymbols } from './subscriptions/interest';
 
 export interface EngineOptions {
   seed?: number;
@@ -102,6 +102,10 @@ export class Engine {
   /** What each connection was last told to stream. */
   private readonly interest = new Map<string, ReadonlySet<string>>();
   private interestQueued = false;
+  /** Listings whose order book ladders watch, with how many watch each. */
+  private readonly depthWatches = new Map<string, { connectionId: string; symbol: string; count: number }>();
+  /** What each connection was last told to stream depth for. */
+  private readonly depthInterest = new Map<string, ReadonlySet<string>>();
 
   private constructor(opts: EngineOptions) {
     this.log = opts.logger ?? silentLogger();
@@ -230,6 +234,7 @@ export class Engine {
       watchlist: this.watchlist,
       charts: this.bars.openListings(),
       triggers: this.protection.triggers(),
+      depth: this.depthWatches.values(),
     });
     for (const c of this.conns.values()) {
       if (c.setInterest === undefined) continue;
@@ -239,6 +244,28 @@ export class Engine {
       this.log.info({ connectionId: c.id, symbols: symbols.size }, 'subscriptions');
       c.setInterest(symbols);
     }
+    // After the quotes' interest: a book is only streamed for a listing that streams.
+    const books = depthByConnection(this.depthWatches, this.conns.keys());
+    for (const c of this.conns.values()) {
+      if (c.setDepthInterest === undefined || c.capabilities.depth !== true) continue;
+      const symbols = books.get(c.id) ?? new Set<string>();
+      const prev = this.depthInterest.get(c.id);
+      if (sameSymbols(prev, symbols)) continue;
+      this.depthInterest.set(c.id, symbols);
+      for (const s of prev ?? []) if (!symbols.has(s)) this.ledger.dropDepth(c.id, s);
+      this.log.info({ connectionId: c.id, symbols: symbols.size }, 'depth subscriptions');
+      c.setDepthInterest(symbols);
+    }
+  }
+
+  /** A ladder opened (+1) or closed (-1) on a listing's order book. */
+  private watchDepth(connectionId: string, symbol: string, delta: 1 | -1): void {
+    const key = `${connectionId}:${symbol}`;
+    const w = this.depthWatches.get(key) ?? { connectionId, symbol, count: 0 };
+    w.count = Math.max(0, w.count + delta);
+    if (w.count === 0) this.depthWatches.delete(key);
+    else this.depthWatches.set(key, w);
+    this.queueInterest();
   }
 
   static create(opts: EngineOptions = {}): Engine {
@@ -355,6 +382,17 @@ export class Engine {
       .register('term:charts.close', (req) => {
         this.bars.close(req.series);
         this.queueInterest();
+        return ok({});
+      })
+      .register('term:depth.watch', (req) => {
+        // A runaway client must not grow the map with listings nobody has.
+        if (this.ledger.instrument(req.connectionId, req.symbol) === undefined)
+          return fail('not_found', `${req.symbol} is not listed on ${req.connectionId}.`);
+        this.watchDepth(req.connectionId, req.symbol, 1);
+        return ok({});
+      })
+      .register('term:depth.unwatch', (req) => {
+        this.watchDepth(req.connectionId, req.symbol, -1);
         return ok({});
       })
       .register('term:connections.reconnect', (req) => this.userAction(req.id, 'reconnect'))

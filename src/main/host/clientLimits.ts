@@ -56,6 +56,8 @@ export class ClientBudget {
       ['term:charts.history', new TokenBucket(limits.chartHistory, now)],
       ['term:journal.trades', journal],
       ['term:journal.exportCsv', journal],
+      // A ladder watches one listing per symbol switch, like a chart opening.
+      ['term:depth.watch', new TokenBucket(limits.chartHistory, now)],
     ]);
     this.refusals = new TokenBucket(limits.refusals, now);
   }

@@ -7,6 +7,7 @@
  * rows it changed.
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { quoteKey } from '../../shared/keys';
 import { formatPrice } from '../../shared/money';
 import { useUi } from '../layout/dialogs';
 import { useTerminal } from '../state/context';
@@ -49,6 +50,21 @@ export function LadderPanel() {
     model.apply(store.getState());
     return store.subscribe(() => model.apply(store.getState()));
   }, [model, store]);
+
+  // The listing's order book streams while this ladder is open on it (where the connection can).
+  const bookConnection = instrument?.connectionId;
+  const bookSymbol = instrument?.symbol;
+  const listingKey =
+    bookConnection === undefined || bookSymbol === undefined ? null : quoteKey(bookConnection, bookSymbol);
+  useEffect(() => {
+    if (bookConnection === undefined || bookSymbol === undefined) return;
+    const listing = { connectionId: bookConnection, symbol: bookSymbol };
+    void api.depth.watch(listing).catch(() => undefined);
+    return () => void api.depth.unwatch(listing).catch(() => undefined);
+  }, [api, bookConnection, bookSymbol]);
+  const hasBook = useSyncExternalStore(store.subscribe, () =>
+    listingKey === null ? false : store.getState().depth.has(listingKey),
+  );
 
   const ticks = useSyncExternalStore(model?.subscribeLayout ?? noSubscribe, model?.layout ?? noTicks);
 
@@ -157,8 +173,8 @@ export function LadderPanel() {
           {account ? account.name : 'no account'} · qty {target.qty || '—'} (from the ticket)
         </span>
         <span className="ladder-hint">
-          Click bid to buy limit, ask to sell limit · drag an order to move it · sizes at the best bid/ask,
-          volume since opened
+          Click bid to buy limit, ask to sell limit · drag an order to move it ·{' '}
+          {hasBook ? 'book depth' : 'sizes at the best bid/ask only'}, volume since opened
         </span>
         <button
           type="button"
@@ -257,7 +273,7 @@ const Row = memo(function Row({
   const sells = row.orders.filter((o) => o.side === 'sell');
   return (
     <div
-      className={`ladder-row ${row.last ? 'last' : ''} ${row.bidSize !== null ? 'best-bid' : ''} ${row.askSize !== null ? 'best-ask' : ''}`}
+      className={`ladder-row ${row.last ? 'last' : ''} ${row.bestBid ? 'best-bid' : ''} ${row.bestAsk ? 'best-ask' : ''}`}
       role="row"
       data-price={row.price}
       onPointerUp={() => handlers.drop(row.price)}

@@ -4,12 +4,14 @@
  * price), and only a row whose content changed gets a new value and a notification, so a fast
  * feed re-renders two or three rows, not the ladder.
  *
- * Sizes: the connection gives top-of-book sizes with every quote (no depth stream yet), so the
- * bid row shows the bid size and the ask row the ask size. Volume at price is accumulated from
- * the quote's session volume: each increase is added at the last-trade price, since the ladder
- * opened.
+ * Sizes: where the connection streams an order book for the listing (`ClientState.depth`, while
+ * the ladder watches it), every row inside the book shows its bid and ask size, and a new book
+ * touches only the rows whose levels changed. Otherwise the connection gives top-of-book sizes
+ * with every quote, so the bid row shows the bid size and the ask row the ask size. Volume at
+ * price is accumulated from the quote's session volume: each increase is added at the last-trade
+ * price, since the ladder opened.
  */
-import { isOrderDone, type Instrument, type Order, type Quote } from '../../shared/domain';
+import { isOrderDone, type Depth, type Instrument, type Order, type Quote } from '../../shared/domain';
 import { quoteKey } from '../../shared/keys';
 import type { ClientState } from '../state/store';
 
@@ -33,6 +35,9 @@ export interface LadderRow {
   price: number;
   bidSize: number | null;
   askSize: number | null;
+  /** The quote's best bid / best ask sits on this row. */
+  bestBid: boolean;
+  bestAsk: boolean;
   /** Traded here since the ladder opened. */
   volume: number;
   last: boolean;
@@ -71,6 +76,10 @@ export class LadderModel {
   private ticks: readonly number[] = [];
   private lastQuote: Quote | undefined;
   private lastOrders: ClientState['orders'] | undefined;
+  private lastDepth: Depth | undefined;
+  /** The book's sizes by tick, per side (null: no book, sizes at the touch only). */
+  private bookBids: Map<number, number> | null = null;
+  private bookAsks: Map<number, number> | null = null;
   private ordersByTick = new Map<number, RowOrder[]>();
   private edgeValue: LadderEdges = { above: null, below: null };
   private readonly edgeListeners = new Set<() => void>();
@@ -194,6 +203,17 @@ export class LadderModel {
         touched.add(this.tickOf(quote.last));
       }
     }
+    const depth = state.depth.get(quoteKey(instrument.connectionId, instrument.symbol));
+    if (depth !== this.lastDepth) {
+      this.lastDepth = depth;
+      const bids = depth === undefined ? null : this.levels(depth.bids);
+      const asks = depth === undefined ? null : this.levels(depth.asks);
+      // Only the prices whose size appeared, went or changed on either side.
+      diffTicks(this.bookBids, bids, touched);
+      diffTicks(this.bookAsks, asks, touched);
+      this.bookBids = bids;
+      this.bookAsks = asks;
+    }
     if (state.orders !== this.lastOrders) {
       this.lastOrders = state.orders;
       const next = this.groupOrders(state.orders);
@@ -256,18 +276,46 @@ export class LadderModel {
     return by;
   }
 
+  /** Whether sizes come from an order book (else from the quote's touch). */
+  hasBook(): boolean {
+    return this.bookBids !== null;
+  }
+
+  private levels(levels: Depth['bids']): Map<number, number> {
+    const m = new Map<number, number>();
+    for (const [price, size] of levels) if (size > 0) m.set(this.tickOf(price), size);
+    return m;
+  }
+
   private compute(tick: number): LadderRow {
     const q = this.lastQuote;
+    const bestBid = q !== undefined && q.bid > 0 && this.tickOf(q.bid) === tick;
+    const bestAsk = q !== undefined && q.ask > 0 && this.tickOf(q.ask) === tick;
+    const bids = this.bookBids;
+    const asks = this.bookAsks;
     return {
       tick,
       price: this.priceOf(tick),
-      bidSize: q !== undefined && this.tickOf(q.bid) === tick ? q.bidSize : null,
-      askSize: q !== undefined && this.tickOf(q.ask) === tick ? q.askSize : null,
+      bidSize: bids !== null ? (bids.get(tick) ?? null) : bestBid && q ? q.bidSize : null,
+      askSize: asks !== null ? (asks.get(tick) ?? null) : bestAsk && q ? q.askSize : null,
+      bestBid,
+      bestAsk,
       volume: this.volume.get(tick) ?? 0,
       last: q !== undefined && this.tickOf(q.last) === tick,
       orders: this.ordersByTick.get(tick) ?? [],
     };
   }
+}
+
+/** Adds to `out` every tick whose size differs between two books' sides (null: no book). */
+function diffTicks(
+  a: ReadonlyMap<number, number> | null,
+  b: ReadonlyMap<number, number> | null,
+  out: Set<number>,
+): void {
+  if (a === b) return;
+  if (a !== null) for (const [t, size] of a) if (b?.get(t) !== size) out.add(t);
+  if (b !== null) for (const [t, size] of b) if (a?.get(t) !== size) out.add(t);
 }
 
 function sameBeyond(a: Beyond | null, b: Beyond | null): boolean {
@@ -278,6 +326,8 @@ function sameRow(a: LadderRow, b: LadderRow): boolean {
   if (
     a.bidSize !== b.bidSize ||
     a.askSize !== b.askSize ||
+    a.bestBid !== b.bestBid ||
+    a.bestAsk !== b.bestAsk ||
     a.volume !== b.volume ||
     a.last !== b.last ||
     a.orders.length !== b.orders.length

@@ -14,6 +14,7 @@
 import {
   type Account,
   type ConnectionHealth,
+  type Depth,
   type Fill,
   type Instrument,
   type Order,
@@ -44,6 +45,8 @@ export interface ClientState {
   readonly instruments: ReadonlyMap<string, Instrument>;
   /** Latest quote per listing, keyed by `quoteKey(connectionId, symbol)`. */
   readonly quotes: ReadonlyMap<string, Quote>;
+  /** Latest order book per watched listing (keyed like quotes); only where the connection streams depth. */
+  readonly depth: ReadonlyMap<string, Depth>;
   /** Keyed by `orderKey(connectionId, id)`: broker ids are unique per connection only. */
   readonly orders: ReadonlyMap<string, Order>;
   /** Keyed by `fillKey(connectionId, id)`. Newest last, bounded. */
@@ -81,6 +84,7 @@ const emptyState: ClientState = {
   snapshots: 0,
   instruments: new Map(),
   quotes: new Map(),
+  depth: new Map(),
   orders: new Map(),
   fills: new Map(),
   positions: new Map(),
@@ -116,7 +120,7 @@ function bounded<T>(m: Map<string, T>, max: number): Map<string, T> {
 }
 
 const byInstrument = (i: Instrument): string => instrumentKey(i.connectionId, i.symbol);
-const byListing = (q: Quote): string => quoteKey(q.connectionId, q.symbol);
+const byListing = (q: Quote | Depth): string => quoteKey(q.connectionId, q.symbol);
 const byOrder = (o: Order): string => orderKey(o.connectionId, o.id);
 const byFill = (f: Fill): string => fillKey(f.connectionId, f.id);
 const byId = (x: { id: string }): string => x.id;
@@ -139,7 +143,7 @@ function without<T>(
 
 type Collections = Pick<
   ClientState,
-  'instruments' | 'quotes' | 'orders' | 'fills' | 'positions' | 'accounts' | 'connections'
+  'instruments' | 'quotes' | 'depth' | 'orders' | 'fills' | 'positions' | 'accounts' | 'connections'
 >;
 
 /** The collections with a batch's removals applied; untouched collections keep their identity. */
@@ -156,6 +160,7 @@ function removeFrom(cur: Collections, r: Removed | undefined): Collections {
     connections: without(cur.connections, (k) => conns.has(k)),
     instruments: conns.size === 0 ? cur.instruments : without(cur.instruments, (_, i) => gone(i)),
     quotes: conns.size === 0 ? cur.quotes : without(cur.quotes, (_, q) => gone(q)),
+    depth: conns.size === 0 ? cur.depth : without(cur.depth, (_, d) => gone(d)),
     // Removals name orders and fills `${connectionId}:${id}`, which is how the store keys them.
     orders: without(cur.orders, (k, o) => gone(o) || orders.has(k)),
     fills: without(cur.fills, (k, f) => gone(f) || fills.has(k)),
@@ -255,6 +260,7 @@ export class TerminalStore {
       snapshots: this.current.snapshots + 1,
       instruments: keyed(s.instruments, byInstrument),
       quotes: keyed(s.quotes, byListing),
+      depth: keyed(s.depth ?? [], byListing),
       orders: keyed(s.orders, byOrder),
       fills: bounded(keyed(s.fills, byFill), this.maxFills),
       positions: keyed(s.positions, byKey),
@@ -300,6 +306,7 @@ export class TerminalStore {
       snapshots: cur.snapshots,
       instruments: merged(base.instruments, b.instruments, byInstrument),
       quotes: merged(base.quotes, b.quotes, byListing),
+      depth: merged(base.depth, b.depth ?? [], byListing),
       orders: merged(base.orders, b.orders, byOrder),
       fills,
       positions: merged(base.positions, b.positions, byKey),

@@ -24,6 +24,33 @@ afterEach(() => {
 });
 
 describe('StreamBatcher', () => {
+  it('conflates order books to the latest per listing, and a removed connection takes its books', () => {
+    const { ledger, batcher } = setup();
+    batcher.flush();
+    const book = (connectionId: string, symbol: string, bid: number) => ({
+      connectionId,
+      symbol,
+      bids: [[bid, 3]] as [number, number][],
+      asks: [[bid + 0.25, 4]] as [number, number][],
+      ts: bid,
+    });
+    for (let i = 0; i < 30; i++) ledger.apply('c1', { type: 'depth', depth: book('c1', 'ES', 5000 + i) });
+    ledger.apply('c2', { type: 'depth', depth: book('c2', 'ES', 6000) });
+    const b = batcher.flush();
+    expect(b?.depth?.map((d) => [d.connectionId, d.symbol, d.bids[0]?.[0]])).toEqual([
+      ['c1', 'ES', 5029],
+      ['c2', 'ES', 6000],
+    ]);
+    expect(batcher.snapshot().depth?.map((d) => d.connectionId)).toEqual(['c1', 'c2']);
+    // A window with no book carries none.
+    ledger.apply('c1', { type: 'quote', quote: quote({ symbol: 'ES' }) });
+    expect(batcher.flush()?.depth).toBeUndefined();
+    ledger.apply('c2', { type: 'depth', depth: book('c2', 'ES', 6001) });
+    ledger.forgetConnection('c2');
+    expect(batcher.flush()?.depth).toBeUndefined();
+    expect(batcher.snapshot().depth?.map((d) => d.connectionId)).toEqual(['c1']);
+  });
+
   it('conflates quotes to the latest per symbol', () => {
     const { ledger, batcher } = setup();
     batcher.flush();

@@ -64,4 +64,54 @@ describe('subscriptions: each connection streams what the terminal needs', () =>
     await settle();
     expect([...(await streamed())].sort()).toEqual(['ES', 'NQ']);
   });
+
+  it("streams a listing's order book only while a ladder watches it, and stops after", async () => {
+    const { e, paper } = await setup();
+    e.setWatchlist(['ES']);
+    await settle();
+    const books: { symbol: string; bids: number; asks: number }[] = [];
+    e.subscribe((m) => {
+      if (m.kind === 'batch')
+        for (const d of m.depth ?? [])
+          books.push({ symbol: d.symbol, bids: d.bids.length, asks: d.asks.length });
+    });
+    const step = () => {
+      books.length = 0;
+      for (let i = 0; i < 20; i++) paper.exchange.step();
+      e.batcher.flush();
+    };
+    step();
+    expect(books).toEqual([]);
+    expect(paper.capabilities.depth).toBe(true);
+
+    const watch = { connectionId: 'paper', symbol: 'NQ' };
+    // Two ladders on NQ (NQ is not on the watchlist: the watch brings its quotes too).
+    expect(await e.dispatch('term:depth.watch', watch)).toEqual({ ok: true, value: {} });
+    expect(await e.dispatch('term:depth.watch', watch)).toEqual({ ok: true, value: {} });
+    await settle();
+    step();
+    expect(books.length).toBeGreaterThan(0);
+    expect(new Set(books.map((b) => b.symbol))).toEqual(new Set(['NQ']));
+    expect(books.every((b) => b.bids === 10 && b.asks === 10)).toBe(true);
+    expect(e.snapshot().depth?.map((d) => d.symbol)).toEqual(['NQ']);
+
+    // One ladder closes: the other still watches.
+    await e.dispatch('term:depth.unwatch', watch);
+    await settle();
+    step();
+    expect(books.length).toBeGreaterThan(0);
+    // The last one closes: no more books, and a new snapshot carries no stale one.
+    await e.dispatch('term:depth.unwatch', watch);
+    await settle();
+    step();
+    expect(books).toEqual([]);
+    expect(e.snapshot().depth).toEqual([]);
+
+    // A listing nobody has is refused, not remembered.
+    const bad = (await e.dispatch('term:depth.watch', {
+      connectionId: 'paper',
+      symbol: 'NOPE',
+    })) as Result<object>;
+    expect(bad.ok).toBe(false);
+  });
 });

@@ -146,4 +146,35 @@ describe('IPC sender check', () => {
     expect(budget.inFlight).toBe(0);
     expect(refused).toEqual(['term:orders.place busy', 'term:stream.snapshot rate limited']);
   });
+
+  it("holds a ladder's depth.watch to the chart budget, on its own channel through the guard", async () => {
+    const w = fakeWindow();
+    const budget = new ClientBudget({
+      ...DEFAULT_CLIENT_LIMITS,
+      chartHistory: { burst: 2, perSecond: 1e-6 },
+    });
+    const dispatched: string[] = [];
+    const refused: string[] = [];
+    const deps = {
+      dispatch: async (channel: string) => {
+        dispatched.push(channel);
+        return { ok: true };
+      },
+      window: () => w.window,
+      rejected: () => undefined,
+      budget,
+      refused: (channel: Channel, why: string) => refused.push(`${channel} ${why}`),
+    };
+    const watch = guardedHandler('term:depth.watch', deps);
+    const unwatch = guardedHandler('term:depth.unwatch', deps);
+    const from = event(w.webContents, w.mainFrame);
+    const listing = { connectionId: 'paper', symbol: 'ES' };
+    await expect(watch(from, listing)).resolves.toEqual({ ok: true });
+    await expect(watch(from, listing)).resolves.toEqual({ ok: true });
+    await expect(watch(from, listing)).rejects.toThrow(/try again/);
+    // Unwatching is never refused: a closed ladder always stops its book.
+    for (let i = 0; i < 5; i++) await expect(unwatch(from, listing)).resolves.toEqual({ ok: true });
+    expect(refused).toEqual(['term:depth.watch rate limited']);
+    expect(dispatched.filter((c) => c === 'term:depth.watch')).toHaveLength(2);
+  });
 });

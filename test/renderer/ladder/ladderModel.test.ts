@@ -4,7 +4,7 @@
  * and an order appearing or moving notifies its old and new row.
  */
 import { describe, expect, it } from 'vitest';
-import type { Instrument, Order, Quote } from '../../../src/shared/domain';
+import type { Depth, Instrument, Order, Quote } from '../../../src/shared/domain';
 import { emptyBatch, type Batch, type Snapshot } from '../../../src/shared/stream';
 import { TerminalStore } from '../../../src/renderer/state/store';
 import { HALF_ROWS, LadderModel } from '../../../src/renderer/ladder/ladderModel';
@@ -178,5 +178,69 @@ describe('LadderModel', () => {
     expect(model.layout()).toBe(layout);
     model.recentre();
     expect(model.layout()[HALF_ROWS]).toBe(model.tickOf(5000.125));
+  });
+
+  it('with a book, shows sizes on every level and a new book notifies only the rows it changed', () => {
+    const { model, hits, send } = setup();
+    const book = (over: Partial<Depth> = {}): Depth => ({
+      connectionId: 'paper',
+      symbol: 'ES',
+      bids: [
+        [5000, 12],
+        [4999.75, 30],
+        [4999.5, 41],
+      ],
+      asks: [
+        [5000.25, 7],
+        [5000.5, 25],
+        [5000.75, 38],
+      ],
+      ts: 2,
+      ...over,
+    });
+    expect(model.hasBook()).toBe(false);
+    send({ depth: [book()] });
+    expect(model.hasBook()).toBe(true);
+    expect(model.row(model.tickOf(4999.5))).toMatchObject({ bidSize: 41, askSize: null, bestBid: false });
+    expect(model.row(model.tickOf(5000))).toMatchObject({ bidSize: 12, bestBid: true });
+    expect(model.row(model.tickOf(5000.75))).toMatchObject({ askSize: 38, bestAsk: false });
+    // The touch rows already showed 12 and 7: only the four deeper levels changed.
+    expect([...hits.keys()].sort()).toEqual(
+      [4999.75, 4999.5, 5000.5, 5000.75].map((p) => model.tickOf(p)).sort(),
+    );
+    // One level's size changes and one level is added: two rows, nothing else.
+    hits.clear();
+    send({
+      depth: [
+        book({
+          bids: [
+            [5000, 12],
+            [4999.75, 31],
+            [4999.5, 41],
+          ],
+          asks: [
+            [5000.25, 7],
+            [5000.5, 25],
+            [5000.75, 38],
+            [5001, 50],
+          ],
+          ts: 3,
+        }),
+      ],
+    });
+    expect([...hits.keys()].sort()).toEqual([model.tickOf(4999.75), model.tickOf(5001)].sort());
+    expect(model.row(model.tickOf(5001))?.askSize).toBe(50);
+    // The same book again (a new object) notifies nobody.
+    hits.clear();
+    send({
+      depth: [
+        book({
+          ts: 4,
+          asks: [...book().asks, [5001, 50]],
+          bids: book().bids.map((l, i) => (i === 1 ? [l[0], 31] : l)),
+        }),
+      ],
+    });
+    expect(hits.size).toBe(0);
   });
 });

@@ -78,6 +78,9 @@ export class RedactedConnection implements Connection {
   get setInterest(): Connection['setInterest'] {
     return this.inner.setInterest?.bind(this.inner);
   }
+  get setDepthInterest(): Connection['setDepthInterest'] {
+    return this.inner.setDepthInterest?.bind(this.inner);
+  }
 
   start(sink: ConnectionSink): Promise<void> {
     return this.inner.start((id, event) =>

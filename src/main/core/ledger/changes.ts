@@ -1,5 +1,5 @@
 /** What changed in the Ledger since the batcher last took it: the stream's next batch. */
-import type { Fill, Instrument, Quote } from '../../../shared/domain';
+import type { Depth, Fill, Instrument, Quote } from '../../../shared/domain';
 import type { Alert } from '../../../shared/stream';
 
 /** Keys of entities that no longer exist, in the stream's `removed` shapes. */
@@ -16,6 +16,8 @@ export interface LedgerRemovals {
 
 export interface LedgerChanges {
   quotes: Map<string, Quote>;
+  /** Latest order book per listing (`${connectionId}:${symbol}`), like quotes. */
+  depth: Map<string, Depth>;
   orders: Set<string>;
   fills: Fill[];
   positions: Set<string>;
@@ -34,6 +36,7 @@ export interface LedgerChanges {
 export function emptyChanges(): LedgerChanges {
   return {
     quotes: new Map(),
+    depth: new Map(),
     orders: new Set(),
     fills: [],
     positions: new Set(),

@@ -13,6 +13,7 @@ import {
   type Order,
   type OrderStatus,
   type Position,
+  type Depth,
   type Quote,
   isOrderDone,
 } from '../../../shared/domain';
@@ -80,6 +81,8 @@ export class Ledger {
   private readonly now: () => number;
   private readonly instrumentMap = new Map<string, Instrument>();
   private readonly quoteMap = new Map<string, Quote>();
+  /** Latest order book per listing; only for listings a ladder watches. */
+  private readonly depthMap = new Map<string, Depth>();
   private readonly orderMap = new Map<string, OrderState>();
   /** `${connectionId}:${execId}` → order key, oldest first (bounded by `maxExecIds`). */
   private readonly fillIds = new Map<string, string>();
@@ -158,6 +161,11 @@ export class Ledger {
       this.quoteMap.delete(slot.key);
       c.quotes.delete(slot.key);
     }
+    for (const [key, d] of this.depthMap) {
+      if (d.connectionId !== connectionId) continue;
+      this.depthMap.delete(key);
+      c.depth.delete(key);
+    }
     this.symbolSlots.delete(connectionId);
 
     for (const [key, s] of this.orderMap) {
@@ -214,6 +222,17 @@ export class Ledger {
   quotes(): Quote[] {
     return [...this.quoteMap.values()];
   }
+  depths(): Depth[] {
+    return [...this.depthMap.values()];
+  }
+
+  /** Nobody watches this listing's book any more: a later snapshot does not carry a stale one. */
+  dropDepth(connectionId: string, symbol: string): void {
+    const key = `${connectionId}:${symbol}`;
+    this.depthMap.delete(key);
+    this.changes.depth.delete(key);
+  }
+
   quote(connectionId: string, symbol: string): Quote | undefined {
     return this.quoteMap.get(`${connectionId}:${symbol}`);
   }
@@ -304,6 +323,9 @@ export class Ledger {
       case 'quote':
         this.applyQuote(connectionId, event.quote);
         return;
+      case 'depth':
+        this.applyDepth(connectionId, event.depth);
+        return;
       case 'trade':
         return; // bars are built by the BarStore; the ledger marks from quotes
       case 'instrument':
@@ -371,6 +393,15 @@ export class Ledger {
     }
     if (!this.dirty) this.touched();
     if (this.events.has('quote')) this.events.emit({ type: 'quote', quote: q });
+  }
+
+  /** Latest wins; nothing else depends on the book. */
+  private applyDepth(connectionId: string, d: Depth): void {
+    const key = `${connectionId}:${d.symbol}`;
+    const next = d.connectionId === connectionId ? d : { ...d, connectionId };
+    this.depthMap.set(key, next);
+    this.changes.depth.set(key, next);
+    if (!this.dirty) this.touched();
   }
 
   private slot(connectionId: string, symbol: string): SymbolSlot {

@@ -90,6 +90,8 @@ export class PaperConnection implements Connection {
       nativeBracket: false,
       snapshotResync: true,
       history: true,
+      // The venue's book around the touch (see `syntheticBook`), for listings a ladder watches.
+      depth: true,
     };
     if (native) this.placeOrderList = (list) => this.placeList(list);
     // Never silently: a paper broker playing faults says so wherever its name is shown.
@@ -157,6 +159,21 @@ export class PaperConnection implements Connection {
     this.interest = new Set(symbols);
   }
 
+  /** Symbols whose book follows each of their quotes (a ladder is open on them). */
+  private depthInterest: ReadonlySet<string> = new Set();
+
+  setDepthInterest(symbols: ReadonlySet<string>): void {
+    const added = [...symbols].filter((s) => !this.depthInterest.has(s));
+    this.depthInterest = new Set(symbols);
+    // A ladder that just opened gets the book at once, not at the next tick.
+    for (const symbol of added) this.forwardDepth(symbol);
+  }
+
+  private forwardDepth(symbol: string): void {
+    const depth = this.exchange.depth(symbol);
+    if (depth !== undefined) this.forward({ type: 'depth', depth });
+  }
+
   private forward(e: ConnectionEvent): void {
     if (this.sink === null || this.state !== 'live') return;
     if (this.interest !== null) {
@@ -168,6 +185,7 @@ export class PaperConnection implements Connection {
     this.lastMessageAt = t;
     this.count(t);
     this.sink(this.id, e);
+    if (e.type === 'quote' && this.depthInterest.has(e.quote.symbol)) this.forwardDepth(e.quote.symbol);
   }
 
   private count(t: number): void {

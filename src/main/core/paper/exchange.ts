@@ -15,14 +15,17 @@
  */
 import {
   type Bar,
+  type Depth,
   type Fill,
   type Instrument,
   type Order,
   type Quote,
   type Timeframe,
+  MAX_DEPTH_LEVELS,
   isOrderDone,
   timeframeMs,
 } from '../../../shared/domain';
+import { syntheticBook } from '../../../exchange/depth';
 import { foldAverageCost } from '../../../shared/averageCost';
 import { fail, ok, type Result } from '../../../shared/contract';
 import { roundToStep } from '../../../shared/money';
@@ -44,6 +47,8 @@ import { deriveSeed, mulberry32 } from '../../../shared/random';
 
 export const PAPER_ACCOUNT_ID = 'PAPER-1';
 export const PAPER_START_CASH = 100_000;
+/** Book levels per side the paper broker streams to a ladder. */
+const PAPER_DEPTH_LEVELS = 10;
 const DAY_MS = 86_400_000;
 
 export interface ExchangeOptions {
@@ -185,6 +190,24 @@ export class PaperExchange {
 
   quotes(): Quote[] {
     return [...this.markets.values()].map((m) => m.quote);
+  }
+
+  /**
+   * The venue's book around the current quote (`syntheticBook`): level 0 is the quote's bid and
+   * ask with their sizes, `levels` per side. The trader's own resting orders are not in it.
+   */
+  depth(symbol: string, levels = PAPER_DEPTH_LEVELS): Depth | undefined {
+    const m = this.markets.get(symbol);
+    if (m === undefined) return undefined;
+    const { instrument, bookSize } = m.spec;
+    const book = syntheticBook(m.quote, {
+      tickSize: instrument.tickSize,
+      qtyStep: instrument.qtyStep,
+      bookSize,
+      levels: Math.min(levels, MAX_DEPTH_LEVELS),
+      symbol,
+    });
+    return { connectionId: PAPER_CONNECTION_ID, symbol, ...book, ts: m.quote.ts };
   }
 
   openOrders(): Order[] {

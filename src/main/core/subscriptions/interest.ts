@@ -17,6 +17,8 @@ export interface InterestSources {
   charts: Iterable<{ connectionId: string; symbol: string }>;
   /** Symbols the protection engine watches, per connection (none until it exists). */
   triggers?: Iterable<{ connectionId: string; symbol: string }>;
+  /** Listings whose order book a DOM ladder watches: their quotes must stream too. */
+  depth?: Iterable<{ connectionId: string; symbol: string }>;
 }
 
 /** connectionId → the symbols it must stream. */
@@ -39,6 +41,22 @@ export function interestByConnection(src: InterestSources): Map<string, Set<stri
   for (const p of src.ledger.positions()) if (p.qty !== 0) add(p.connectionId, p.symbol);
   for (const o of src.ledger.orders()) if (!isOrderDone(o.status)) add(o.connectionId, o.symbol);
   for (const t of src.triggers ?? []) add(t.connectionId, t.symbol);
+  for (const d of src.depth ?? []) add(d.connectionId, d.symbol);
+  return out;
+}
+
+/**
+ * The depth interest: which listings' order books each connection must stream, from the ladders'
+ * watches (`${connectionId}:${symbol}` → how many ladders watch it). Every connection named in
+ * `connectionIds` gets a set, empty when nothing of it is watched, so a last unwatch stops it.
+ */
+export function depthByConnection(
+  watches: ReadonlyMap<string, { connectionId: string; symbol: string; count: number }>,
+  connectionIds: Iterable<string>,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const id of connectionIds) out.set(id, new Set());
+  for (const w of watches.values()) if (w.count > 0) out.get(w.connectionId)?.add(w.symbol);
   return out;
 }
 

@@ -122,6 +122,8 @@ export class BinanceState {
   readonly rest: BinanceRest;
   rules = new Map<string, SymbolRules>();
   readonly interest = new Set<string>();
+  /** Symbols whose book a ladder watches (a subset of `interest`). */
+  readonly depthInterest = new Set<string>();
   readonly lists = new Map<number, 'oco' | 'bracket'>();
   /** Client order id → symbol, so a lookup by our id can name the symbol Binance requires. */
   readonly symbolOfClientId = new Map<string, string>();
@@ -180,6 +182,13 @@ export class BinanceAdapter implements LinkAdapter {
     this.current?.refreshStreams();
   }
 
+  /** The symbols whose partial book depth streams, while a ladder watches them. */
+  setDepthInterest(symbols: ReadonlySet<string>): void {
+    this.state.depthInterest.clear();
+    for (const s of symbols) this.state.depthInterest.add(s.toUpperCase());
+    this.current?.refreshStreams();
+  }
+
   /** Last price of a streamed symbol on the current link (filters, trailing distances). */
   lastPrice(symbol: string): number | null {
     return this.current?.lastPrice(symbol) ?? null;
@@ -206,7 +215,7 @@ export class BinanceAdapter implements LinkAdapter {
     // Banned or told to wait (418 / 429): opening would cost weight and connection attempts.
     const blocked = this.state.weights.refusal(0, true);
     if (blocked !== null) throw new LinkError('capacity', blocked);
-    const { streams, dropped } = wantedStreams(this.state.interest);
+    const { streams, dropped } = wantedStreams(this.state.interest, this.state.depthInterest);
     if (dropped.length > 0)
       this.o.logger.warn(
         { connectionId: this.o.connectionId, dropped: dropped.length },
@@ -301,7 +310,7 @@ class BinanceLink implements Link {
 
   refreshStreams(): void {
     if (this.closedOnce) return;
-    const { streams, dropped } = wantedStreams(this.st.interest);
+    const { streams, dropped } = wantedStreams(this.st.interest, this.st.depthInterest);
     if (dropped.length > 0)
       this.log.warn(
         { connectionId: this.cid, dropped: dropped.length },

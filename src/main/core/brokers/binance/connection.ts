@@ -57,6 +57,8 @@ const capabilities: Capabilities = {
   nativeBracket: true,
   snapshotResync: true,
   history: true,
+  // Partial book depth (20 levels, 100 ms) for symbols a ladder watches.
+  depth: true,
 };
 
 // Binance klines have 1s but no 5s/15s: those are refused rather than served as another length.
@@ -111,6 +113,7 @@ export class BinanceConnection extends SupervisedConnection {
           return routes;
         },
         setInterest: (symbols) => adapter?.setInterest(symbols),
+        setDepthInterest: (symbols) => adapter?.setDepthInterest(symbols),
         supervisor: supervisorOptionsFrom(config, 'quotes'),
       },
       deps,

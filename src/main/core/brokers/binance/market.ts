@@ -22,16 +22,53 @@ export const CONTROL_SPACING_MS = 250;
 /** Stream names per SUBSCRIBE message (keeps each frame small). */
 const NAMES_PER_MESSAGE = 200;
 
-/** Streams for `symbols`, sorted, capped at Binance's per-connection limit. */
-export function wantedStreams(symbols: Iterable<string>): { streams: string[]; dropped: string[] } {
+/** Book levels per side streamed to a ladder (Binance offers 5, 10 or 20). */
+export const DEPTH_LEVELS = 20;
+
+/** The partial book depth stream of a symbol, at 100 ms. */
+export function depthStream(symbol: string): string {
+  return `${symbol.toLowerCase()}@depth${DEPTH_LEVELS}@100ms`;
+}
+
+/**
+ * Streams for `symbols`, sorted, capped at Binance's per-connection limit; a symbol in `depth`
+ * (a ladder watches it) also gets its partial book depth stream.
+ */
+export function wantedStreams(
+  symbols: Iterable<string>,
+  depth: ReadonlySet<string> = new Set(),
+): { streams: string[]; dropped: string[] } {
   const streams: string[] = [];
   const dropped: string[] = [];
   for (const sym of [...symbols].sort()) {
     const names = streamsFor(sym);
+    if (depth.has(sym)) names.push(depthStream(sym));
     if (streams.length + names.length > MAX_STREAMS) dropped.push(sym);
     else streams.push(...names);
   }
   return { streams, dropped };
+}
+
+/**
+ * One side of a partial book: `[["price","qty"], …]`, decimal strings (numbers tolerated, extra
+ * entries per level ignored). Zero-quantity levels are dropped; null when the side is malformed.
+ */
+function bookSide(v: unknown): [number, number][] | null {
+  if (!Array.isArray(v)) return null;
+  const out: [number, number][] = [];
+  for (const level of v) {
+    if (!Array.isArray(level) || level.length < 2) return null;
+    const price = num(level[0]);
+    const qty = num(level[1]);
+    if (!(price > 0) || !(qty >= 0)) return null;
+    if (qty > 0 && out.length < DEPTH_LEVELS) out.push([price, qty]);
+  }
+  return out;
+}
+
+/** A decimal string or a number; NaN otherwise. */
+function num(v: unknown): number {
+  return typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : Number.NaN;
 }
 
 interface SymbolState {
@@ -156,6 +193,7 @@ export class MarketFeed {
     if (stream.endsWith('@bookTicker')) return this.bookTicker(d, data);
     if (stream.endsWith('@aggTrade')) return this.aggTrade(d, data);
     if (stream.endsWith('@ticker')) return this.ticker(d, data);
+    if (stream.endsWith('@100ms') || stream.includes('@depth')) return this.partialDepth(stream, d, data);
     if (stream === '!serverShutdown') return this.onShutdown();
     // Streams we did not ask for (another client's leftovers): counted as frames, not applied.
   }
@@ -206,6 +244,29 @@ export class MarketFeed {
     this.h.data('quotes', null);
     const now = this.clock.now();
     this.emitQuote(d.s as string, st, now, now);
+  }
+
+  /** `<s>@depth<N>[@100ms]`: the payload names no symbol, the stream does. */
+  private partialDepth(stream: string, d: Record<string, unknown>, raw: Buffer): void {
+    const at = stream.indexOf('@depth');
+    // A diff stream (`@depth@100ms`, `depthUpdate`) is not asked for: not applied.
+    if (at <= 0 || !/^@depth(5|10|20)(@\d+ms)?$/.test(stream.slice(at))) return;
+    const bids = bookSide(d.bids);
+    const asks = bookSide(d.asks);
+    if (bids === null || asks === null)
+      return this.h.malformed('depth with a bad field', raw.toString('utf8', 0, 200));
+    const now = this.clock.now();
+    this.h.event({
+      type: 'depth',
+      depth: {
+        connectionId: this.connectionId,
+        symbol: stream.slice(0, at).toUpperCase(),
+        // Best first on each side, whatever order they came in.
+        bids: bids.sort((a, b) => b[0] - a[0]),
+        asks: asks.sort((a, b) => a[0] - b[0]),
+        ts: now,
+      },
+    });
   }
 
   private aggTrade(d: Record<string, unknown>, raw: Buffer): void {

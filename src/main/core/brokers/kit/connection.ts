@@ -61,6 +61,8 @@ export interface SupervisedConnectionOptions {
   orders?: (channel: OrderChannel) => OrderRoutes;
   /** Subscriptions: told which symbols the terminal needs streamed. */
   setInterest?: (symbols: ReadonlySet<string>, channel: OrderChannel) => void;
+  /** Order books: told which symbols a ladder watches (only with `capabilities.depth`). */
+  setDepthInterest?: (symbols: ReadonlySet<string>) => void;
 }
 
 export class SupervisedConnection implements Connection {
@@ -73,6 +75,7 @@ export class SupervisedConnection implements Connection {
   readonly supervisor: Supervisor;
   /** Present only when the kind subscribes per symbol: the engine skips connections without it. */
   readonly setInterest?: (symbols: ReadonlySet<string>) => void;
+  readonly setDepthInterest?: (symbols: ReadonlySet<string>) => void;
   private readonly routes: OrderRoutes | null;
 
   constructor(o: SupervisedConnectionOptions, deps: ConnectionDeps = {}) {
@@ -107,6 +110,7 @@ export class SupervisedConnection implements Connection {
     this.routes = o.orders?.(channel) ?? null;
     const setInterest = o.setInterest;
     if (setInterest !== undefined) this.setInterest = (symbols) => setInterest(symbols, channel);
+    if (o.setDepthInterest !== undefined) this.setDepthInterest = o.setDepthInterest;
   }
 
   async start(sink: ConnectionSink): Promise<void> {

@@ -56,6 +56,8 @@ const capabilities: Capabilities = {
   nativeBracket: true,
   snapshotResync: true,
   history: true,
+  // The gateway's simulator sends no DOM data: the ladder shows sizes at the touch only.
+  depth: false,
 };
 
 export class TradovateConnection extends SupervisedConnection {
