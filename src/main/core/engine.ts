@@ -161,6 +161,8 @@ export class Engine {
       now: this.now,
       logger: this.log,
       ...(opts.killSwitchFlatWaitMs === undefined ? {} : { flatWaitMs: opts.killSwitchFlatWaitMs }),
+      // The kill switch ends every protection before it cancels what is left.
+      endProtection: () => this.protection.cancelAllActive(),
     });
     this.risk.pausedUntil = () => this.alerts.paused();
     this.desk.guardWith(this.risk);

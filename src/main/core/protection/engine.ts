@@ -263,6 +263,22 @@ export class ProtectionEngine {
     return { cancelled, failed };
   }
 
+  /**
+   * Cancels every active protection (the kill switch, before it cancels the remaining orders), so
+   * no terminal-managed stop or trailing activation can place an order after the switch.
+   */
+  async cancelAllActive(): Promise<{ cancelled: number; failed: { id: string; message: string }[] }> {
+    let cancelled = 0;
+    const failed: { id: string; message: string }[] = [];
+    for (const p of [...this.protections.values()]) {
+      if (p.status !== 'active') continue;
+      const done = await this.cancel(p.id);
+      if (done.ok) cancelled += 1;
+      else failed.push({ id: p.id, message: done.error.message });
+    }
+    return { cancelled, failed };
+  }
+
   /** Active protections the terminal manages (the quit guard lists them). */
   activeTerminal(): ProtectionView[] {
     return [...this.protections.values()]

@@ -19,7 +19,7 @@ import type { Logger } from '../log';
 import type { OrderDesk, OrderGuard } from '../orders/desk';
 import type { Timers } from '../orders/deadline';
 import { pnlSummary } from '../reports';
-import { runKillSwitch } from './killSwitch';
+import { type KillSwitchDeps, runKillSwitch } from './killSwitch';
 import { checkOrderLimits, onlyReduces } from './limits';
 
 /** The alert that stays active while trading is locked. */
@@ -35,6 +35,8 @@ export interface RiskGuardOptions {
   now: () => number;
   logger?: Logger;
   flatWaitMs?: number;
+  /** The protection engine's "end everything" (see KillSwitchDeps.endProtection). */
+  endProtection?: KillSwitchDeps['endProtection'];
 }
 
 interface Lock {
@@ -51,6 +53,7 @@ export class RiskGuard implements OrderGuard {
   private readonly now: () => number;
   private readonly log: Logger | undefined;
   private readonly flatWaitMs: number | undefined;
+  private readonly endProtection: KillSwitchDeps['endProtection'];
   private limits: RiskLimits = RiskLimits.parse({});
   private lock: Lock | null = null;
   private kill: { state: RiskStatus['killSwitch']['state']; steps: KillStep[] } = {
@@ -69,6 +72,7 @@ export class RiskGuard implements OrderGuard {
     this.now = opts.now;
     this.log = opts.logger?.child({ component: 'risk' });
     this.flatWaitMs = opts.flatWaitMs;
+    this.endProtection = opts.endProtection;
     this.restore();
   }
 
@@ -230,6 +234,7 @@ export class RiskGuard implements OrderGuard {
         now: this.now,
         ...(this.log === undefined ? {} : { logger: this.log }),
         ...(this.flatWaitMs === undefined ? {} : { flatWaitMs: this.flatWaitMs }),
+        ...(this.endProtection === undefined ? {} : { endProtection: this.endProtection }),
         onStep: (s) => this.onStep(s),
       },
       flatten,

@@ -24,6 +24,11 @@ export interface KillSwitchDeps {
   now: () => number;
   logger?: Logger;
   flatWaitMs?: number;
+  /**
+   * Ends every OCO / bracket / trailing protection first (terminal-managed ones stop being
+   * watched), so none of them places an order once the switch has run.
+   */
+  endProtection?: () => Promise<{ cancelled: number; failed: { id: string; message: string }[] }>;
   /** Called with every step as it starts and ends (journal + status). */
   onStep(step: KillStep): void;
 }
@@ -42,15 +47,24 @@ export async function runKillSwitch(deps: KillSwitchDeps, flatten: boolean): Pro
   const step = (s: KillStep['step'], state: KillStep['state'], detail: string): void =>
     onStep({ step: s, state, detail, ts: now() });
 
-  // ---- cancel every working order, on every connection, at once
+  // ---- end every protection, then cancel every working order, on every connection, at once
+  step('cancel', 'running', 'Ending protection and cancelling working orders…');
+  const ended = deps.endProtection === undefined ? { cancelled: 0, failed: [] } : await deps.endProtection();
   const orders = working(ledger);
   step('cancel', 'running', `Cancelling ${orders.length} working order(s)…`);
   const cancels = await Promise.all(
     orders.map(async (o) => ({ o, r: await desk.cancel({ connectionId: o.connectionId, orderId: o.id }) })),
   );
   const unanswered = cancels.filter(({ r }) => !r.ok && r.error.code !== 'order_done');
-  if (unanswered.length === 0)
-    step('cancel', 'done', `${orders.length} working order(s) cancelled and acknowledged.`);
+  const endedText = ended.cancelled === 0 ? '' : ` ${ended.cancelled} protection(s) ended.`;
+  if (ended.failed.length > 0)
+    step(
+      'cancel',
+      'failed',
+      `Protection still active: ${ended.failed.map((f) => f.message).join('; ')}.${endedText}`,
+    );
+  else if (unanswered.length === 0)
+    step('cancel', 'done', `${orders.length} working order(s) cancelled and acknowledged.${endedText}`);
   else
     step(
       'cancel',
@@ -65,7 +79,7 @@ export async function runKillSwitch(deps: KillSwitchDeps, flatten: boolean): Pro
 
   if (!flatten) {
     step('flatten', 'skipped', 'Positions left open, as asked.');
-    return unanswered.length === 0;
+    return unanswered.length === 0 && ended.failed.length === 0;
   }
 
   // ---- flatten every position (the desk cancels what is left on the symbol first)

@@ -10,6 +10,7 @@ import { Engine } from '../../../../src/main/core/engine';
 import { PaperConnection } from '../../../../src/main/core/paper/connection';
 import { PAPER_ACCOUNT_ID } from '../../../../src/main/core/paper/exchange';
 import { JOURNAL_FILE } from '../../../../src/main/core/protection/journal';
+import type { RiskStatus } from '../../../../src/shared/alerts';
 import type {
   CancelAllResult,
   ProtectionRequest,
@@ -138,6 +139,28 @@ describe('terminal-managed trailing stop', () => {
       stopPrice: 5004,
       trail: { activated: true, peak: 5006 },
     });
+  });
+
+  it('the kill switch ends a trailing stop still waiting for its activation: nothing is placed after it', async () => {
+    const { e, b } = await setup();
+    const v = await protect(e, {
+      kind: 'trailing',
+      qty: 1,
+      trail: { by: 'amount', offset: 2, activationPrice: 5005 },
+    });
+    const fired = (await e.dispatch('term:risk.killSwitch', { flatten: false })) as Result<RiskStatus>;
+    if (!fired.ok) throw new Error(fired.error.message);
+    expect(fired.value.killSwitch.steps.find((s) => s.step === 'cancel')).toMatchObject({
+      state: 'done',
+      detail: expect.stringMatching(/1 protection\(s\) ended/),
+    });
+    expect(e.protection.list().find((p) => p.id === v.id)?.status).toBe('done');
+    // Unlocked and through the activation price: the ended stop stays ended.
+    const unlocked = (await e.dispatch('term:risk.unlock', { confirm: 'UNLOCK' })) as Result<RiskStatus>;
+    expect(unlocked.ok).toBe(true);
+    b.quote('ES', 5006);
+    await e.protection.idle();
+    expect(e.ledger.orderByClientOrderId(v.orders.ts ?? '')).toBeUndefined();
   });
 
   it('keeps its market streaming before activation, when no order of it rests yet', async () => {
