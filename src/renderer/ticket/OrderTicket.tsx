@@ -411,41 +411,27 @@ export function OrderTicket({ instrument: shown }: { instrument: Instrument | un
         ) : null}
 
         {mode === 'none' && needsLimit(type) ? (
-          <>
-            <PriceInput
-              id={`${id}-lmt`}
-              label="Limit price"
-              value={limitPrice}
-              onChange={setLimitPrice}
-              instrument={instrument}
-              market={quote?.last}
-              error={errors.limitPrice}
-            />
-            {errors.limitPrice ? (
-              <div className="field-error" id={`${id}-lmt-err`} role="alert">
-                {errors.limitPrice}
-              </div>
-            ) : null}
-          </>
+          <PriceInput
+            id={`${id}-lmt`}
+            label="Limit price"
+            value={limitPrice}
+            onChange={setLimitPrice}
+            instrument={instrument}
+            market={quote?.last}
+            error={errors.limitPrice}
+          />
         ) : null}
 
         {mode === 'none' && needsStop(type) ? (
-          <>
-            <PriceInput
-              id={`${id}-stp`}
-              label="Stop price"
-              value={stopPrice}
-              onChange={setStopPrice}
-              instrument={instrument}
-              market={quote?.last}
-              error={errors.stopPrice}
-            />
-            {errors.stopPrice ? (
-              <div className="field-error" id={`${id}-stp-err`} role="alert">
-                {errors.stopPrice}
-              </div>
-            ) : null}
-          </>
+          <PriceInput
+            id={`${id}-stp`}
+            label="Stop price"
+            value={stopPrice}
+            onChange={setStopPrice}
+            instrument={instrument}
+            market={quote?.last}
+            error={errors.stopPrice}
+          />
         ) : null}
 
         {mode === 'none' ? (
