@@ -8,7 +8,7 @@
  * "rest": "https://h/api" } }`). Every endpoint gets the same checks (scheme, encryption off
  * loopback for demo and live) and its origin is one the connection's secrets are bound to.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { describeIssues, sentence } from '../../../shared/issues';
 import type { ConfigField, ConnectionKindInfo } from '../../../shared/contract';
 import type { AccountMode } from '../../../shared/domain';
@@ -236,3 +236,12 @@ export function endpointUrls(entry: Pick<ConnectionEntryConfig, 'url' | 'urls'>)
 export function configProblem(error: z.ZodError): string {
   return describeIssues(error);
 }
+
+/**
+ * A kind's optional text option as a form sends it: blank (or absent) is "not given", anything
+ * else is trimmed. One definition for every kind's `optionsSchema`.
+ */
+export const optionalFormText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));

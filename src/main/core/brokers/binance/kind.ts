@@ -11,13 +11,8 @@
  * the full WebSocket API address. Options: `quoteAsset` (default USDT), `recvWindow` (ms).
  */
 import { z } from 'zod';
-import { configProblem, type ConnectionKindSpec } from '../kind';
+import { configProblem, type ConnectionKindSpec, optionalFormText } from '../kind';
 import { BinanceConfig, BinanceConnection } from './connection';
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const optionalNumber = z
   .union([z.string(), z.number()])
@@ -92,7 +87,7 @@ export const binanceKind: ConnectionKindSpec = {
       help: 'How long a signed request stays valid at Binance (default 5000, at most 60000).',
     },
   ],
-  optionsSchema: z.looseObject({ quoteAsset: optionalText, recvWindow: optionalNumber }),
+  optionsSchema: z.looseObject({ quoteAsset: optionalFormText, recvWindow: optionalNumber }),
   build(entry, secrets, deps) {
     const apiKey = secrets.get('apiKey');
     const apiSecret = secrets.get('apiSecret');

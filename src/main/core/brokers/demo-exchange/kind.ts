@@ -7,7 +7,7 @@
  *     "secrets": { "password": { "env": "DEMO_EXCHANGE_PASSWORD" } } }
  */
 import { z } from 'zod';
-import { configProblem, type ConnectionKindSpec } from '../kind';
+import { configProblem, type ConnectionKindSpec, optionalFormText } from '../kind';
 import { DemoExchangeConfig, DemoExchangeConnection } from './connection';
 
 /** Where `npm run sim` serves the demo exchange (PORT_DEMO_TRADING, PORT_DEMO_MARKET). */
@@ -16,11 +16,6 @@ export const DEMO_EXCHANGE_DEFAULTS = {
   market: 'ws://127.0.0.1:7411/ws/market',
   rest: 'http://127.0.0.1:7410/api',
 } as const;
-
-const text = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const demoExchangeKind: ConnectionKindSpec = {
   kind: 'demo-exchange',
@@ -65,7 +60,7 @@ export const demoExchangeKind: ConnectionKindSpec = {
     },
   ],
   options: [{ name: 'user', label: 'User', required: true, type: 'text', placeholder: 'alice' }],
-  optionsSchema: z.looseObject({ user: text }),
+  optionsSchema: z.looseObject({ user: optionalFormText }),
   build(entry, secrets, deps) {
     const password = secrets.get('password');
     if (password === undefined) throw new Error('the password is not stored');

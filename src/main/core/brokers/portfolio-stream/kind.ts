@@ -5,13 +5,8 @@
  * plus adapter tuning (`backoff`, `heartbeatMs`, …) under options.
  */
 import { z } from 'zod';
-import { configProblem, type ConnectionKindSpec } from '../kind';
+import { configProblem, type ConnectionKindSpec, optionalFormText } from '../kind';
 import { PortfolioStreamConfig, PortfolioStreamConnection } from './connection';
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const portfolioStreamKind: ConnectionKindSpec = {
   kind: 'portfolio-stream',
@@ -50,7 +45,7 @@ export const portfolioStreamKind: ConnectionKindSpec = {
       help: 'Optional: refuse events for any other user. Learned from the gateway when empty.',
     },
   ],
-  optionsSchema: z.looseObject({ userId: optionalText }),
+  optionsSchema: z.looseObject({ userId: optionalFormText }),
   build(entry, secrets, deps) {
     const sessionCookie = secrets.get('sessionCookie');
     if (sessionCookie === undefined) throw new Error('the session cookie is not stored');

@@ -7,13 +7,8 @@
  * No secrets: the seed's server has no authentication.
  */
 import { z } from 'zod';
-import { configProblem, type ConnectionKindSpec } from '../kind';
+import { configProblem, type ConnectionKindSpec, optionalFormText } from '../kind';
 import { SignalsConfig, SignalsConnection } from './connection';
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const signalsKind: ConnectionKindSpec = {
   kind: 'signals',
@@ -43,7 +38,7 @@ export const signalsKind: ConnectionKindSpec = {
       help: 'Optional: sent as client_id; the gateway makes one up when empty.',
     },
   ],
-  optionsSchema: z.looseObject({ clientId: optionalText }),
+  optionsSchema: z.looseObject({ clientId: optionalFormText }),
   build(entry, _secrets, deps) {
     const parsed = SignalsConfig.safeParse({
       ...entry.options,

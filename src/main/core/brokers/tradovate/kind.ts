@@ -12,13 +12,8 @@
  * under options too.
  */
 import { z } from 'zod';
-import { configProblem, type ConnectionKindSpec } from '../kind';
+import { configProblem, type ConnectionKindSpec, optionalFormText } from '../kind';
 import { TradovateConfig, TradovateConnection } from './connection';
-
-const text = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const tradovateKind: ConnectionKindSpec = {
   kind: 'tradovate',
@@ -95,14 +90,14 @@ export const tradovateKind: ConnectionKindSpec = {
     },
   ],
   optionsSchema: z.looseObject({
-    username: text,
-    appId: text,
-    appVersion: text,
+    username: optionalFormText,
+    appId: optionalFormText,
+    appVersion: optionalFormText,
     cid: z
       .union([z.string(), z.number()])
       .optional()
       .transform((v) => (v === undefined || String(v).trim() === '' ? undefined : String(v).trim())),
-    deviceId: text,
+    deviceId: optionalFormText,
   }),
   build(entry, secrets, deps) {
     const password = secrets.get('password');
