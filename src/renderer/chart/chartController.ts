@@ -472,14 +472,12 @@ export class ChartController {
       if (!want) {
         this.candles.removePriceLine(line);
         this.lines.delete(key);
-      } else if (this.dragging?.key === key) {
-        // The trader holds this line: the order's (old) price must not yank it back mid-drag.
-        this.lines.set(key, { spec: want, line });
-      } else if (want.price !== spec.price || want.title !== spec.title || want.color !== spec.color) {
-        line.applyOptions({ price: want.price, title: want.title, color: want.color });
-        this.lines.set(key, { spec: want, line });
       } else {
-        // Same line; the label (edge marker words, e.g. open P&L) may still have changed.
+        // The trader holds a line being dragged: the order's (old) price must not yank it back.
+        const changed = want.price !== spec.price || want.title !== spec.title || want.color !== spec.color;
+        if (changed && this.dragging?.key !== key)
+          line.applyOptions({ price: want.price, title: want.title, color: want.color });
+        // Kept even when unchanged: the label (edge marker words, e.g. open P&L) may differ.
         this.lines.set(key, { spec: want, line });
       }
     }
