@@ -13,17 +13,13 @@ import { describeIssues, sentence } from '../../../shared/issues';
 import type { ConfigField, ConnectionKindInfo } from '../../../shared/contract';
 import type { AccountMode } from '../../../shared/domain';
 import type { Connection } from '../connection';
-import type { Logger } from '../log';
-import type { Clock, Random } from '../supervisor/clock';
+import type { ConnectionDeps } from './kit/connection';
 
-/** Clock, randomness and logger an adapter is built with (tests pin the first two). */
-export interface ConnectionDeps {
-  logger?: Logger;
-  clock?: Clock;
-  random?: Random;
-  /** A host-wide cap on a link's age before it is rotated (`PEREGRINE_MAX_LINK_AGE_MS`). */
-  maxLinkAgeMs?: number;
-}
+/**
+ * Clock, randomness, logger and link-age cap a connection is built with (tests pin the clock and
+ * randomness): the kit's own definition, so a new dependency is added in one place.
+ */
+export type { ConnectionDeps } from './kit/connection';
 
 export type EndpointScheme = 'ws:' | 'wss:' | 'http:' | 'https:';
 
