@@ -23,6 +23,11 @@ export const HeartbeatConfig = z
   })
   .partial();
 
+/** A socket address in an adapter's config (`ws://` or `wss://`). */
+export const socketUrl = z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL');
+/** A REST base in an adapter's config (`http://` or `https://`). */
+export const httpUrl = z.string().regex(/^https?:\/\//, 'an http:// or https:// URL');
+
 /** Spread into a kind's config schema: `z.object({ kind: …, ...supervisorConfigFields })`. */
 export const supervisorConfigFields = {
   backoff: BackoffConfig.optional(),

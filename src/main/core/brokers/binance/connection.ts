@@ -12,7 +12,7 @@ import {
   type OrderListAck,
   type PlaceOrderList,
 } from '../../connection';
-import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { httpUrl, socketUrl, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { BinanceAdapter } from './adapter';
 import { Klines } from './messages';
@@ -29,9 +29,9 @@ export const BinanceConfig = z.object({
   /** demo = Spot Testnet, live = production. */
   mode: z.enum(['paper', 'demo', 'live']).default('demo'),
   urls: z.object({
-    rest: z.string().regex(/^https?:\/\//, 'an http:// or https:// URL'),
-    stream: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
-    wsApi: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
+    rest: httpUrl,
+    stream: socketUrl,
+    wsApi: socketUrl,
   }),
   apiKey: z.string().min(1),
   apiSecret: z.string().min(1),

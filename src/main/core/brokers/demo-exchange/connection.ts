@@ -6,7 +6,13 @@
 import { z } from 'zod';
 import type { Capabilities, OrderAck } from '../../connection';
 import { refused } from '../../connection';
-import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import {
+  httpUrl,
+  linkTuningFrom,
+  socketUrl,
+  supervisorConfigFields,
+  supervisorOptionsFrom,
+} from '../../supervisor/config';
 import {
   type ConnectionDeps,
   type OrderChannel,
@@ -23,9 +29,9 @@ export const DemoExchangeConfig = z.object({
   id: z.string().min(1),
   label: z.string().optional(),
   /** Trading socket, market-data socket, REST base. */
-  url: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
-  marketUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
-  restUrl: z.string().regex(/^https?:\/\//, 'an http:// or https:// URL'),
+  url: socketUrl,
+  marketUrl: socketUrl,
+  restUrl: httpUrl,
   user: z.string().min(1),
   password: z.string().min(1),
   mode: z.enum(['paper', 'demo', 'live']).optional(),

@@ -8,7 +8,13 @@ import { z } from 'zod';
 import type { Order } from '../../../../shared/domain';
 import { type Capabilities, type OrderAck, refused } from '../../connection';
 import type { Clock } from '../../supervisor/clock';
-import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import {
+  httpUrl,
+  linkTuningFrom,
+  socketUrl,
+  supervisorConfigFields,
+  supervisorOptionsFrom,
+} from '../../supervisor/config';
 import { type ConnectionDeps, type OrderRoutes, SupervisedConnection } from '../kit/connection';
 import { OrdersRelayAdapter } from './adapter';
 
@@ -16,9 +22,9 @@ export const OrdersRelayConfig = z.object({
   kind: z.literal('orders-relay'),
   id: z.string().min(1),
   label: z.string().optional(),
-  url: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
-  positionsUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
-  restUrl: z.string().regex(/^https?:\/\//, 'an http:// or https:// URL'),
+  url: socketUrl,
+  positionsUrl: socketUrl,
+  restUrl: httpUrl,
   token: z.string().min(1),
   mode: z.enum(['paper', 'demo', 'live']).optional(),
   /** Deadline of a cancel call; past it the outcome is unknown and resolved from the stream. */

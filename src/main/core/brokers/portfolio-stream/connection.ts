@@ -5,7 +5,12 @@
  */
 import { z } from 'zod';
 import { READ_ONLY_GATEWAY } from '../../connection';
-import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import {
+  linkTuningFrom,
+  socketUrl,
+  supervisorConfigFields,
+  supervisorOptionsFrom,
+} from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { PortfolioStreamAdapter } from './adapter';
 
@@ -15,7 +20,7 @@ export const PortfolioStreamConfig = z.object({
   kind: z.literal('portfolio-stream'),
   id: z.string().min(1),
   label: z.string().optional(),
-  url: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
+  url: socketUrl,
   sessionCookie: z.string().min(1),
   /** Expected user id; learned from the first frame when absent. */
   userId: z.string().optional(),

@@ -5,7 +5,12 @@
  */
 import { z } from 'zod';
 import { READ_ONLY_GATEWAY } from '../../connection';
-import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import {
+  linkTuningFrom,
+  socketUrl,
+  supervisorConfigFields,
+  supervisorOptionsFrom,
+} from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { RealtimeAdapter } from './adapter';
 
@@ -13,7 +18,7 @@ export const RealtimeConfig = z.object({
   kind: z.literal('realtime'),
   id: z.string().min(1),
   label: z.string().optional(),
-  url: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
+  url: socketUrl,
   symbols: z.array(z.string().min(1)).default([]),
   orderSettleMs: z.number().min(0).optional(),
   mode: z.enum(['paper', 'demo', 'live']).optional(),

@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import { READ_ONLY_GATEWAY } from '../../connection';
-import { linkTuningFrom, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import {
+  linkTuningFrom,
+  socketUrl,
+  supervisorConfigFields,
+  supervisorOptionsFrom,
+} from '../../supervisor/config';
 import { type ConnectionDeps, SupervisedConnection } from '../kit/connection';
 import { SignalsAdapter } from './adapter';
 
@@ -12,7 +17,7 @@ export const SignalsConfig = z.object({
   kind: z.literal('signals'),
   id: z.string().min(1),
   label: z.string().optional(),
-  url: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
+  url: socketUrl,
   clientId: z.string().min(1).optional(),
   mode: z.enum(['paper', 'demo', 'live']).optional(),
   ...supervisorConfigFields,

@@ -16,7 +16,7 @@ import {
   type PlaceOrder,
   type PlaceOrderList,
 } from '../../connection';
-import { supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
+import { httpUrl, socketUrl, supervisorConfigFields, supervisorOptionsFrom } from '../../supervisor/config';
 import { type ConnectionDeps, type OrderChannel, SupervisedConnection } from '../kit/connection';
 import { TradovateAdapter, type TradovateState } from './adapter';
 import { type ListLeg, type TradovateOrderRoutes, tradovateOrderRoutes } from './orders';
@@ -25,15 +25,12 @@ import { TradovateStore } from './store';
 
 export type { ConnectionDeps };
 
-const httpUrl = z.string().regex(/^https?:\/\//, 'an http:// or https:// URL');
-const wsUrl = z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL');
-
 export const TradovateConfig = z.object({
   kind: z.literal('tradovate'),
   id: z.string().min(1),
   label: z.string().optional(),
   mode: z.enum(['paper', 'demo', 'live']),
-  urls: z.object({ rest: httpUrl, trading: wsUrl, marketData: wsUrl }),
+  urls: z.object({ rest: httpUrl, trading: socketUrl, marketData: socketUrl }),
   username: z.string().min(1),
   password: z.string().min(1),
   appId: z.string().min(1),
